@@ -1,0 +1,76 @@
+"""One configured newsdesk: its configuration and its plugin manager, built per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from newsdesk import config as cfg
+from newsdesk.loader import PluginInfo, load_plugins, new_manager
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What is needed to build an :class:`App` again in another process (picklable)."""
+
+    workdir: str = "."
+    config_file: str | None = None
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    command: str = "run"
+
+
+@dataclass
+class App:
+    """The configuration and plugin manager of one process."""
+
+    settings: Settings
+    config: cfg.Config
+    pm: pluggy.PluginManager
+    plugins: list[PluginInfo]
+
+    @property
+    def command(self) -> str:
+        return self.settings.command
+
+    def shutdown(self) -> None:
+        """Call ``newsdesk_shutdown`` once."""
+        self.pm.hook.newsdesk_shutdown(config=self.config)
+
+
+def load_config(settings: Settings) -> cfg.Config:
+    """Read and validate the framework's part of the configuration."""
+    workdir = Path(settings.workdir)
+    file = cfg.locate(workdir, settings.config_file)
+    raw = cfg.read_toml(file) if file else {}
+    overrides = {k: dict(v) for k, v in settings.overrides.items()}
+    overrides.setdefault("paths", {}).setdefault("workdir", str(workdir))
+    config = cfg.load_core(file, raw, overrides)
+    config.command = settings.command
+    return config
+
+
+def _plugins(config: cfg.Config) -> tuple[pluggy.PluginManager, list[PluginInfo]]:
+    pm = new_manager()
+    dirs = [Path(d) if Path(d).is_absolute() else Path(config.paths.workdir) / d
+            for d in config.plugins.dirs]
+    return pm, load_plugins(pm, dirs, config.plugins.disable)
+
+
+def plugin_manager(settings: Settings) -> pluggy.PluginManager:
+    """Return a plugin manager with the configured plugins loaded but not configured
+    (enough to ask them for CLI commands)."""
+    return _plugins(load_config(settings))[0]
+
+
+def build_app(settings: Settings, role: str = "main") -> App:
+    """Load the configuration and the plugins, validate the plugins' sections and
+    call ``newsdesk_configure``."""
+    config = load_config(settings)
+    pm, infos = _plugins(config)
+    declared = [s for group in pm.hook.newsdesk_config_sections() for s in group]
+    config.bind_sections(declared)
+    pm.hook.newsdesk_configure(config=config, pm=pm, role=role)
+    return App(settings=settings, config=config, pm=pm, plugins=infos)

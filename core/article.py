@@ -1,0 +1,115 @@
+"""The article as it moves through the pipeline, and the record it becomes.
+
+Plugins meet only here: a stage reads the fields earlier stages wrote into
+``article.record`` and adds its own. Nothing else is shared between plugins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from newsdesk import SCHEMA
+
+Status = Literal["ok", "partial", "failed"]
+ContentType = Literal["text", "html"]
+
+#: Keys the framework owns in every record. Stage plugins own the rest
+#: (each stage issue names its fields); third-party plugins write under a key
+#: named after themselves.
+FRAMEWORK_KEYS = ("schema", "id", "source", "status", "errors", "timings_ms")
+
+
+def content_id(data: bytes) -> str:
+    """Return the article id: the sha256 hex digest of the raw bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def now_iso() -> str:
+    """Return the current UTC time as ISO 8601 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an article came from: the file as it was when it was taken."""
+
+    path: str
+    name: str
+    size: int
+    mtime: str
+    received: str
+    #: For a file that holds many articles (.jsonl), the 1-based line number.
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "name": self.name,
+            "size": self.size,
+            "mtime": self.mtime,
+            "received": self.received,
+        }
+        if self.line is not None:
+            out["line"] = self.line
+        return out
+
+
+@dataclass(slots=True)
+class Article:
+    """One article in flight.
+
+    ``content`` is the decoded input (plain text, or HTML markup when
+    ``content_type`` is ``"html"``); ``record`` is what will be written out.
+    Readers may put what an input told about itself (a JSON object's title or
+    url, say) into ``record["input"]``.
+    """
+
+    id: str
+    source: Source
+    content: str
+    content_type: ContentType = "text"
+    encoding: str = "utf-8"
+    record: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    failed: bool = False
+
+    def add_error(self, stage: str, plugin: str, error: BaseException | str) -> None:
+        """Record that ``plugin`` could not do its part of ``stage``.
+
+        The article goes on (status "partial") unless :meth:`fail` is called.
+        """
+        if isinstance(error, BaseException):
+            kind, message = type(error).__name__, str(error) or type(error).__name__
+        else:
+            kind, message = "Error", error
+        self.errors.append({"stage": stage, "plugin": plugin, "type": kind, "message": message})
+
+    def fail(self, stage: str, plugin: str, error: BaseException | str) -> None:
+        """Record an error that makes the whole article fail: later stages are skipped."""
+        self.add_error(stage, plugin, error)
+        self.failed = True
+
+    @property
+    def status(self) -> Status:
+        if self.failed:
+            return "failed"
+        return "partial" if self.errors else "ok"
+
+    def to_record(self) -> dict[str, Any]:
+        """Return the finished record: framework keys around the stages' fields."""
+        out: dict[str, Any] = {
+            "schema": SCHEMA,
+            "id": self.id,
+            "source": self.source.as_dict(),
+            "status": self.status,
+        }
+        for key, value in self.record.items():
+            if key not in FRAMEWORK_KEYS:
+                out[key] = value
+        out["errors"] = list(self.errors)
+        out["timings_ms"] = {k: round(v, 3) for k, v in self.timings_ms.items()}
+        return out

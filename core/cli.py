@@ -1,0 +1,169 @@
+"""The ``newsdesk`` command: argument parsing and the one-line errors a user reads.
+
+Plugins add subcommands with ``newsdesk_register_commands``; the CLI first
+reads the options that decide which plugins load, then builds the full parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+
+from newsdesk import __version__, log
+from newsdesk.app import App, Settings, build_app, plugin_manager
+from newsdesk.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, NewsdeskError
+
+logger = structlog.get_logger("newsdesk.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line, documented exit code
+        self.exit(EXIT_USAGE, f"newsdesk: error: {message} (see 'newsdesk --help')\n")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    g = common.add_argument_group("common options")
+    g.add_argument("--workdir", default=".", metavar="DIR",
+                   help="working folder; every other folder is relative to it (default: .)")
+    g.add_argument("--config", metavar="FILE",
+                   help="configuration file (default: WORKDIR/config/newsdesk.toml if present, "
+                        "else the embedded defaults)")
+    g.add_argument("--plugins-dir", action="append", default=[], metavar="DIR",
+                   help="load every .py file in DIR as a plugin (repeatable)")
+    g.add_argument("--disable", action="append", default=[], metavar="NAME",
+                   help="do not load the plugin NAME (repeatable)")
+    g.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    g.add_argument("--log-format", choices=["auto", "console", "json"])
+    return common
+
+
+def _folder_options(p: argparse.ArgumentParser) -> None:
+    for name in ("inbox", "output", "archive", "failed", "state"):
+        p.add_argument(f"--{name}", metavar="DIR", help=f"the {name} folder")
+
+
+def build_parser(common: argparse.ArgumentParser) -> tuple[argparse.ArgumentParser, Any]:
+    parser = _Parser(prog="newsdesk", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    sub = parser.add_subparsers(dest="cmd", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("run", parents=[common], help="watch the inbox and stream records")
+    _folder_options(p)
+    p.add_argument("--once", action="store_true", help="process the backlog, then exit")
+    p.add_argument("--stdout", action="store_true", help="also print records on stdout")
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes (0: one a core)")
+    p.add_argument("--after", choices=["archive", "delete", "keep"],
+                   help="what to do with a file once its record is written")
+    p.add_argument("--observer", choices=["native", "polling"], help="how to watch the inbox")
+    p.set_defaults(command=_cmd_run)
+
+    p = sub.add_parser("process", parents=[common],
+                       help="process files and folders once; JSON lines on stdout, nothing moved")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes (0: one a core)")
+    p.set_defaults(command=_cmd_process)
+
+    p = sub.add_parser("plugins", parents=[common], help="list loaded plugins and their hooks")
+    p.set_defaults(command=_cmd_plugins)
+
+    p = sub.add_parser("config", parents=[common], help="print the effective configuration")
+    p.set_defaults(command=_cmd_config)
+
+    return parser, sub
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+
+    def put(section: str, key: str, value: Any) -> None:
+        if value is not None:
+            out.setdefault(section, {})[key] = value
+
+    for name in ("inbox", "output", "archive", "failed", "state"):
+        put("paths", name, getattr(args, name, None))
+    put("daemon", "workers", getattr(args, "workers", None))
+    put("daemon", "after", getattr(args, "after", None))
+    put("daemon", "observer", getattr(args, "observer", None))
+    if getattr(args, "stdout", False):
+        put("output", "stdout", True)
+    put("log", "level", getattr(args, "log_level", None))
+    put("log", "format", getattr(args, "log_format", None))
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsdesk`` command; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    common = _common()
+    pre, _ = common.parse_known_args(argv)
+    log.setup(pre.log_level or "info", pre.log_format or "auto")
+    try:
+        parser, sub = build_parser(common)
+        # Plugins may add commands: load them (unconfigured) before parsing.
+        pm = plugin_manager(_settings(pre, "", {}))
+        pm.hook.newsdesk_register_commands(subparsers=sub)
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        app = build_app(_settings(pre, args.cmd, _overrides(args)))
+        log.setup(app.config.log.level, app.config.log.format)
+        return int(args.command(args, app) or 0)
+    except NewsdeskError as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        logger.error("unexpected error", exc_info=True)
+        print(f"newsdesk: error: unexpected {type(exc).__name__}: {exc} (traceback in the log)",
+              file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _settings(pre: argparse.Namespace, command: str,
+              overrides: dict[str, dict[str, Any]]) -> Settings:
+    plugins: dict[str, Any] = {}
+    if pre.plugins_dir:
+        plugins["dirs"] = list(pre.plugins_dir)
+    if pre.disable:
+        plugins["disable"] = list(pre.disable)
+    if plugins:
+        overrides = {**overrides, "plugins": plugins}
+    return Settings(workdir=pre.workdir, config_file=pre.config, overrides=overrides,
+                    command=command)
+
+
+def _cmd_run(args: argparse.Namespace, app: App) -> int:
+    from newsdesk.daemon import run_daemon
+
+    return run_daemon(app, once=args.once)
+
+
+def _cmd_process(args: argparse.Namespace, app: App) -> int:
+    from newsdesk.oneshot import process_paths
+
+    return process_paths(app, args.paths)
+
+
+def _cmd_plugins(args: argparse.Namespace, app: App) -> int:
+    from newsdesk.loader import hooks_of
+
+    for info in app.plugins:
+        plugin = app.pm.get_plugin(info.name)
+        hooks = ", ".join(h.removeprefix("newsdesk_") for h in hooks_of(app.pm, plugin))
+        print(f"{info.name}\t{info.origin}\t{hooks}")
+    return 0
+
+
+def _cmd_config(args: argparse.Namespace, app: App) -> int:
+    from newsdesk.configfile import render
+
+    print(f"# effective configuration, from {app.config.where}")
+    print(render(app.config.as_dict()), end="")
+    return 0

@@ -1,0 +1,274 @@
+"""Configuration: one TOML file, every key declared, every value checked.
+
+The framework's own sections are the dataclasses below; a plugin declares
+its own with the ``newsdesk_config_sections`` hook. Loading happens in two
+steps because the plugin list itself is configured: :func:`read_toml` and
+:func:`load_core` first, then :meth:`Config.bind_sections` once the plugins
+are known. Unknown sections and keys are errors that name the file and key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsdesk.errors import ConfigError
+
+#: Where ``newsdesk`` looks for a configuration file when none is given,
+#: relative to the working folder. Without it the embedded defaults apply.
+DEFAULT_CONFIG_PATH = Path("config") / "newsdesk.toml"
+
+#: Name patterns the watcher and the backlog scan never take.
+DEFAULT_IGNORE = [".*", "*.part", "*.tmp", "*~", "*.swp", "*.crdownload"]
+
+
+def choices(*values: str, default: str) -> Any:
+    """A string field that must be one of ``values``."""
+    return field(default=default, metadata={"choices": values})
+
+
+@dataclass
+class PathsSettings:
+    """Every folder the daemon reads or writes, relative to ``workdir`` unless absolute."""
+
+    workdir: str = "."
+    inbox: str = "inbox"
+    output: str = "output"
+    archive: str = "archive"
+    failed: str = "failed"
+    state: str = "state"
+
+
+@dataclass
+class DaemonSettings:
+    """How ``newsdesk run`` takes files and runs the stages."""
+
+    workers: int = 0
+    queue_size: int = 64
+    timeout_s: float = 120.0
+    max_file_mb: float = 50.0
+    after: str = choices("archive", "delete", "keep", default="archive")
+    observer: str = choices("native", "polling", default="native")
+    poll_interval_s: float = 1.0
+    stable_s: float = 1.0
+    ignore: list[str] = field(default_factory=lambda: list(DEFAULT_IGNORE))
+
+
+@dataclass
+class OutputSettings:
+    """The JSON-lines stream."""
+
+    stdout: bool = False
+    prefix: str = "articles"
+    fsync: bool = True
+    batch_ms: float = 5.0
+
+
+@dataclass
+class PluginsSettings:
+    """Which plugins load."""
+
+    dirs: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LogSettings:
+    """Logging to stderr."""
+
+    level: str = choices("debug", "info", "warning", "error", default="info")
+    format: str = choices("auto", "console", "json", default="auto")
+
+
+CORE_SECTIONS: dict[str, type] = {
+    "paths": PathsSettings,
+    "daemon": DaemonSettings,
+    "output": OutputSettings,
+    "plugins": PluginsSettings,
+    "log": LogSettings,
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A configuration section a plugin declares: its name and its dataclass."""
+
+    name: str
+    schema: type
+
+
+@dataclass
+class Config:
+    """The effective configuration of one run."""
+
+    file: Path | None
+    paths: PathsSettings
+    daemon: DaemonSettings
+    output: OutputSettings
+    plugins: PluginsSettings
+    log: LogSettings
+    raw: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, Any] = field(default_factory=dict)
+    #: The CLI command this run serves ("run", "process", "search", ...).
+    command: str = "run"
+
+    @property
+    def where(self) -> str:
+        return str(self.file) if self.file else "the embedded defaults"
+
+    def path(self, name: str) -> Path:
+        """Return the folder ``name`` ("inbox", "output", ...) resolved against workdir."""
+        workdir = Path(self.paths.workdir).expanduser()
+        value = Path(getattr(self.paths, name)).expanduser()
+        return value if value.is_absolute() else workdir / value
+
+    def section(self, name: str) -> Any:
+        """Return the validated settings of a plugin's section."""
+        try:
+            return self.sections[name]
+        except KeyError:
+            raise KeyError(f"no configuration section {name!r} was declared") from None
+
+    def bind_sections(self, declared: list[Section]) -> None:
+        """Validate the plugin sections of the file against what plugins declared."""
+        known = dict(CORE_SECTIONS)
+        for section in declared:
+            if section.name in known and known[section.name] is not section.schema:
+                raise ConfigError(f"two plugins declare the configuration section [{section.name}]")
+            known[section.name] = section.schema
+            self.sections[section.name] = build(
+                section.schema, self.raw.get(section.name, {}), section.name, self.where
+            )
+        unknown = sorted(set(self.raw) - set(known))
+        if unknown:
+            raise ConfigError(
+                f"{self.where}: unknown section [{unknown[0]}]; "
+                f"expected one of: {', '.join(sorted(known))}"
+            )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return every setting, framework and plugins, as plain data."""
+        out = {name: dataclasses.asdict(getattr(self, name)) for name in CORE_SECTIONS}
+        for name, value in sorted(self.sections.items()):
+            out[name] = dataclasses.asdict(value)
+        return out
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, or raise a one-line :class:`ConfigError` naming it."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration file: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_core(
+    file: Path | None, raw: dict[str, Any], overrides: dict[str, dict[str, Any]] | None = None
+) -> Config:
+    """Build the framework's part of the configuration from a parsed file.
+
+    ``overrides`` (from command-line options) are applied over the file, per
+    section and key, and validated the same way.
+    """
+    where = str(file) if file else "the embedded defaults"
+    merged: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
+    for section, values in (overrides or {}).items():
+        merged.setdefault(section, {}).update(values)
+    for name, value in merged.items():
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: key {name!r} must be inside a [section]")
+    built = {
+        name: build(schema, merged.get(name, {}), name, where)
+        for name, schema in CORE_SECTIONS.items()
+    }
+    plugin_raw = {k: v for k, v in merged.items() if k not in CORE_SECTIONS}
+    return Config(file=file, raw=plugin_raw, **built)
+
+
+def build(schema: type, values: dict[str, Any], section: str, where: str) -> Any:
+    """Instantiate dataclass ``schema`` from ``values``, checking every key and type."""
+    hints = typing.get_type_hints(schema)
+    fields = {f.name: f for f in dataclasses.fields(schema)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} in [{section}]; "
+            f"expected one of: {', '.join(fields)}"
+        )
+    kwargs = {}
+    for name, value in values.items():
+        kwargs[name] = _check(value, hints[name], fields[name], f"[{section}] {name}", where)
+    return schema(**kwargs)
+
+
+def _check(value: Any, hint: Any, fld: dataclasses.Field[Any], key: str, where: str) -> Any:
+    expected = _describe(hint)
+    if not _matches(value, hint):
+        raise ConfigError(f"{where}: {key} must be {expected}, got {value!r}")
+    allowed = fld.metadata.get("choices")
+    if allowed and value not in allowed:
+        raise ConfigError(f"{where}: {key} must be one of {', '.join(allowed)}, got {value!r}")
+    if hint is float and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(_matches(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if origin is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        return isinstance(value, list) and all(_matches(v, item) for v in value)
+    if origin is dict:
+        key_t, val_t = typing.get_args(hint) or (Any, Any)
+        return isinstance(value, dict) and all(
+            _matches(k, key_t) and _matches(v, val_t) for k, v in value.items()
+        )
+    if hint is Any:
+        return True
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _describe(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return " or ".join(_describe(a) for a in typing.get_args(hint))
+    if origin is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        return f"a list of {_describe(item)}"
+    if origin is dict:
+        return "a table"
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    if hint is type(None):
+        return "absent"
+    return names.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def locate(workdir: Path, explicit: str | None) -> Path | None:
+    """Return the configuration file to read: the one given, else
+    ``$NEWSDESK_CONFIG``, else ``<workdir>/config/newsdesk.toml`` if it exists."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("NEWSDESK_CONFIG")
+    if env:
+        return Path(env)
+    candidate = workdir / DEFAULT_CONFIG_PATH
+    return candidate if candidate.is_file() else None

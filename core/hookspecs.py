@@ -1,0 +1,180 @@
+"""Every hook newsdesk calls, grouped by phase.
+
+Each hook has one typed spec. Implement one in a plugin with
+``@newsdesk.hookimpl`` and a function of the same name; you may accept a
+subset of the arguments. Unless a spec says "first result wins", every
+implementation is called and their results are collected.
+
+Phases, in the order an article meets them:
+
+1. configuration and lifecycle: ``newsdesk_config_sections``,
+   ``newsdesk_configure``, ``newsdesk_startup``, ``newsdesk_shutdown``,
+   ``newsdesk_register_commands``;
+2. reading: ``newsdesk_read``;
+3. stages: ``newsdesk_clean``, ``newsdesk_extract``, ``newsdesk_translate``
+   (run in worker processes, in parallel across articles), then
+   ``newsdesk_index`` (run in the daemon's own process, one article at a time,
+   so an index has a single writer);
+4. output: ``newsdesk_write`` and ``newsdesk_recover``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from newsdesk import hookspec
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from newsdesk.article import Article, Source
+    from newsdesk.config import Config, Section
+    from newsdesk.output import Batch
+
+
+# --- 1. configuration and lifecycle --------------------------------------------------
+
+
+@hookspec
+def newsdesk_config_sections() -> Sequence[Section]:
+    """Declare the configuration sections this plugin reads.
+
+    Return a sequence of :class:`newsdesk.config.Section` (a section name and a
+    dataclass whose fields, with their defaults, are the section's keys). The
+    configuration file is validated against it: unknown keys and wrong types
+    are errors that name the file and the key. Read the values in
+    ``newsdesk_configure`` with ``config.section(name)``.
+
+    Every implementation is called.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> None:
+    """Configure the plugin, once per process, before any article.
+
+    ``config`` is the validated configuration; ``pm`` the plugin manager, on
+    which a stateful plugin registers an instance of its class (the pattern for
+    plugins that hold open files, models or connections). ``role`` is
+    ``"main"`` in the daemon or CLI process and ``"worker"`` in a worker
+    process: stage plugins run in workers and should load models lazily there.
+
+    Every implementation is called; the return value is ignored.
+    """
+
+
+@hookspec
+def newsdesk_startup(config: Config) -> None:
+    """Called once in the main process when ``run`` or ``process`` starts, before the
+    first article. Every implementation is called; the return value is ignored."""
+
+
+@hookspec
+def newsdesk_shutdown(config: Config) -> None:
+    """Called once in every process that was configured, on its way out, after the last
+    article: flush and close here. Every implementation is called; the return
+    value is ignored."""
+
+
+@hookspec
+def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add subcommands to the ``newsdesk`` CLI.
+
+    Call ``subparsers.add_parser(name, help=...)``, add arguments, and
+    ``parser.set_defaults(command=func)`` where ``func(args, app)`` receives
+    the parsed arguments and a :class:`newsdesk.app.App` (configuration and
+    plugin manager) and returns the exit code.
+
+    Every implementation is called; the return value is ignored.
+    """
+
+
+# --- 2. reading -----------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
+    """Turn a file's bytes into articles.
+
+    ``source`` describes the file (name, path, size); ``data`` is its content.
+    Return a list of :class:`newsdesk.article.Article` (one for most files,
+    one a line for JSON lines), or None when the file is not of a type this
+    reader handles. Raise :class:`newsdesk.errors.ReadError` when it is of the
+    type but unusable (empty, binary, invalid); an article that could not be
+    read on its own (one bad line) is returned already failed.
+
+    First result wins: readers are asked in turn until one returns a list.
+    """
+
+
+# --- 3. stages ------------------------------------------------------------------------
+
+
+@hookspec
+def newsdesk_clean(article: Article) -> None:
+    """Stage 1: turn ``article.content`` into the body text and its headline.
+
+    Write ``text``, ``title`` and ``removed`` into ``article.record``. Runs in a
+    worker process. An exception is recorded in the article's ``errors`` and the
+    later stages still run (status "partial"). Every implementation is called;
+    the return value is ignored.
+    """
+
+
+@hookspec
+def newsdesk_extract(article: Article) -> None:
+    """Stage 2: read facts from the cleaned article (people, places, dates, counts,
+    quotes) into ``article.record``. Runs in a worker process. Every
+    implementation is called; the return value is ignored."""
+
+
+@hookspec
+def newsdesk_translate(article: Article) -> None:
+    """Stage 3: identify the languages of the passages and translate them into the
+    target language, into ``article.record``. Runs in a worker process. Every
+    implementation is called; the return value is ignored."""
+
+
+@hookspec
+def newsdesk_index(article: Article) -> None:
+    """Stage 4: make the finished article searchable.
+
+    Runs in the daemon's own process, one article at a time, after the worker
+    stages and before the record is written: an index has a single writer and
+    may add fields to the record (``duplicate_of``, ``story``). Every
+    implementation is called; the return value is ignored.
+    """
+
+
+# --- 4. output ------------------------------------------------------------------------
+
+
+@hookspec
+def newsdesk_write(batch: Batch) -> None:
+    """Deliver finished records.
+
+    ``batch.records`` are the records (dicts) and ``batch.lines`` the same
+    records serialised as JSON lines (bytes ending in a newline). A durable
+    sink must have them durably stored when it returns: only then is the input
+    file archived and the article marked done. Raise to refuse the batch; it
+    is retried and nothing is archived.
+
+    Every implementation is called; the return value is ignored.
+    """
+
+
+@hookspec
+def newsdesk_recover(pending: frozenset[str]) -> frozenset[str] | None:
+    """After a crash, tell which of ``pending`` article ids this sink already holds.
+
+    Called once at start-up with the ids of articles that were being written
+    when the daemon stopped. Return the subset you hold durably, or None if
+    this sink cannot tell. Ids no sink holds are processed again; a sink other
+    than the stream file that needs exactly-once delivery must itself skip ids
+    it already holds (record ids are content hashes, so that is a lookup).
+
+    Every implementation is called; the answers are combined.
+    """

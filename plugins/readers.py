@@ -1,0 +1,151 @@
+"""Built-in readers: plain text, HTML, JSON and JSON lines.
+
+Bytes are decoded as UTF-8 when they are UTF-8, otherwise by charset
+detection (charset-normalizer), so a cp1251 or KOI8-R file reads right.
+Binary files (PDF, images, archives) and empty files are refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from charset_normalizer import from_bytes
+
+from newsdesk import hookimpl
+from newsdesk.article import Article, Source, content_id
+from newsdesk.errors import ReadError
+
+TEXT_SUFFIXES = {"", "txt", "md", "text"}
+HTML_SUFFIXES = {"html", "htm", "xhtml"}
+
+#: Leading bytes of formats that are certainly not articles.
+MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "gzip-compressed data",
+    b"PK\x03\x04": "a ZIP archive (or office document)",
+    b"BZh": "bzip2-compressed data",
+    b"\xfd7zXZ": "xz-compressed data",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"\x7fELF": "an executable",
+    b"RIFF": "a RIFF media file",
+    b"OggS": "an Ogg media file",
+    b"ID3": "an MP3 file",
+}
+
+
+def suffix_of(name: str) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    return suffix.lower() if dot and stem else ""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return ``(text, encoding)``; raise :class:`ReadError` for binary or empty data."""
+    for magic, what in MAGIC.items():
+        if data.startswith(magic):
+            raise ReadError(f"binary file ({what}), not an article")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _check_text(data.decode("utf-16")), "utf-16"
+    if not data.strip():
+        raise ReadError("empty file")
+    if b"\x00" in data[:65536]:
+        raise ReadError("binary file (contains NUL bytes), not an article")
+    try:
+        return _check_text(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:262144]).best()
+    if best is None or best.encoding is None:
+        raise ReadError("binary file (no text encoding fits), not an article")
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ReadError(f"cannot decode as {best.encoding}: {exc}") from exc
+    return _check_text(text), best.encoding
+
+
+def _check_text(text: str) -> str:
+    if not text.strip():
+        raise ReadError("empty file")
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > len(sample) * 0.02:
+        raise ReadError("binary file (mostly control characters), not an article")
+    return text
+
+
+def _from_object(obj: Any, where: str) -> tuple[str, str, dict[str, Any]]:
+    """Return ``(content, content_type, other fields)`` of a JSON article object."""
+    if not isinstance(obj, dict):
+        raise ReadError(f"{where}expected a JSON object, got {type(obj).__name__}")
+    html, text = obj.get("html"), obj.get("text")
+    if isinstance(html, str) and html.strip():
+        content, kind = html, "html"
+    elif isinstance(text, str) and text.strip():
+        content, kind = text, "text"
+    else:
+        raise ReadError(f"{where}the object has no non-empty 'text' or 'html' string field")
+    rest = {k: v for k, v in obj.items() if k not in ("html", "text")}
+    return content, kind, rest
+
+
+def _article(source: Source, raw: bytes, content: str, kind: str, encoding: str) -> Article:
+    return Article(id=content_id(raw), source=source, content=content,
+                   content_type=kind, encoding=encoding)  # type: ignore[arg-type]
+
+
+@hookimpl(trylast=True)
+def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
+    suffix = suffix_of(source.name)
+    if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
+        text, encoding = decode(data)
+        kind = "html" if suffix in HTML_SUFFIXES else "text"
+        return [_article(source, data, text, kind, encoding)]
+    if suffix == "json":
+        text, encoding = decode(data)
+        try:
+            obj = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise ReadError(f"not valid JSON: {exc}") from exc
+        content, kind, rest = _from_object(obj, "")
+        article = _article(source, data, content, kind, encoding)
+        if rest:
+            article.record["input"] = rest
+        return [article]
+    if suffix == "jsonl":
+        return list(_read_lines(source, data))
+    return None
+
+
+def _read_lines(source: Source, data: bytes) -> list[Article]:
+    text, encoding = decode(data)
+    out: list[Article] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        raw = line.encode("utf-8")
+        line_source = Source(**{**source.as_dict(), "line": number})
+        try:
+            content, kind, rest = _from_object(orjson.loads(line), f"line {number}: ")
+        except orjson.JSONDecodeError as exc:
+            failed = Article(id=content_id(raw), source=line_source, content="")
+            failed.fail("read", "readers", ReadError(f"line {number}: not valid JSON: {exc}"))
+            out.append(failed)
+            continue
+        except ReadError as exc:
+            failed = Article(id=content_id(raw), source=line_source, content="")
+            failed.fail("read", "readers", exc)
+            out.append(failed)
+            continue
+        article = _article(line_source, raw, content, kind, encoding)
+        if rest:
+            article.record["input"] = rest
+        out.append(article)
+    if not out:
+        raise ReadError("empty file (no JSON lines)")
+    return out
