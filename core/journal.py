@@ -1,0 +1,99 @@
+"""The journal: which file contents have been processed, for exactly-once output.
+
+A SQLite database in the state folder, keyed by the sha256 of a file's bytes.
+A file's row goes ``pending`` (its records are about to be written, with
+their ids) then ``done`` (the sinks hold them). After a crash, pending rows
+are settled at start-up by asking the sinks which ids they already hold.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+    ids BLOB NOT NULL,
+    status TEXT NOT NULL,
+    updated REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file's row: its content hash, name, state and the ids of its records."""
+
+    hash: str
+    name: str
+    state: str
+    ids: tuple[str, ...]
+    status: str
+
+
+class Journal:
+    """The journal of one state folder. Not thread-safe: one owner thread."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute(SCHEMA)
+
+    def state(self, digest: str) -> str | None:
+        """Return "pending", "done" or None for a content hash."""
+        row = self.db.execute("SELECT state FROM files WHERE hash = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def mark_pending(self, entries: Iterable[tuple[str, str, list[str], str]]) -> None:
+        """Record ``(hash, name, ids, status)`` rows as about to be written, in one commit."""
+        now = time.time()
+        rows = [(h, n, orjson.dumps(ids), s, now) for h, n, ids, s in entries]
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO files (hash, name, state, ids, status, updated) "
+                "VALUES (?, ?, 'pending', ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET "
+                "name = excluded.name, state = 'pending', ids = excluded.ids, "
+                "status = excluded.status, updated = excluded.updated",
+                rows,
+            )
+
+    def mark_done(self, digests: Iterable[str]) -> None:
+        """Record that the records of these hashes are durably written, in one commit."""
+        now = time.time()
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE files SET state = 'done', updated = ? WHERE hash = ?",
+                [(now, d) for d in digests],
+            )
+
+    def forget(self, digests: Iterable[str]) -> None:
+        """Drop rows (a pending file whose records no sink holds is processed again)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("DELETE FROM files WHERE hash = ?", [(d,) for d in digests])
+
+    def pending(self) -> list[Entry]:
+        """Return the rows left pending by a crash."""
+        rows = self.db.execute(
+            "SELECT hash, name, state, ids, status FROM files WHERE state = 'pending'"
+        ).fetchall()
+        return [Entry(h, n, s, tuple(orjson.loads(i)), st) for h, n, s, i, st in rows]
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT state, COUNT(*) FROM files GROUP BY state").fetchall())
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,203 @@
+"""Worker processes that read files and run the worker stages.
+
+Each worker is a spawned process with its own plugin manager, fed through its
+own pipe. A task that runs past the timeout gets its worker killed; a worker
+that dies fails the task it was running. Either way the worker is replaced and
+the other tasks go on. Tasks queued behind a lost one are handed back to be
+sent again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+import structlog
+
+from newsdesk.app import Settings
+from newsdesk.article import Article, Source
+
+log = structlog.get_logger("newsdesk.workers")
+
+
+@dataclass
+class Task:
+    """A file for a worker: ``seq`` identifies it to the caller; ``tag`` stays here."""
+
+    seq: int
+    source: Source
+    data: bytes
+    tag: Any = None
+    started: float = 0.0
+
+
+@dataclass
+class Result:
+    """What came back for a task: its articles, or the reason it was lost."""
+
+    task: Task
+    articles: list[Article] = field(default_factory=list)
+    plugin_ms: dict[str, float] = field(default_factory=dict)
+    lost: str | None = None
+
+
+def worker_main(conn: Connection, settings: Settings, log_level: str, log_format: str) -> None:
+    """Body of a worker process: configure, then serve tasks until told to stop."""
+    from newsdesk import log as logsetup
+    from newsdesk.app import build_app
+    from newsdesk.pipeline import WORKER_STAGES, read, run_stages
+
+    logsetup.setup(log_level, "json" if log_format == "auto" else log_format)
+    try:
+        app = build_app(settings, role="worker")
+    except Exception as exc:  # reported to the parent, which stops with one line
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", os.getpid()))
+    try:
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:
+                break
+            if message is None:
+                break
+            seq, source, data = message
+            plugin_ms: dict[str, float] = {}
+            articles = read(app.pm, source, data)
+            for article in articles:
+                run_stages(app.pm, article, WORKER_STAGES, plugin_ms)
+            conn.send((seq, articles, plugin_ms))
+    finally:
+        app.shutdown()
+
+
+class _Worker:
+    def __init__(self, ctx: Any, settings: Settings, log_level: str, log_format: str) -> None:
+        parent, child = ctx.Pipe(duplex=True)
+        self.conn: Connection = parent
+        self.process = ctx.Process(
+            target=worker_main, args=(child, settings, log_level, log_format),
+            name="newsdesk-worker", daemon=True,
+        )
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.tasks: deque[Task] = deque()
+
+
+class WorkerStartError(Exception):
+    """A worker could not configure its plugins."""
+
+
+class Pool:
+    """A fixed number of worker processes, each with up to ``depth`` tasks queued."""
+
+    def __init__(self, settings: Settings, size: int, timeout_s: float, *,
+                 depth: int = 2, log_level: str = "info", log_format: str = "auto") -> None:
+        self.settings = settings
+        self.size = max(1, size)
+        self.timeout_s = timeout_s
+        self.depth = depth
+        self.log_level, self.log_format = log_level, log_format
+        self.ctx = multiprocessing.get_context("spawn")
+        self.workers: list[_Worker] = []
+        self.replaced = 0
+
+    def start(self) -> None:
+        self.workers = [self._spawn() for _ in range(self.size)]
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self.ctx, self.settings, self.log_level, self.log_format)
+
+    @property
+    def in_flight(self) -> int:
+        return sum(len(w.tasks) for w in self.workers)
+
+    @property
+    def capacity(self) -> int:
+        return self.size * self.depth - self.in_flight
+
+    def submit(self, task: Task) -> None:
+        """Send ``task`` to the least busy worker (call only while ``capacity`` > 0)."""
+        worker = min(self.workers, key=lambda w: len(w.tasks))
+        if not worker.tasks:
+            task.started = time.monotonic()
+        worker.tasks.append(task)
+        worker.conn.send((task.seq, task.source, task.data))
+
+    def waitables(self) -> list[Any]:
+        return [w.conn for w in self.workers] + [w.process.sentinel for w in self.workers]
+
+    def poll(self, timeout: float, extra: Sequence[Any] = ()) -> tuple[list[Result], list[Task]]:
+        """Wait up to ``timeout`` s for results (or for one of ``extra`` to be ready).
+
+        Returns the results (finished or lost tasks) and the tasks to send again.
+        """
+        wait(self.waitables() + list(extra), timeout=max(0.0, timeout))
+        results: list[Result] = []
+        resend: list[Task] = []
+        now = time.monotonic()
+        for index, worker in enumerate(list(self.workers)):
+            try:
+                while worker.conn.poll():
+                    message = worker.conn.recv()
+                    self._handle(worker, message, results, now)
+            except (EOFError, OSError):
+                pass
+            if not worker.process.is_alive():
+                code = worker.process.exitcode
+                self._lose(index, f"worker process died (exit code {code})", results, resend)
+            elif worker.tasks and now - worker.tasks[0].started > self.timeout_s:
+                self._lose(index, f"timed out after {self.timeout_s:g} s (daemon.timeout_s); "
+                                  "the worker was killed and replaced", results, resend)
+        return results, resend
+
+    def _handle(self, worker: _Worker, message: Any, results: list[Result], now: float) -> None:
+        if message[0] == "ready":
+            worker.ready = True
+            return
+        if message[0] == "error":
+            raise WorkerStartError(message[1])
+        seq, articles, plugin_ms = message
+        task = worker.tasks.popleft()
+        assert task.seq == seq, "worker answered out of order"
+        results.append(Result(task, articles, plugin_ms))
+        if worker.tasks:
+            worker.tasks[0].started = now
+
+    def _lose(self, index: int, reason: str, results: list[Result], resend: list[Task]) -> None:
+        worker = self.workers[index]
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        if worker.tasks:
+            head = worker.tasks.popleft()
+            log.error("article lost with its worker", file=head.source.name, reason=reason)
+            results.append(Result(head, lost=reason))
+            resend.extend(worker.tasks)
+        self.workers[index] = self._spawn()
+        self.replaced += 1
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask every worker to finish and exit; kill those that do not."""
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + timeout
+        for worker in self.workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(1)
+            worker.conn.close()
+        self.workers = []
