@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from newsdesk import __version__, log
+from newsdesk import __version__, bench, log
 from newsdesk.app import App, Settings, build_app, plugin_manager
 from newsdesk.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, NewsdeskError
 
@@ -73,6 +73,11 @@ def build_parser(common: argparse.ArgumentParser) -> tuple[argparse.ArgumentPars
 
     p = sub.add_parser("config", parents=[common], help="print the effective configuration")
     p.set_defaults(command=_cmd_config)
+
+    p = sub.add_parser("bench", parents=[common],
+                       help="measure a real daemon on generated (or given) articles")
+    bench.add_arguments(p)
+    p.set_defaults(command=bench.command)
 
     return parser, sub
 

@@ -57,6 +57,7 @@ class DaemonSettings:
     observer: str = choices("native", "polling", default="native")
     poll_interval_s: float = 1.0
     stable_s: float = 1.0
+    rescan_s: float = 10.0
     ignore: list[str] = field(default_factory=lambda: list(DEFAULT_IGNORE))
 
 
@@ -67,7 +68,7 @@ class OutputSettings:
     stdout: bool = False
     prefix: str = "articles"
     fsync: bool = True
-    batch_ms: float = 5.0
+    batch_ms: float = 20.0
 
 
 @dataclass

@@ -24,10 +24,10 @@ import structlog
 
 from newsdesk import output
 from newsdesk.app import App
-from newsdesk.article import Article, content_id, now_iso
-from newsdesk.disposal import dispose
+from newsdesk.article import Article, now_iso
+from newsdesk.disposal import Mover
 from newsdesk.errors import EXIT_OK, PathError, PluginError
-from newsdesk.intake import Refused, Vanished, placeholder_source, take
+from newsdesk.intake import placeholder_source
 from newsdesk.journal import Journal
 from newsdesk.pipeline import MAIN_STAGES, failed_article, run_stages
 from newsdesk.watcher import Watcher, backlog
@@ -73,19 +73,26 @@ class Daemon:
         self.app = app
         self.config = config = app.config
         self.once = once
-        self.inbox = config.path("inbox")
+        self.inbox = config.path("inbox").absolute()
+        self.archive_dir = config.path("archive").absolute()
+        self.failed_dir = config.path("failed").absolute()
         if not self.inbox.is_dir():
             raise PathError(f"{self.inbox}: inbox folder not found (paths.inbox, --inbox)")
         self.max_bytes = int(config.daemon.max_file_mb * 1024 * 1024)
         self.journal = Journal(config.path("state") / "journal.sqlite3")
         workers = config.daemon.workers or os.cpu_count() or 1
         self.pool = Pool(app.settings, workers, config.daemon.timeout_s,
+                         root=str(self.inbox), max_bytes=self.max_bytes,
                          log_level=config.log.level, log_format=config.log.format)
         self.watcher = Watcher(
             self.inbox, self._notify, ignore=config.daemon.ignore,
             polling=config.daemon.observer == "polling",
             poll_interval_s=config.daemon.poll_interval_s, stable_s=config.daemon.stable_s,
+            on_overflow=self._on_overflow,
         )
+        self._rescan_now = False
+        self.mover = Mover(after=config.daemon.after, archive=self.archive_dir,
+                           failed=self.failed_dir)
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         os.set_blocking(self._wake_r, False)
@@ -93,8 +100,9 @@ class Daemon:
         self._incoming_lock = threading.Lock()
         self.queue: deque[Path] = deque()
         self.queued: set[Path] = set()
-        self.in_flight: dict[str, Task] = {}  # content hash -> task
-        self.unwritten: set[str] = set()  # hashes in flight or waiting to be written
+        self.in_flight: set[str] = set()  # paths being read or processed by workers
+        self.again: set[str] = set()  # paths reported again while in flight
+        self.unwritten: set[str] = set()  # content hashes waiting to be written
         self.deferred: dict[str, list[Path]] = {}  # same content arriving twice at once
         self.ready: list[Finished] = []
         self.skip_ids: set[str] = set()
@@ -102,6 +110,10 @@ class Daemon:
         self.seq = 0
         self.written = 0
         self._retry_at = 0.0
+        self.written_not_done: list[str] = []
+        self._wake_pending = threading.Event()
+        self.plugin_ms: dict[str, float] = {}
+        self.articles_timed = 0
 
     # --- signals and the watcher thread ---------------------------------------------
 
@@ -111,10 +123,18 @@ class Daemon:
         self._wake()
 
     def _wake(self) -> None:
+        if self._wake_pending.is_set():
+            return  # the loop has not drained the last wake-up yet
+        self._wake_pending.set()
         try:
             os.write(self._wake_w, b"x")
         except BlockingIOError:
             pass  # the pipe is full: the loop is awake anyway
+
+    def _on_overflow(self) -> None:
+        log.warning("the kernel dropped inbox events (queue overflow); rescanning the inbox")
+        self._rescan_now = True
+        self._wake()
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if self.stopping:
@@ -127,31 +147,40 @@ class Daemon:
     def run(self) -> int:
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
+            self.mover.start()
             self.recover()
             if not self.once:
                 self.watcher.start()
             log.info("watching", inbox=str(self.inbox), workers=self.pool.size,
                      once=self.once, config=self.config.where)
-            self._enqueue(backlog(self.inbox, self.config.daemon.ignore))
+            self._enqueue(backlog(self.inbox, self.config.daemon.ignore)[0])
             self.app.pm.hook.newsdesk_startup(config=self.config)
             self.pool.start()
             self._loop()
         except WorkerStartError as exc:
             raise PluginError(f"a worker could not start its plugins: {exc}") from exc
+            if self.written_not_done:
+                self.journal.mark_done(self.written_not_done)
         finally:
             for sig, handler in old.items():
                 signal.signal(sig, handler)
             self.watcher.stop()
             self.pool.stop()
+            if self.mover.is_alive():
+                self.mover.close()
             self.app.shutdown()
             self.journal.close()
             os.close(self._wake_r)
             os.close(self._wake_w)
-        log.info("stopped", written=self.written)
+        n = max(1, self.articles_timed)
+        log.info("stopped", written=self.written, workers_replaced=self.pool.replaced,
+                 plugin_mean_ms={k: round(v / n, 4) for k, v in sorted(self.plugin_ms.items())})
         return EXIT_OK
 
     def _loop(self) -> None:
         next_health = time.monotonic() + 1.0
+        rescan_s = self.config.daemon.rescan_s
+        next_rescan = time.monotonic() + rescan_s if rescan_s > 0 else float("inf")
         while True:
             self._drain_incoming()
             if not self.stopping:
@@ -167,11 +196,18 @@ class Daemon:
                 self.pool.submit(task)
             for result in results:
                 self._finish(result)
+            self._drain_incoming()
+            if not self.stopping:
+                self._feed()  # keep the workers busy before deciding to flush
             self._flush()
             now = time.monotonic()
             if now >= next_health:
                 next_health = now + 1.0
                 self._check_watcher()
+            if not self.once and (self._rescan_now or now >= next_rescan):
+                self._rescan_now = False
+                next_rescan = now + rescan_s if rescan_s > 0 else float("inf")
+                self._rescan()
             if self.watcher.waiting:
                 self.watcher.settle()
 
@@ -186,6 +222,7 @@ class Daemon:
         return min(1.0, self.config.daemon.stable_s / 2) if self.watcher.waiting else 1.0
 
     def _drain_wake(self) -> None:
+        self._wake_pending.clear()
         try:
             while os.read(self._wake_r, 65536):
                 pass
@@ -210,7 +247,25 @@ class Daemon:
         log.error("the inbox watcher stopped; restarting it and rescanning the inbox")
         self.watcher.stop()
         self.watcher.start()
-        self._enqueue(backlog(self.inbox, self.config.daemon.ignore))
+        self._rescan()
+
+    def _rescan(self) -> None:
+        """Take files that no event announced (events lost, watcher restarted)."""
+        stable_before = time.time() - self.config.daemon.stable_s
+        settled, fresh = backlog(self.inbox, self.config.daemon.ignore, stable_before)
+        found = 0
+        for path in settled:
+            key = str(path)
+            if key in self.in_flight or path in self.queued:
+                continue
+            if self.mover.kept and self.mover.is_kept(path):
+                continue
+            found += 1
+            self._enqueue([path])
+        for path in fresh:
+            self.watcher.candidate(path)
+        if found:
+            log.info("rescan found files no event announced", files=found)
 
     # --- taking files ----------------------------------------------------------------
 
@@ -221,45 +276,51 @@ class Daemon:
             self._take(path)
 
     def _take(self, path: Path) -> None:
-        bound = log.bind(file=path.name)
-        try:
-            taken = take(path, self.inbox, self.max_bytes)
-        except Vanished as exc:
-            bound.info("file not taken yet", reason=str(exc))
-            return
-        except Refused as exc:
-            source, raw = placeholder_source(path)
-            article = failed_article(source, raw, "read", "intake", str(exc))
-            bound.warning("file refused", article=article.id[:12], reason=str(exc))
-            self.ready.append(Finished(path, article.id, [article]))
-            return
-        digest = content_id(taken.data)
-        if digest in self.unwritten:
-            self.deferred.setdefault(digest, []).append(path)
-            return
-        if self.journal.state(digest) == "done":
-            bound.info("content already processed; skipped", article=digest[:12])
-            self._dispose(path, failed=False, error=None)
+        key = str(path)
+        if key in self.in_flight:
+            self.again.add(key)  # look again once the current read is done
             return
         self.seq += 1
-        task = Task(self.seq, taken.source, taken.data, tag=(path, digest))
-        self.in_flight[digest] = task
-        self.unwritten.add(digest)
-        self.pool.submit(task)
+        self.in_flight.add(key)
+        self.pool.submit(Task(self.seq, key))
 
     # --- finishing --------------------------------------------------------------------
 
     def _finish(self, result: Result) -> None:
-        path, digest = result.task.tag
-        self.in_flight.pop(digest, None)
+        task = result.task
+        assert task is not None
+        path = Path(task.path)
+        self.in_flight.discard(task.path)
+        if task.path in self.again:
+            self.again.discard(task.path)
+            self._enqueue([path])
         if result.lost:
-            article = failed_article(result.task.source, result.task.data, "worker",
-                                     "daemon", result.lost)
-            self.ready.append(Finished(path, digest, [article], lost=result.lost))
-        else:
-            for article in result.articles:
-                run_stages(self.app.pm, article, MAIN_STAGES)
+            source, raw = placeholder_source(path)
+            article = failed_article(source, raw, "worker", "daemon", result.lost)
+            self.ready.append(Finished(path, article.id, [article], lost=result.lost))
+            return
+        if result.vanished:
+            log.info("file not taken yet", file=path.name, reason=result.vanished)
+            return
+        digest = result.digest
+        if result.refused:
+            log.warning("file refused", file=path.name, article=digest[:12],
+                        reason=result.refused)
             self.ready.append(Finished(path, digest, result.articles))
+            return
+        if digest in self.unwritten:  # the same content is being written: wait for it
+            self.deferred.setdefault(digest, []).append(path)
+            return
+        if digest in self.written_not_done:
+            self._skip_seen(path, digest)
+            return
+        for key, ms in result.plugin_ms.items():
+            self.plugin_ms[key] = self.plugin_ms.get(key, 0.0) + ms
+        for article in result.articles:
+            run_stages(self.app.pm, article, MAIN_STAGES, self.plugin_ms)
+        self.articles_timed += len(result.articles)
+        self.unwritten.add(digest)
+        self.ready.append(Finished(path, digest, result.articles))
 
     def _flush(self) -> None:
         if not self.ready:
@@ -271,12 +332,20 @@ class Daemon:
         if self.pool.in_flight and now < due and len(self.ready) < MAX_BATCH:
             return
         batch, self.ready = self.ready[:MAX_BATCH], self.ready[MAX_BATCH:]
+        seen = self.journal.done_among([f.digest for f in batch if not f.lost])
+        if seen:
+            for f in batch:
+                if f.digest in seen:
+                    self._skip_seen(f.path, f.digest)
+            batch = [f for f in batch if f.digest not in seen]
         records = [a.to_record() for f in batch for a in f.articles
                    if a.id not in self.skip_ids]
-        self.journal.mark_pending(
-            (f.digest, f.path.name, [a.id for a in f.articles],
-             "failed" if f.failed else "ok") for f in batch
+        self.journal.commit(
+            [(f.digest, f.path.name, [a.id for a in f.articles],
+              "failed" if f.failed else "ok") for f in batch],
+            done=self.written_not_done,
         )
+        self.written_not_done = []
         try:
             output.write(self.app.pm, output.Batch.of(records))
         except Exception as exc:
@@ -286,23 +355,26 @@ class Daemon:
             self._retry_at = now + RETRY_S
             return
         self._retry_at = 0.0
-        self.journal.mark_done(f.digest for f in batch)
+        self.written_not_done = [f.digest for f in batch]  # marked done with the next batch
         self.written += len(records)
         for f in batch:
             for a in f.articles:
-                log.info("article written", article=a.id[:12], file=f.path.name,
-                         status=a.status)
+                if a.errors:
+                    log.warning("article written with errors", article=a.id[:12],
+                                file=f.path.name, status=a.status, errors=a.errors)
+                else:
+                    log.debug("article written", article=a.id[:12], file=f.path.name)
             self._dispose(f.path, failed=f.failed, error=f.error_info())
             self.unwritten.discard(f.digest)
             self._enqueue(self.deferred.pop(f.digest, []))
 
+    def _skip_seen(self, path: Path, digest: str) -> None:
+        log.info("content already processed; skipped", file=path.name, article=digest[:12])
+        self.unwritten.discard(digest)
+        self._dispose(path, failed=False, error=None)
+
     def _dispose(self, path: Path, *, failed: bool, error: dict[str, Any] | None) -> None:
-        try:
-            dispose(path, after=self.config.daemon.after, archive=self.config.path("archive"),
-                    failed=self.config.path("failed"), failed_file=failed, error=error)
-        except OSError as exc:
-            log.error("could not move the file after processing", file=path.name,
-                      error=str(exc))
+        self.mover.put(path, failed, error)
 
     # --- crash recovery ---------------------------------------------------------------
 

@@ -70,11 +70,11 @@ def take(path: Path, root: Path | None, max_bytes: int) -> Taken:
         data
     ) != after.st_size:
         raise Vanished(f"{path.name}: file changed while it was read")
-    if not path.exists():
+    if after.st_nlink == 0:
         raise Vanished(f"{path.name}: file was removed while it was read")
     mtime = datetime.fromtimestamp(after.st_mtime, UTC).isoformat(timespec="seconds")
     source = Source(
-        path=str(path.absolute()),
+        path=os.path.abspath(path),
         name=path.name,
         size=len(data),
         mtime=mtime.replace("+00:00", "Z"),

@@ -11,6 +11,7 @@ logged, and :meth:`Watcher.alive` lets the daemon check the thread itself.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -18,13 +19,35 @@ from collections.abc import Callable
 from pathlib import Path
 
 import structlog
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from newsdesk.scan import is_ignored
 
 log = structlog.get_logger("newsdesk.watcher")
+
+
+#: The only events asked of the kernel: fewer events, less risk of overflowing its queue.
+EVENTS: list[type[FileSystemEvent]] = [FileCreatedEvent, FileClosedEvent, FileMovedEvent]
+
+
+class _OverflowSpy(logging.Handler):
+    """watchdog reports a kernel queue overflow only as a log warning: listen for it."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        super().__init__(logging.WARNING)
+        self.callback = callback
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            self.callback()
 
 
 class _Handler(FileSystemEventHandler):
@@ -50,7 +73,8 @@ class Watcher:
     """Reports complete files in ``inbox`` to ``notify`` (called from any thread)."""
 
     def __init__(self, inbox: Path, notify: Callable[[Path], None], *, ignore: list[str],
-                 polling: bool, poll_interval_s: float, stable_s: float) -> None:
+                 polling: bool, poll_interval_s: float, stable_s: float,
+                 on_overflow: Callable[[], None] = lambda: None) -> None:
         self.inbox = inbox.absolute()
         self.notify = notify
         self.ignore = ignore
@@ -60,6 +84,7 @@ class Watcher:
         self._lock = threading.Lock()
         self._candidates: dict[Path, tuple[int, int, float]] = {}
         self._observer: Observer | PollingObserver | None = None
+        self._spy = _OverflowSpy(on_overflow)
 
     def _wanted(self, path: Path) -> bool:
         return path.parent == self.inbox and not is_ignored(path.name, self.ignore)
@@ -118,7 +143,9 @@ class Watcher:
             observer: Observer | PollingObserver = PollingObserver(timeout=self.poll_interval_s)
         else:
             observer = Observer()
-        observer.schedule(_Handler(self), str(self.inbox), recursive=False)
+        events = None if self.polling else EVENTS
+        observer.schedule(_Handler(self), str(self.inbox), recursive=False, event_filter=events)
+        logging.getLogger("watchdog").addHandler(self._spy)
         observer.daemon = True
         observer.start()
         self._observer = observer
@@ -127,15 +154,23 @@ class Watcher:
         return self._observer is not None and self._observer.is_alive()
 
     def stop(self) -> None:
+        logging.getLogger("watchdog").removeHandler(self._spy)
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(5)
             self._observer = None
 
 
-def backlog(inbox: Path, ignore: list[str]) -> list[Path]:
-    """Return the files already in the inbox, oldest first."""
+def backlog(inbox: Path, ignore: list[str], settled_before: float | None = None
+            ) -> tuple[list[Path], list[Path]]:
+    """Return the files in the inbox, oldest first, as ``(settled, fresh)``.
+
+    A file modified after ``settled_before`` (a ``time.time()``) is fresh: it
+    may still be being written. Without ``settled_before`` every file is settled.
+    """
     entries = []
+    fresh = []
+    limit_ns = None if settled_before is None else int(settled_before * 1e9)
     with os.scandir(inbox) as it:
         for entry in it:
             if is_ignored(entry.name, ignore):
@@ -146,5 +181,8 @@ def backlog(inbox: Path, ignore: list[str]) -> list[Path]:
                 mtime = entry.stat(follow_symlinks=False).st_mtime_ns
             except OSError:
                 continue
-            entries.append((mtime, entry.name))
-    return [inbox / name for _, name in sorted(entries)]
+            if limit_ns is not None and mtime > limit_ns:
+                fresh.append(inbox / entry.name)
+            else:
+                entries.append((mtime, entry.name))
+    return [inbox / name for _, name in sorted(entries)], fresh

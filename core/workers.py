@@ -31,27 +31,61 @@ class Task:
     """A file for a worker: ``seq`` identifies it to the caller; ``tag`` stays here."""
 
     seq: int
-    source: Source
-    data: bytes
+    path: str
     tag: Any = None
     started: float = 0.0
 
 
 @dataclass
 class Result:
-    """What came back for a task: its articles, or the reason it was lost."""
+    """What came back for a task.
 
-    task: Task
+    ``digest`` is the sha256 of the bytes read and ``articles`` what they
+    became; ``refused`` is why a file was not read (it goes to failed/),
+    ``vanished`` why it could not be read yet (it changed or disappeared),
+    ``lost`` why the task was lost with its worker (a timeout or a crash).
+    """
+
+    task: Task | None
+    source: Source | None = None
+    digest: str = ""
     articles: list[Article] = field(default_factory=list)
     plugin_ms: dict[str, float] = field(default_factory=dict)
+    refused: str | None = None
+    vanished: str | None = None
     lost: str | None = None
 
 
-def worker_main(conn: Connection, settings: Settings, log_level: str, log_format: str) -> None:
+def handle(pm: Any, path: str, root: str | None, max_bytes: int) -> Result:
+    """Take, read and run the worker stages on one file (in a worker process)."""
+    from pathlib import Path
+
+    from newsdesk.article import content_id
+    from newsdesk.intake import Refused, Vanished, placeholder_source, take
+    from newsdesk.pipeline import WORKER_STAGES, failed_article, read, run_stages
+
+    try:
+        taken = take(Path(path), Path(root) if root else None, max_bytes)
+    except Vanished as exc:
+        return Result(None, vanished=str(exc))
+    except Refused as exc:
+        source, raw = placeholder_source(Path(path))
+        article = failed_article(source, raw, "read", "intake", str(exc))
+        return Result(None, source=source, digest=article.id, articles=[article],
+                      refused=str(exc))
+    plugin_ms: dict[str, float] = {}
+    articles = read(pm, taken.source, taken.data)
+    for article in articles:
+        run_stages(pm, article, WORKER_STAGES, plugin_ms)
+    return Result(None, source=taken.source, digest=content_id(taken.data),
+                  articles=articles, plugin_ms=plugin_ms)
+
+
+def worker_main(conn: Connection, settings: Settings, log_level: str, log_format: str,
+                root: str | None, max_bytes: int) -> None:
     """Body of a worker process: configure, then serve tasks until told to stop."""
     from newsdesk import log as logsetup
     from newsdesk.app import build_app
-    from newsdesk.pipeline import WORKER_STAGES, read, run_stages
 
     logsetup.setup(log_level, "json" if log_format == "auto" else log_format)
     try:
@@ -68,22 +102,18 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
                 break
             if message is None:
                 break
-            seq, source, data = message
-            plugin_ms: dict[str, float] = {}
-            articles = read(app.pm, source, data)
-            for article in articles:
-                run_stages(app.pm, article, WORKER_STAGES, plugin_ms)
-            conn.send((seq, articles, plugin_ms))
+            seq, path = message
+            conn.send((seq, handle(app.pm, path, root, max_bytes)))
     finally:
         app.shutdown()
 
 
 class _Worker:
-    def __init__(self, ctx: Any, settings: Settings, log_level: str, log_format: str) -> None:
+    def __init__(self, ctx: Any, args: tuple[Any, ...]) -> None:
         parent, child = ctx.Pipe(duplex=True)
         self.conn: Connection = parent
         self.process = ctx.Process(
-            target=worker_main, args=(child, settings, log_level, log_format),
+            target=worker_main, args=(child, *args),
             name="newsdesk-worker", daemon=True,
         )
         self.process.start()
@@ -97,15 +127,19 @@ class WorkerStartError(Exception):
 
 
 class Pool:
-    """A fixed number of worker processes, each with up to ``depth`` tasks queued."""
+    """A fixed number of worker processes, each with up to ``depth`` tasks queued.
 
-    def __init__(self, settings: Settings, size: int, timeout_s: float, *,
-                 depth: int = 2, log_level: str = "info", log_format: str = "auto") -> None:
-        self.settings = settings
+    Files are read in the workers; ``root`` is the folder symlinks must stay in
+    and ``max_bytes`` the largest file taken.
+    """
+
+    def __init__(self, settings: Settings, size: int, timeout_s: float, *, root: str | None,
+                 max_bytes: int, depth: int = 8, log_level: str = "info",
+                 log_format: str = "auto") -> None:
+        self.args = (settings, log_level, log_format, root, max_bytes)
         self.size = max(1, size)
         self.timeout_s = timeout_s
         self.depth = depth
-        self.log_level, self.log_format = log_level, log_format
         self.ctx = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
         self.replaced = 0
@@ -114,7 +148,7 @@ class Pool:
         self.workers = [self._spawn() for _ in range(self.size)]
 
     def _spawn(self) -> _Worker:
-        return _Worker(self.ctx, self.settings, self.log_level, self.log_format)
+        return _Worker(self.ctx, self.args)
 
     @property
     def in_flight(self) -> int:
@@ -130,7 +164,7 @@ class Pool:
         if not worker.tasks:
             task.started = time.monotonic()
         worker.tasks.append(task)
-        worker.conn.send((task.seq, task.source, task.data))
+        worker.conn.send((task.seq, task.path))
 
     def waitables(self) -> list[Any]:
         return [w.conn for w in self.workers] + [w.process.sentinel for w in self.workers]
@@ -165,10 +199,11 @@ class Pool:
             return
         if message[0] == "error":
             raise WorkerStartError(message[1])
-        seq, articles, plugin_ms = message
+        seq, result = message
         task = worker.tasks.popleft()
         assert task.seq == seq, "worker answered out of order"
-        results.append(Result(task, articles, plugin_ms))
+        result.task = task
+        results.append(result)
         if worker.tasks:
             worker.tasks[0].started = now
 
@@ -180,7 +215,8 @@ class Pool:
         worker.conn.close()
         if worker.tasks:
             head = worker.tasks.popleft()
-            log.error("article lost with its worker", file=head.source.name, reason=reason)
+            log.error("article lost with its worker", file=os.path.basename(head.path),
+                      reason=reason)
             results.append(Result(head, lost=reason))
             resend.extend(worker.tasks)
         self.workers[index] = self._spawn()

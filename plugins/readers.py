@@ -7,6 +7,7 @@ Binary files (PDF, images, archives) and empty files are refused.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -15,6 +16,8 @@ from charset_normalizer import from_bytes
 from newsdesk import hookimpl
 from newsdesk.article import Article, Source, content_id
 from newsdesk.errors import ReadError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 TEXT_SUFFIXES = {"", "txt", "md", "text"}
 HTML_SUFFIXES = {"html", "htm", "xhtml"}
@@ -73,7 +76,7 @@ def _check_text(text: str) -> str:
     if not text.strip():
         raise ReadError("empty file")
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(sample))
     if controls > len(sample) * 0.02:
         raise ReadError("binary file (mostly control characters), not an article")
     return text
