@@ -50,7 +50,7 @@ class DaemonSettings:
     """How ``newsdesk run`` takes files and runs the stages."""
 
     workers: int = 0
-    queue_size: int = 64
+    queue_size: int = 10000
     timeout_s: float = 120.0
     max_file_mb: float = 50.0
     after: str = choices("archive", "delete", "keep", default="archive")

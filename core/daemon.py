@@ -91,6 +91,7 @@ class Daemon:
             on_overflow=self._on_overflow,
         )
         self._rescan_now = False
+        self._shed = False  # paths were left out of a full queue
         self.mover = Mover(after=config.daemon.after, archive=self.archive_dir,
                            failed=self.failed_dir)
         self._wake_r, self._wake_w = os.pipe()
@@ -186,7 +187,7 @@ class Daemon:
             if not self.stopping:
                 self._feed()
             busy = self.pool.in_flight > 0
-            if not busy and not self.ready and not self.queue:
+            if not busy and not self.ready and not self.queue and not self._shed:
                 if self.stopping or (self.once and not self.watcher.waiting):
                     break
             timeout = self._timeout(busy)
@@ -204,6 +205,9 @@ class Daemon:
             if now >= next_health:
                 next_health = now + 1.0
                 self._check_watcher()
+            if self._shed and len(self.queue) < self.config.daemon.queue_size // 2:
+                self._shed = False
+                self._rescan(settled_only=self.once)
             if not self.once and (self._rescan_now or now >= next_rescan):
                 self._rescan_now = False
                 next_rescan = now + rescan_s if rescan_s > 0 else float("inf")
@@ -236,10 +240,15 @@ class Daemon:
         self._enqueue(paths)
 
     def _enqueue(self, paths: list[Path]) -> None:
+        limit = self.config.daemon.queue_size
         for path in paths:
-            if path not in self.queued:
-                self.queued.add(path)
-                self.queue.append(path)
+            if path in self.queued:
+                continue
+            if len(self.queue) >= limit:
+                self._shed = True  # left in the inbox; a rescan takes it later
+                continue
+            self.queued.add(path)
+            self.queue.append(path)
 
     def _check_watcher(self) -> None:
         if self.once or self.stopping or self.watcher.alive():
@@ -249,14 +258,15 @@ class Daemon:
         self.watcher.start()
         self._rescan()
 
-    def _rescan(self) -> None:
-        """Take files that no event announced (events lost, watcher restarted)."""
-        stable_before = time.time() - self.config.daemon.stable_s
+    def _rescan(self, settled_only: bool = False) -> None:
+        """Take files that no event announced (events lost, watcher restarted, a full
+        queue)."""
+        stable_before = None if settled_only else time.time() - self.config.daemon.stable_s
         settled, fresh = backlog(self.inbox, self.config.daemon.ignore, stable_before)
         found = 0
         for path in settled:
             key = str(path)
-            if key in self.in_flight or path in self.queued:
+            if key in self.in_flight or path in self.queued or self.mover.is_moving(path):
                 continue
             if self.mover.kept and self.mover.is_kept(path):
                 continue
@@ -300,7 +310,7 @@ class Daemon:
             self.ready.append(Finished(path, article.id, [article], lost=result.lost))
             return
         if result.vanished:
-            log.info("file not taken yet", file=path.name, reason=result.vanished)
+            log.debug("file not taken yet", file=path.name, reason=result.vanished)
             return
         digest = result.digest
         if result.refused:

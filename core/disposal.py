@@ -119,10 +119,18 @@ class Mover(threading.Thread):
         self.after, self.archive, self.failed = after, archive, failed
         self.jobs: queue.Queue[tuple[Path, bool, dict[str, Any] | None] | None] = queue.Queue()
         self.kept: dict[str, tuple[int, int]] = {}  # after = "keep": files already taken
+        self.moving: set[str] = set()
         self._lock = threading.Lock()
 
     def put(self, path: Path, failed: bool, error: dict[str, Any] | None) -> None:
+        with self._lock:
+            self.moving.add(str(path))
         self.jobs.put((path, failed, error))
+
+    def is_moving(self, path: Path) -> bool:
+        """True for a file handed over and not yet moved."""
+        with self._lock:
+            return str(path) in self.moving
 
     def is_kept(self, path: Path) -> bool:
         """True for a file left in the inbox by "keep" and unchanged since."""
@@ -149,6 +157,9 @@ class Mover(threading.Thread):
             except OSError as exc:
                 log.error("could not move the file after processing", file=path.name,
                           error=str(exc))
+            finally:
+                with self._lock:
+                    self.moving.discard(str(path))
 
     def close(self) -> None:
         """Finish the moves queued so far, then stop."""

@@ -42,7 +42,7 @@ def take(path: Path, root: Path | None, max_bytes: int) -> Taken:
     if stat.S_ISLNK(st.st_mode):
         target = path.resolve()
         if root is not None and not target.is_relative_to(root.resolve()):
-            raise Refused(f"symlink to {target} points outside the inbox; refused, not followed")
+            raise Refused(f"symlink to {target} points outside {root}; refused, not followed")
         try:
             st = os.stat(path)
         except FileNotFoundError as exc:

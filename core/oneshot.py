@@ -1,10 +1,13 @@
 """``newsdesk process``: files and folders in, JSON lines on stdout in input order.
 
-Nothing is moved, no journal is kept and the stream file is not written.
+The files go through the same worker pool as under ``run``; records are
+written in the order of the input. Nothing is moved, no journal is kept and
+the stream file is not written.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,20 +17,25 @@ import structlog
 from newsdesk.app import App
 from newsdesk.article import Article
 from newsdesk.errors import EXIT_OK, PathError
-from newsdesk.intake import Refused, Vanished, take
+from newsdesk.intake import placeholder_source
 from newsdesk.output import Batch, write
-from newsdesk.pipeline import MAIN_STAGES, WORKER_STAGES, failed_article, read, run_stages
+from newsdesk.pipeline import MAIN_STAGES, failed_article, run_stages
 from newsdesk.scan import is_ignored
+from newsdesk.workers import Pool, Result, Task
 
 log = structlog.get_logger("newsdesk.process")
 
 
 def expand(paths: list[str], ignore: list[str]) -> Iterator[tuple[Path, Path | None]]:
-    """Yield ``(file, root)`` for each path: files as given, folders walked in name order."""
+    """Yield ``(file, root)`` for each path: files as given, folders walked in name order.
+
+    Inside a folder, hidden and temporary names are skipped and a symlink may not
+    point outside it; a file named on the command line is taken as it is.
+    """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if not p.is_dir()):
+            for file in sorted(p for p in path.rglob("*") if p.is_symlink() or not p.is_dir()):
                 if not is_ignored(file.name, ignore):
                     yield file, path
         elif path.exists() or path.is_symlink():
@@ -36,34 +44,57 @@ def expand(paths: list[str], ignore: list[str]) -> Iterator[tuple[Path, Path | N
             raise PathError(f"{raw}: no such file or folder")
 
 
-def process_file(app: App, path: Path, root: Path | None) -> list[Article]:
-    """Take, read and run every stage on one file; never raises for bad input."""
-    max_bytes = int(app.config.daemon.max_file_mb * 1024 * 1024)
-    try:
-        taken = take(path, root, max_bytes)
-    except (Refused, Vanished) as exc:
-        from newsdesk.intake import placeholder_source
-
-        source, data = placeholder_source(path)
-        return [failed_article(source, data, "read", "intake", str(exc))]
-    articles = read(app.pm, taken.source, taken.data)
-    for article in articles:
-        run_stages(app.pm, article, WORKER_STAGES + MAIN_STAGES)
-    return articles
+def _articles(app: App, result: Result) -> list[Article]:
+    task = result.task
+    assert task is not None
+    if result.lost or result.vanished:
+        source, raw = placeholder_source(Path(task.path))
+        stage = "worker" if result.lost else "read"
+        reason = result.lost or result.vanished or ""
+        return [failed_article(source, raw, stage, "process", reason)]
+    for article in result.articles:
+        run_stages(app.pm, article, MAIN_STAGES)
+    return result.articles
 
 
 def process_paths(app: App, paths: list[str]) -> int:
     files = list(expand(paths, app.config.daemon.ignore))
     show = sys.stderr.isatty()
+    max_bytes = int(app.config.daemon.max_file_mb * 1024 * 1024)
+    size = min(app.config.daemon.workers or os.cpu_count() or 1, max(1, len(files)))
+    pool = Pool(app.settings, size, app.config.daemon.timeout_s, root=None,
+                max_bytes=max_bytes, log_level=app.config.log.level,
+                log_format=app.config.log.format)
+    # A file inside a folder argument must stay inside that folder: per-task roots.
+    pending = [Task(n, str(f), root=str(root) if root else None) for n, (f, root) in
+               enumerate(files)]
+    done: dict[int, list[Article]] = {}
+    next_out = 0
     app.pm.hook.newsdesk_startup(config=app.config)
+    pool.start()
     try:
-        for n, (path, root) in enumerate(files, start=1):
-            articles = process_file(app, path, root)
-            write(app.pm, Batch.of([a.to_record() for a in articles]))
-            if show:
-                print(f"\rnewsdesk: {n}/{len(files)} files", end="", file=sys.stderr, flush=True)
-        if show and files:
+        queue = list(reversed(pending))
+        while next_out < len(pending):
+            while queue and pool.capacity > 0:
+                pool.submit(queue.pop())
+            results, resend = pool.poll(1.0)
+            for task in resend:
+                pool.submit(task)
+            for result in results:
+                assert result.task is not None
+                done[result.task.seq] = _articles(app, result)
+            ready = []
+            while next_out in done:
+                ready.extend(done.pop(next_out))
+                next_out += 1
+            if ready:
+                write(app.pm, Batch.of([a.to_record() for a in ready]))
+                if show:
+                    print(f"\rnewsdesk: {next_out}/{len(pending)} files", end="",
+                          file=sys.stderr, flush=True)
+        if show and pending:
             print(file=sys.stderr)
     finally:
+        pool.stop()
         app.shutdown()
     return EXIT_OK

@@ -32,6 +32,8 @@ class Task:
 
     seq: int
     path: str
+    #: The folder a symlink may not point out of (None: the pool's own root).
+    root: str | None = None
     tag: Any = None
     started: float = 0.0
 
@@ -102,8 +104,8 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
                 break
             if message is None:
                 break
-            seq, path = message
-            conn.send((seq, handle(app.pm, path, root, max_bytes)))
+            seq, path, task_root = message
+            conn.send((seq, handle(app.pm, path, task_root or root, max_bytes)))
     finally:
         app.shutdown()
 
@@ -164,7 +166,7 @@ class Pool:
         if not worker.tasks:
             task.started = time.monotonic()
         worker.tasks.append(task)
-        worker.conn.send((task.seq, task.path))
+        worker.conn.send((task.seq, task.path, task.root))
 
     def waitables(self) -> list[Any]:
         return [w.conn for w in self.workers] + [w.process.sentinel for w in self.workers]
