@@ -101,7 +101,7 @@ class Daemon:
         self._incoming_lock = threading.Lock()
         self.queue: deque[Path] = deque()
         self.queued: set[Path] = set()
-        self.in_flight: set[str] = set()  # paths being read or processed by workers
+        self.in_flight: set[str] = set()  # paths from submission until handed to the mover
         self.again: set[str] = set()  # paths reported again while in flight
         self.unwritten: set[str] = set()  # content hashes waiting to be written
         self.deferred: dict[str, list[Path]] = {}  # same content arriving twice at once
@@ -275,7 +275,7 @@ class Daemon:
         for path in fresh:
             self.watcher.candidate(path)
         if found:
-            log.info("rescan found files no event announced", files=found)
+            log.info("rescan took files that were waiting in the inbox", files=found)
 
     # --- taking files ----------------------------------------------------------------
 
@@ -300,10 +300,6 @@ class Daemon:
         task = result.task
         assert task is not None
         path = Path(task.path)
-        self.in_flight.discard(task.path)
-        if task.path in self.again:
-            self.again.discard(task.path)
-            self._enqueue([path])
         if result.lost:
             source, raw = placeholder_source(path)
             article = failed_article(source, raw, "worker", "daemon", result.lost)
@@ -311,6 +307,7 @@ class Daemon:
             return
         if result.vanished:
             log.debug("file not taken yet", file=path.name, reason=result.vanished)
+            self._release(path)
             return
         digest = result.digest
         if result.refused:
@@ -320,6 +317,7 @@ class Daemon:
             return
         if digest in self.unwritten:  # the same content is being written: wait for it
             self.deferred.setdefault(digest, []).append(path)
+            self.in_flight.discard(task.path)
             return
         if digest in self.written_not_done:
             self._skip_seen(path, digest)
@@ -385,6 +383,15 @@ class Daemon:
 
     def _dispose(self, path: Path, *, failed: bool, error: dict[str, Any] | None) -> None:
         self.mover.put(path, failed, error)
+        self._release(path)
+
+    def _release(self, path: Path) -> None:
+        """The daemon is done with ``path``: look at it again if it was reported meanwhile."""
+        key = str(path)
+        self.in_flight.discard(key)
+        if key in self.again:
+            self.again.discard(key)
+            self._enqueue([path])
 
     # --- crash recovery ---------------------------------------------------------------
 
