@@ -72,7 +72,7 @@ def handle(pm: Any, path: str, root: str | None, max_bytes: int) -> Result:
         return Result(None, vanished=str(exc))
     except Refused as exc:
         source, raw = placeholder_source(Path(path))
-        article = failed_article(source, raw, "read", "intake", str(exc))
+        article = failed_article(source, raw, "read", "intake", exc)
         return Result(None, source=source, digest=article.id, articles=[article],
                       refused=str(exc))
     plugin_ms: dict[str, float] = {}

@@ -1,0 +1,106 @@
+"""Fixtures for integration tests: a real ``newsdesk run`` subprocess on a temp folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+
+class DaemonProcess:
+    """A ``newsdesk run`` subprocess and its working folder."""
+
+    def __init__(self, workdir: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        self.workdir = workdir
+        self.inbox = workdir / "inbox"
+        self.inbox.mkdir(exist_ok=True)
+        self.args = list(args)
+        self.env = {**os.environ, **(env or {})}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = workdir / "daemon.log"
+
+    def start(self, *extra: str) -> DaemonProcess:
+        cmd = [sys.executable, "-m", "newsdesk", "run", "--workdir", str(self.workdir),
+               "--log-format", "json", *self.args, *extra]
+        self._log_fh = self.log.open("ab")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._log_fh,
+                                     env=self.env)
+        self.wait_log('"watching"', start_offset=0)
+        return self
+
+    def wait_log(self, needle: str, timeout: float = 30, start_offset: int = 0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle.encode() in self.log.read_bytes()[start_offset:]:
+                return
+            if self.proc is not None and self.proc.poll() is not None:
+                raise AssertionError(f"daemon exited {self.proc.returncode}:\n"
+                                     + self.log.read_text(errors="replace")[-3000:])
+            time.sleep(0.02)
+        raise AssertionError(f"{needle!r} not logged within {timeout} s:\n"
+                             + self.log.read_text(errors="replace")[-3000:])
+
+    def records(self) -> list[dict[str, Any]]:
+        out = []
+        for file in sorted((self.workdir / "output").glob("*.jsonl")):
+            out += [orjson.loads(line) for line in file.read_bytes().splitlines()]
+        return out
+
+    def wait_records(self, n: int, timeout: float = 30) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            records = self.records()
+            if len(records) >= n:
+                return records
+            time.sleep(0.05)
+        raise AssertionError(f"{len(self.records())} records, expected {n}:\n"
+                             + self.log.read_text(errors="replace")[-3000:])
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        code = self.proc.wait(timeout)
+        self._log_fh.close()
+        return code
+
+    def kill9(self) -> None:
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+        self._log_fh.close()
+
+
+def drop(inbox: Path, name: str, data: bytes | str) -> Path:
+    """Write a file under a hidden name, then rename it into the inbox."""
+    raw = data.encode() if isinstance(data, str) else data
+    tmp = inbox / f".{abs(hash(name))}.tmp"
+    tmp.write_bytes(raw)
+    dest = inbox / name
+    os.rename(tmp, dest)
+    return dest
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> Iterator[Any]:
+    """Make daemons on a temp working folder; stops any left running."""
+    made: list[DaemonProcess] = []
+
+    def make(*args: str, env: dict[str, str] | None = None) -> DaemonProcess:
+        d = DaemonProcess(tmp_path, *args, env=env)
+        made.append(d)
+        return d
+
+    yield make
+    for d in made:
+        if d.proc is not None and d.proc.poll() is None:
+            d.proc.kill()
+            d.proc.wait(10)
