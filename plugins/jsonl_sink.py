@@ -14,13 +14,31 @@ from pathlib import Path
 
 import orjson
 import pluggy
+import structlog
 
 from newsdesk import hookimpl
 from newsdesk.config import Config
 from newsdesk.output import Batch
 
+log = structlog.get_logger("newsdesk.jsonl")
+
 #: How far back from the end of the newest files recovery looks for ids.
 RECOVERY_WINDOW = 64 * 1024 * 1024
+
+
+def cut_torn_tail(fd: int, path: Path) -> None:
+    """Cut a last line left without its newline by a crash in the middle of a write.
+
+    Its record was never reported durable, so it is written again whole.
+    """
+    size = os.fstat(fd).st_size
+    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+        return
+    start = max(0, size - RECOVERY_WINDOW)
+    tail = os.pread(fd, size - start, start)
+    keep = start + tail.rfind(b"\n") + 1 if b"\n" in tail else start
+    os.ftruncate(fd, keep)
+    log.warning("cut a torn last line from the stream", file=str(path), bytes=size - keep)
 
 
 class JsonlSink:
@@ -41,8 +59,10 @@ class JsonlSink:
         if day != self._day or self._fd < 0:
             self.close()
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path_for(day), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            path = self.path_for(day)
+            self._fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             self._day = day
+            cut_torn_tail(self._fd, path)
         return self._fd
 
     @hookimpl

@@ -235,3 +235,48 @@ def test_a_missing_inbox_is_one_line_and_exit_code_4(tmp_path):
     assert done.stderr.strip().startswith("newsdesk: error:")
     assert "inbox folder not found" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_torn_last_line_is_cut_and_its_record_written_again_whole(daemon, tmp_path):
+    """A stream file ending in half a line (a crash mid-write) is repaired on the next
+    write: the half line is cut, and every line of the file is whole JSON."""
+    d = daemon().start()
+    drop(d.inbox, "first.txt", STORY)
+    d.wait_records(1)
+    d.kill9()
+    (stream,) = (tmp_path / "output").glob("*.jsonl")
+    with stream.open("ab") as fh:
+        fh.write(b'{"schema":"newsdesk/1","id":"torn')
+    d.start()
+    drop(d.inbox, "second.txt", "second " + STORY)
+    d.wait_log("cut a torn last line")
+    records = d.wait_records(2)
+    assert [r["source"]["name"] for r in records] == ["first.txt", "second.txt"]
+    assert d.stop() == 0
+
+
+def test_the_polling_observer_takes_files_once_they_are_stable(daemon, tmp_path):
+    """With observer = "polling", a file is taken once its size and mtime settle."""
+    write_config(tmp_path, '[daemon]\nobserver = "polling"\npoll_interval_s = 0.2\n'
+                           'stable_s = 0.5\n')
+    d = daemon().start()
+    with (d.inbox / "polled.txt").open("w") as fh:
+        for n in range(3):
+            fh.write(f"part {n}. ")
+            fh.flush()
+            time.sleep(0.2)
+    (record,) = d.wait_records(1)
+    assert record["source"]["size"] == len("part 0. part 1. part 2. ")
+    assert d.stop() == 0
+
+
+def test_stdout_option_prints_each_record_as_it_is_written(tmp_path):
+    """`run --stdout --once` prints the records on stdout as well as to the stream."""
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.txt").write_text(STORY)
+    done = subprocess.run([sys.executable, "-m", "newsdesk", "run", "--once", "--stdout",
+                           "--workdir", str(tmp_path)], capture_output=True, timeout=60)
+    assert done.returncode == 0
+    (line,) = done.stdout.splitlines()
+    (stream,) = (tmp_path / "output").glob("*.jsonl")
+    assert stream.read_bytes() == line + b"\n"
