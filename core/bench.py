@@ -100,6 +100,15 @@ def _rss_kb(pid: int, field: str) -> int:
     return 0
 
 
+def _cpu_s(pid: int) -> float:
+    """User plus system CPU seconds of a process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _children(pid: int) -> list[int]:
     try:
         out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
@@ -171,12 +180,18 @@ def command(args: argparse.Namespace, app: App) -> int:
         # tight loop: the burst arrives faster than the daemon can take it.
         for name, payload in burst:
             (inbox / f".{name}.tmp").write_bytes(payload)
+        kids = _children(proc.pid)
+        cpu0 = _cpu_s(proc.pid), sum(_cpu_s(k) for k in kids)
         t0 = time.time()
         for name in names:
             os.rename(inbox / f".{name}.tmp", inbox / name)
         drop_s = time.time() - t0
         _wait_all(tail, names, 600)
         elapsed = max(tail.seen[n] for n in names) - t0
+        cpu1 = _cpu_s(proc.pid), sum(_cpu_s(k) for k in kids)
+        results.update(cpu_main_ms=(cpu1[0] - cpu0[0]) * 1000 / args.count,
+                       cpu_workers_ms=(cpu1[1] - cpu0[1]) * 1000 / args.count,
+                       busy_main=(cpu1[0] - cpu0[0]) / elapsed)
         results.update(burst=args.count, burst_s=elapsed, rate=args.count / elapsed,
                        drop_rate=args.count / drop_s)
         peak = _rss_kb(proc.pid, "VmHWM")
@@ -248,6 +263,8 @@ def _report(r: dict[str, Any], timings: dict[str, float], args: argparse.Namespa
     print(f"idle RSS, with workers    {r['idle_rss_total_mb']:.1f} MB")
     print(f"burst of {r['burst']} x {args.size} B   {r['rate']:.0f} articles/s  "
           f"(target >= 2000/s; files dropped at {r['drop_rate']:.0f}/s)")
+    print(f"CPU per article           daemon {r['cpu_main_ms']:.3f} ms, workers "
+          f"{r['cpu_workers_ms']:.3f} ms (daemon busy {r['busy_main']:.0%} of the burst)")
     print(f"peak RSS, daemon          {r['peak_rss_mb']:.1f} MB")
     print(f"peak RSS, with workers    {r['peak_rss_total_mb']:.1f} MB")
     print(f"latency at {args.rate:g}/s (n={r['lat_n']})  p50 {r['lat_p50']:.1f} ms  "
