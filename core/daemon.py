@@ -187,9 +187,11 @@ class Daemon:
             if not self.stopping:
                 self._feed()
             busy = self.pool.in_flight > 0
-            if not busy and not self.ready and not self.queue and not self._shed:
-                if self.stopping or (self.once and not self.watcher.waiting):
-                    break
+            if self.stopping and not busy and not self.ready:
+                break  # files still queued were not taken: they stay in the inbox
+            if self.once and not (busy or self.ready or self.queue or self._shed
+                                  or self.watcher.waiting):
+                break
             timeout = self._timeout(busy)
             results, resend = self.pool.poll(timeout, [self._wake_r])
             self._drain_wake()
