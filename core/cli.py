@@ -159,10 +159,11 @@ def _cmd_process(args: argparse.Namespace, app: App) -> int:
 def _cmd_plugins(args: argparse.Namespace, app: App) -> int:
     from newsdesk.loader import hooks_of
 
-    for info in app.plugins:
-        plugin = app.pm.get_plugin(info.name)
+    origins = {info.name: info.origin for info in app.plugins}
+    for name, plugin in sorted(app.pm.list_name_plugin(), key=lambda np: np[0]):
+        origin = origins.get(name, f"registered at configure time ({type(plugin).__name__})")
         hooks = ", ".join(h.removeprefix("newsdesk_") for h in hooks_of(app.pm, plugin))
-        print(f"{info.name}\t{info.origin}\t{hooks}")
+        print(f"{name}\t{origin}\t{hooks}")
     return 0
 
 
