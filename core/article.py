@@ -32,7 +32,9 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-@dataclass(frozen=True, slots=True)
+# No slots on the types that cross process boundaries: a slotted dataclass pickles
+# through Python-level __getstate__/__setstate__, five times slower.
+@dataclass(frozen=True)
 class Source:
     """Where an article came from: the file as it was when it was taken."""
 
@@ -57,7 +59,7 @@ class Source:
         return out
 
 
-@dataclass(slots=True)
+@dataclass
 class Article:
     """One article in flight.
 
