@@ -104,8 +104,8 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
                 break
             if message is None:
                 break
-            seq, path, task_root = message
-            conn.send((seq, handle(app.pm, path, task_root or root, max_bytes)))
+            for seq, path, task_root in message:  # a message holds one or more tasks
+                conn.send((seq, handle(app.pm, path, task_root or root, max_bytes)))
     finally:
         app.shutdown()
 
@@ -122,6 +122,7 @@ class _Worker:
         child.close()
         self.ready = False
         self.tasks: deque[Task] = deque()
+        self.outbox: list[tuple[int, str, str | None]] = []  # sent at the next poll
 
 
 class WorkerStartError(Exception):
@@ -166,7 +167,17 @@ class Pool:
         if not worker.tasks:
             task.started = time.monotonic()
         worker.tasks.append(task)
-        worker.conn.send((task.seq, task.path, task.root))
+        worker.outbox.append((task.seq, task.path, task.root))
+
+    def _send(self) -> None:
+        """Send each worker the tasks submitted since the last poll, in one message."""
+        for worker in self.workers:
+            if worker.outbox:
+                try:
+                    worker.conn.send(worker.outbox)
+                except OSError:
+                    pass  # a dead worker: poll() fails its task and resends the rest
+                worker.outbox = []
 
     def waitables(self) -> list[Any]:
         return [w.conn for w in self.workers] + [w.process.sentinel for w in self.workers]
@@ -176,6 +187,7 @@ class Pool:
 
         Returns the results (finished or lost tasks) and the tasks to send again.
         """
+        self._send()
         wait(self.waitables() + list(extra), timeout=max(0.0, timeout))
         results: list[Result] = []
         resend: list[Task] = []
