@@ -2,6 +2,10 @@
 
 Bytes are decoded as UTF-8 when they are UTF-8, otherwise by charset
 detection (charset-normalizer), so a cp1251 or KOI8-R file reads right.
+charset-normalizer alone often takes KOI8-R prose for Shift_JIS (KOI8-R's
+lowercase letters are half-width katakana there) and then names no language;
+in that case the Cyrillic code pages are tried as well and the one that reads
+as Cyrillic prose (mostly lowercase letters) is chosen.
 Binary files (PDF, images, archives) and empty files are refused.
 """
 
@@ -59,14 +63,58 @@ def decode(data: bytes) -> tuple[str, str]:
         return _check_text(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:262144]).best()
-    if best is None or best.encoding is None:
+    encoding = detect_encoding(data[:262144])
+    if encoding is None:
         raise ReadError("binary file (no text encoding fits), not an article")
     try:
-        text = data.decode(best.encoding)
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise ReadError(f"cannot decode as {best.encoding}: {exc}") from exc
-    return _check_text(text), best.encoding
+        raise ReadError(f"cannot decode as {encoding}: {exc}") from exc
+    return _check_text(text), encoding
+
+
+#: Single-byte Cyrillic code pages tried when detection names no language.
+CYRILLIC_PAGES = ("cp1251", "koi8_r")
+
+
+def detect_encoding(sample: bytes) -> str | None:
+    """Return the encoding of ``sample`` (not UTF-8), or None when no text encoding fits.
+
+    charset-normalizer's best guess is kept when it recognised a language in
+    the decoded text. When it did not, each candidate (its guess and the
+    Cyrillic code pages) is scored as Cyrillic prose and the best-scoring
+    plausible one wins; if none reads as Cyrillic, its guess stands.
+    """
+    best = from_bytes(sample).best()
+    guess = best.encoding if best is not None else None
+    if best is not None and best.coherence > 0:
+        return guess
+    candidates = ([guess] if guess else []) + [c for c in CYRILLIC_PAGES if c != guess]
+    chosen, top = guess, 0.0
+    for candidate in candidates:
+        try:
+            score = cyrillic_prose_score(sample.decode(candidate))
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if score > top:
+            chosen, top = candidate, score
+    return chosen
+
+
+def cyrillic_prose_score(text: str) -> float:
+    """Return how much ``text`` reads as Cyrillic prose, from 0 to 1.
+
+    0 unless Cyrillic letters are most of its letters; otherwise the share of
+    them that are lowercase, below 0.7 counted as 0. Reading a Cyrillic code
+    page as another one swaps the case of most letters, so the right page
+    scores high and the wrong ones low.
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    cyrillic = [ch for ch in letters if "\u0400" <= ch <= "\u04ff"]
+    if len(cyrillic) < 3 or len(cyrillic) < 0.6 * len(letters):
+        return 0.0
+    lower = sum(1 for ch in cyrillic if ch.islower()) / len(cyrillic)
+    return lower if lower >= 0.7 else 0.0
 
 
 def _check_text(text: str) -> str:
