@@ -66,7 +66,7 @@ def load_plugins(
         try:
             module = ep.load()
         except Exception as exc:
-            log.error("plugin import failed", plugin=ep.name, exc_info=True)
+            log.debug("plugin import failed", plugin=ep.name, exc_info=True)
             raise PluginError(
                 f"plugin {ep.name!r} (entry point {ep.value}) failed to import: "
                 f"{type(exc).__name__}: {exc}"
@@ -106,7 +106,7 @@ def _import_file(file: Path, name: str) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as exc:
         del sys.modules[module_name]
-        log.error("plugin import failed", plugin=name, file=str(file), exc_info=True)
+        log.debug("plugin import failed", plugin=name, file=str(file), exc_info=True)
         raise PluginError(f"{file}: plugin failed to import: {type(exc).__name__}: {exc}") from exc
     return module
 
