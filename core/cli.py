@@ -25,6 +25,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"newsdesk: error: {message} (see 'newsdesk --help')\n")
 
 
+class _Subcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Subcommands that all take the common options, plugin commands included
+    (``newsdesk search --workdir DIR`` must work like ``newsdesk run --workdir DIR``)."""
+
+    common: argparse.ArgumentParser | None = None
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        parents = list(kwargs.get("parents", []))
+        if self.common is not None and self.common not in parents:
+            kwargs["parents"] = [*parents, self.common]
+        return super().add_parser(name, **kwargs)
+
+
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     g = common.add_argument_group("common options")
@@ -50,7 +63,9 @@ def _folder_options(p: argparse.ArgumentParser) -> None:
 def build_parser(common: argparse.ArgumentParser) -> tuple[argparse.ArgumentParser, Any]:
     parser = _Parser(prog="newsdesk", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
-    sub = parser.add_subparsers(dest="cmd", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="cmd", metavar="COMMAND", parser_class=_Parser,
+                                action=_Subcommands)
+    sub.common = common
 
     p = sub.add_parser("run", parents=[common], help="watch the inbox and stream records")
     _folder_options(p)

@@ -86,7 +86,9 @@ def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None: 
     Call ``subparsers.add_parser(name, help=...)``, add arguments, and
     ``parser.set_defaults(command=func)`` where ``func(args, app)`` receives
     the parsed arguments and a :class:`newsdesk.app.App` (configuration and
-    plugin manager) and returns the exit code.
+    plugin manager) and returns the exit code. The common options
+    (``--workdir``, ``--config``, ``--plugins-dir``, ``--disable``, logging)
+    are added to every subcommand; do not add them yourself.
 
     Every implementation is called; the return value is ignored.
     """

@@ -44,24 +44,35 @@ def load_plugins(
 
     Entry points come first (the built-ins register this way too), then the
     folders in order; a folder's plugin is named after its file. A plugin that
-    fails to import raises :class:`PluginError` naming it.
+    fails to import raises :class:`PluginError` naming it, and so does a name
+    used twice (two entry points, or a folder file named like a loaded plugin).
     """
     skip = set(disabled)
     loaded: list[PluginInfo] = []
+    origins: dict[str, str] = {}
     for ep in sorted(entry_points(group=PROJECT_NAME), key=lambda e: e.name):
-        if ep.name in skip or pm.has_plugin(ep.name):
+        if ep.name in skip:
+            continue
+        dist = ep.dist.name if ep.dist else "?"
+        origin = f"entry point {ep.value} ({dist})"
+        if ep.name in origins:
+            raise PluginError(
+                f"two installed plugins are named {ep.name!r}: {origins[ep.name]} and {origin}; "
+                "uninstall one of them"
+            )
+        origins[ep.name] = origin
+        if pm.has_plugin(ep.name):
             continue
         try:
             module = ep.load()
         except Exception as exc:
-            log.error("plugin import failed", plugin=ep.name, exc_info=True)
+            log.debug("plugin import failed", plugin=ep.name, exc_info=True)
             raise PluginError(
                 f"plugin {ep.name!r} (entry point {ep.value}) failed to import: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
-        dist = ep.dist.name if ep.dist else "?"
         _register(pm, module, ep.name)
-        loaded.append(PluginInfo(ep.name, f"entry point {ep.value} ({dist})"))
+        loaded.append(PluginInfo(ep.name, origin))
     for folder in dirs:
         if not folder.is_dir():
             raise PluginError(f"{folder}: plugin folder not found")
@@ -95,7 +106,7 @@ def _import_file(file: Path, name: str) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as exc:
         del sys.modules[module_name]
-        log.error("plugin import failed", plugin=name, file=str(file), exc_info=True)
+        log.debug("plugin import failed", plugin=name, file=str(file), exc_info=True)
         raise PluginError(f"{file}: plugin failed to import: {type(exc).__name__}: {exc}") from exc
     return module
 

@@ -2,6 +2,11 @@
 
 Bytes are decoded as UTF-8 when they are UTF-8, otherwise by charset
 detection (charset-normalizer), so a cp1251 or KOI8-R file reads right.
+charset-normalizer alone often takes KOI8-R prose for Shift_JIS (KOI8-R's
+lowercase letters are half-width katakana there) and then names no language;
+and short cp1251 text for mac_cyrillic. When detection names no language or a
+Cyrillic one, the common Cyrillic code pages are tried as well and the one
+that reads best as Cyrillic prose is chosen.
 Binary files (PDF, images, archives) and empty files are refused.
 """
 
@@ -62,14 +67,72 @@ def decode(data: bytes) -> tuple[str, str]:
         return _check_text(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:262144]).best()
-    if best is None or best.encoding is None:
+    encoding = detect_encoding(data[:262144])
+    if encoding is None:
         raise ReadError("binary file (no text encoding fits), not an article")
     try:
-        text = data.decode(best.encoding)
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise ReadError(f"cannot decode as {best.encoding}: {exc}") from exc
-    return _check_text(text), best.encoding
+        raise ReadError(f"cannot decode as {encoding}: {exc}") from exc
+    return _check_text(text), encoding
+
+
+#: Single-byte Cyrillic code pages tried when detection is unsure or says Cyrillic.
+CYRILLIC_PAGES = ("cp1251", "koi8_r")
+#: Languages charset-normalizer may name for a Cyrillic text.
+CYRILLIC_LANGUAGES = frozenset(
+    {"Russian", "Ukrainian", "Bulgarian", "Serbian", "Macedonian", "Belarusian", "Kazakh"}
+)
+#: The first letter or digit of each sentence: after the start, a newline or [.!?].
+SENTENCE_START = re.compile(r"(?:\A|[.!?\u2026]\s+|\n)[\W_]*?(\w)")
+
+
+def detect_encoding(sample: bytes) -> str | None:
+    """Return the encoding of ``sample`` (not UTF-8), or None when no text encoding fits.
+
+    charset-normalizer's best guess stands when it recognised a language that
+    is not written in Cyrillic. When it recognised none, or a Cyrillic one,
+    its guess and the common Cyrillic code pages are scored as Cyrillic prose
+    and a candidate that scores higher than the guess replaces it. This
+    catches KOI8-R taken for Shift_JIS, and short cp1251 text taken for
+    mac_cyrillic (where capitals become punctuation).
+    """
+    best = from_bytes(sample).best()
+    guess = best.encoding if best is not None else None
+    if best is not None and best.coherence > 0 and not CYRILLIC_LANGUAGES & set(best.languages):
+        return guess
+    candidates = ([guess] if guess else []) + [c for c in CYRILLIC_PAGES if c != guess]
+    chosen, top = guess, 0.0
+    for candidate in candidates:
+        try:
+            score = cyrillic_prose_score(sample.decode(candidate))
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if score > top:
+            chosen, top = candidate, score
+    return chosen
+
+
+def cyrillic_prose_score(text: str) -> float:
+    """Return how much ``text`` reads as Cyrillic prose, from 0 to 1.
+
+    0 unless Cyrillic letters are most of its letters and at least 70% of them
+    are lowercase; otherwise that lowercase share, scaled down by the share of
+    sentences that do not begin with a capital or a digit. Decoding with the
+    wrong Cyrillic code page swaps the case of letters or turns capitals into
+    symbols, so the right page scores highest.
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    cyrillic = [ch for ch in letters if "\u0400" <= ch <= "\u04ff"]
+    if len(cyrillic) < 3 or len(cyrillic) < 0.6 * len(letters):
+        return 0.0
+    lower = sum(1 for ch in cyrillic if ch.islower()) / len(cyrillic)
+    if lower < 0.7:
+        return 0.0
+    starts = SENTENCE_START.findall(text)
+    capital = (sum(1 for ch in starts if ch.isupper() or ch.isdigit()) / len(starts)
+               if starts else 1.0)
+    return lower * (0.5 + 0.5 * capital)
 
 
 def _check_text(text: str) -> str:
