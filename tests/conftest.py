@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import structlog
 
-from fixture_text import LANGUAGES, make_article_text
+from .fixture_text import LANGUAGES, make_article_text
 
 WriteAtomic = Callable[..., Path]
 WriteSlowly = Callable[..., Path]
