@@ -39,7 +39,7 @@ class _Subcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
 
 
 def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     g = common.add_argument_group("common options")
     g.add_argument("--workdir", default=".", metavar="DIR",
                    help="working folder; every other folder is relative to it (default: .)")
