@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -51,13 +52,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def records(out: str) -> list[dict[str, object]]:
+def records(out: str) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in out.splitlines()]
 
 
-def names(out: str) -> list[tuple[str, object]]:
-    return [(r["source"]["name"], r["source"].get("line"))  # type: ignore[index, union-attr]
-            for r in records(out)]
+def names(out: str) -> list[tuple[str, int | None]]:
+    return [(r["source"]["name"], r["source"].get("line")) for r in records(out)]
 
 
 def test_process_prints_one_line_per_article_in_input_order(
@@ -102,7 +102,7 @@ def test_process_gives_bad_files_failed_records_and_succeeds(
     (inbox / "line\nbreak новости.txt").write_text("Fine story.")
     code, out, _ = run(capsys, "process", "--workdir", str(workdir), str(inbox))
     assert code == EXIT_OK
-    got = {r["source"]["name"]: r["status"] for r in records(out)}  # type: ignore[index]
+    got = {r["source"]["name"]: r["status"] for r in records(out)}
     assert got == {"empty.txt": "failed", "scan.txt": "failed", "line\nbreak новости.txt": "ok"}
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from newsdesk.app import Settings, build_app
+from newsdesk.app import App, Settings, build_app
 from newsdesk.config import (
     DEFAULT_IGNORE,
     Config,
@@ -193,7 +194,7 @@ GREETER = """
 """
 
 
-def greeter_app(tmp_path: Path, toml: str) -> object:
+def greeter_app(tmp_path: Path, toml: str) -> App:
     write_plugin(tmp_path / "plugins", "greeter", GREETER)
     path = toml_file(tmp_path, f'[plugins]\ndirs = ["plugins"]\n{toml}')
     return build_app(Settings(workdir=str(tmp_path), config_file=str(path)))
@@ -203,17 +204,16 @@ def test_a_plugin_section_is_validated_and_reaches_newsdesk_configure(tmp_path: 
     """A section declared with newsdesk_config_sections is read from the file and handed to
     the plugin in newsdesk_configure."""
     app = greeter_app(tmp_path, '[greeter]\ngreeting = "hi"\ntone = "loud"\n')
-    settings = app.config.section("greeter")  # type: ignore[attr-defined]
+    settings = app.config.section("greeter")
     assert (settings.greeting, settings.times, settings.tone) == ("hi", 1, "loud")
-    import newsdesk_dir_plugin_greeter as greeter  # registered under this name by the loader
-
+    greeter = importlib.import_module("newsdesk_dir_plugin_greeter")  # the loader's name for it
     assert greeter.SEEN == {"settings": settings, "role": "main"}
 
 
 def test_a_plugin_section_takes_its_defaults_when_absent(tmp_path: Path) -> None:
     """A declared section missing from the file holds its dataclass defaults."""
     app = greeter_app(tmp_path, "")
-    assert app.config.section("greeter").greeting == "hello"  # type: ignore[attr-defined]
+    assert app.config.section("greeter").greeting == "hello"
 
 
 @pytest.mark.parametrize(
