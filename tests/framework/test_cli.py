@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 import pytest
+from fixture_inputs import SampleInput
 
 from newsdesk.app import Settings, build_app
 from newsdesk.cli import main
@@ -104,6 +105,24 @@ def test_process_gives_bad_files_failed_records_and_succeeds(
     assert code == EXIT_OK
     got = {r["source"]["name"]: r["status"] for r in records(out)}
     assert got == {"empty.txt": "failed", "scan.txt": "failed", "line\nbreak новости.txt": "ok"}
+
+
+def test_process_gives_every_sample_input_the_records_it_must(
+    capsys: pytest.CaptureFixture[str], workdir: Path, sample_inputs: list[SampleInput]
+) -> None:
+    """Each good and bad sample file gives records with the expected statuses, and every
+    failed record says why in its errors."""
+    inbox = workdir / "inbox"
+    for sample in sample_inputs:
+        sample.write(inbox)
+    code, out, _ = run(capsys, "process", "--workdir", str(workdir), str(inbox))
+    assert code == EXIT_OK
+    got: dict[str, list[str]] = {}
+    for record in records(out):
+        got.setdefault(record["source"]["name"], []).append(record["status"])
+        if record["status"] == "failed":
+            assert record["errors"] and record["errors"][0]["message"]
+    assert got == {s.name: list(s.statuses) for s in sample_inputs}
 
 
 def test_plugins_lists_the_builtins_with_origin_and_hooks(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_inputs import SampleInput
 
 from newsdesk.config import DEFAULT_IGNORE
 from newsdesk.scan import is_ignored
@@ -105,3 +106,11 @@ def test_article_text_refuses_an_unknown_language(article_text: ArticleText) -> 
     """Asking for a language it does not write is a ValueError listing the known ones."""
     with pytest.raises(ValueError, match="unknown language 'xx'; one of en, de, fr, es, ru"):
         article_text(100, "xx")
+
+
+def test_sample_inputs_have_distinct_names_and_contents(sample_inputs: list[SampleInput]) -> None:
+    """Sample files never collide by name or by content (so their ids differ), and each
+    says what it stands for."""
+    assert len({s.name for s in sample_inputs}) == len(sample_inputs)
+    assert len({s.data for s in sample_inputs}) == len(sample_inputs)
+    assert all(s.why and s.statuses for s in sample_inputs)
