@@ -7,6 +7,8 @@
   with pauses, the way a slow copy or a network download does.
 - ``article_text``: realistic-looking news text of a given size in English,
   German, French, Spanish or Russian, made up from our own sentence parts.
+- ``newsdesk_exe`` and ``cli_env``: the installed ``newsdesk`` console script
+  and an environment to run it in as a real subprocess.
 - ``sample_inputs``: good and bad inbox files (empty, binary, legacy
   encodings, broken JSON, odd names...) with the statuses each must give.
 
@@ -124,6 +126,24 @@ def article_text() -> ArticleText:
     less than one sentence. ``lang`` is one of :data:`LANGUAGES`; the same
     arguments always give the same text."""
     return make_article_text
+
+
+@pytest.fixture
+def newsdesk_exe() -> Path:
+    """The ``newsdesk`` console script of the environment running the tests."""
+    exe = Path(sys.executable).with_name("newsdesk")
+    if not exe.exists():
+        pytest.fail(f"{exe} is missing: install the project (pip install -e '.[test]')")
+    return exe
+
+
+@pytest.fixture
+def cli_env() -> dict[str, str]:
+    """The current environment without $NEWSDESK_CONFIG (so no stray configuration file is
+    read), with unbuffered output and no bytecode writes."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_CONFIG"}
+    env.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+    return env
 
 
 @pytest.fixture

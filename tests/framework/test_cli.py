@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -24,8 +22,6 @@ from newsdesk.errors import (
 )
 
 from .helpers import write_plugin
-
-NEWSDESK = Path(sys.executable).with_name("newsdesk")
 
 HELLO = """
     from newsdesk import hookimpl
@@ -251,21 +247,17 @@ def test_a_plugin_that_fails_to_import_gives_one_line_and_exit_5(
     assert "broken.py: plugin failed to import: ImportError: needs libfoo" in err
 
 
-def subprocess_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_CONFIG"}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
-
-
-def test_the_installed_command_processes_files_in_a_real_process(workdir: Path) -> None:
+def test_the_installed_command_processes_files_in_a_real_process(
+    workdir: Path, newsdesk_exe: Path, cli_env: dict[str, str]
+) -> None:
     """The `newsdesk` console script prints the records on stdout, nothing else, exit 0."""
     inbox = workdir / "inbox"
     (inbox / "one.txt").write_text("First story.")
     (inbox / "two.json").write_text('{"title": "T", "text": "Second story."}')
     done = subprocess.run(
-        [str(NEWSDESK), "process", "--workdir", str(workdir), str(inbox / "two.json"),
+        [str(newsdesk_exe), "process", "--workdir", str(workdir), str(inbox / "two.json"),
          str(inbox / "one.txt")],
-        capture_output=True, timeout=60, env=subprocess_env(), check=False,
+        capture_output=True, timeout=60, env=cli_env, check=False,
     )
     assert done.returncode == EXIT_OK, done.stderr
     lines = done.stdout.decode().splitlines()
@@ -274,13 +266,15 @@ def test_the_installed_command_processes_files_in_a_real_process(workdir: Path) 
     assert b"Traceback" not in done.stderr
 
 
-def test_the_installed_command_reports_a_bad_config_in_one_line(tmp_path: Path) -> None:
+def test_the_installed_command_reports_a_bad_config_in_one_line(
+    tmp_path: Path, newsdesk_exe: Path, cli_env: dict[str, str]
+) -> None:
     """In a real process a bad configuration file gives exit 3 and one stderr line."""
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "newsdesk.toml").write_text("[daemon]\nafter = 'burn'\n")
     done = subprocess.run(
-        [str(NEWSDESK), "config", "--workdir", str(tmp_path)],
-        capture_output=True, timeout=60, env=subprocess_env(), check=False,
+        [str(newsdesk_exe), "config", "--workdir", str(tmp_path)],
+        capture_output=True, timeout=60, env=cli_env, check=False,
     )
     assert done.returncode == EXIT_CONFIG
     err = done.stderr.decode()
