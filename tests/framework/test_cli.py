@@ -202,6 +202,7 @@ def test_wrong_arguments_give_one_line_and_exit_2(
         ("[daemon]\nworkerz = 2\n", "unknown key 'workerz' in [daemon]"),
         ('[daemon]\nworkers = "2"\n', "[daemon] workers must be an integer"),
         ("[nonsense]\n", "unknown section [nonsense]"),
+        ('paths = "here"\n', "key 'paths' must be inside a [section]"),
     ],
 )
 def test_a_bad_config_file_gives_one_line_and_exit_3(

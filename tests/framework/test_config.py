@@ -138,6 +138,14 @@ def test_a_key_outside_any_section_is_an_error(tmp_path: Path) -> None:
         load_file(path)
 
 
+def test_a_section_name_used_as_a_key_is_an_error_even_with_overrides(tmp_path: Path) -> None:
+    """`paths = "x"` at the top is a clear error, also when the command line overrides a key
+    of [paths] (as the CLI always does for the workdir)."""
+    path = toml_file(tmp_path, 'paths = "here"\n')
+    with pytest.raises(ConfigError, match="'paths' must be inside a \\[section\\]"):
+        load_file(path, {"paths": {"workdir": str(tmp_path)}})
+
+
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     """A file that is not TOML is one error line naming the file."""
     path = toml_file(tmp_path, "[daemon\nworkers = \n")
