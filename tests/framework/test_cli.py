@@ -121,6 +121,22 @@ def test_process_gives_every_sample_input_the_records_it_must(
     assert got == {s.name: list(s.statuses) for s in sample_inputs}
 
 
+def test_process_refuses_a_symlink_out_of_a_folder_it_walks(
+    capsys: pytest.CaptureFixture[str], workdir: Path
+) -> None:
+    """Walking a folder, a symlink to a file outside it gives a failed record, and the
+    target's text appears nowhere in the output."""
+    secret = workdir / "secret.txt"
+    secret.write_text("SECRET-PAYLOAD")
+    inbox = workdir / "inbox"
+    (inbox / "link.txt").symlink_to(secret)
+    code, out, _ = run(capsys, "process", "--workdir", str(workdir), str(inbox))
+    assert code == EXIT_OK
+    (record,) = records(out)
+    assert record["status"] == "failed" and "outside the inbox" in record["errors"][0]["message"]
+    assert "SECRET-PAYLOAD" not in out
+
+
 def test_plugins_lists_the_builtins_with_origin_and_hooks(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
