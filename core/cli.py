@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import structlog
 
@@ -38,8 +38,8 @@ class _Subcommands(argparse._SubParsersAction):  # type: ignore[type-arg]
         return super().add_parser(name, **kwargs)
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
     g = common.add_argument_group("common options")
     g.add_argument("--workdir", default=".", metavar="DIR",
                    help="working folder; every other folder is relative to it (default: .)")
@@ -60,12 +60,12 @@ def _folder_options(p: argparse.ArgumentParser) -> None:
         p.add_argument(f"--{name}", metavar="DIR", help=f"the {name} folder")
 
 
-def build_parser(common: argparse.ArgumentParser) -> tuple[argparse.ArgumentParser, Any]:
+def build_parser(common: _Parser) -> tuple[argparse.ArgumentParser, Any]:
     parser = _Parser(prog="newsdesk", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
     sub = parser.add_subparsers(dest="cmd", metavar="COMMAND", parser_class=_Parser,
                                 action=_Subcommands)
-    sub.common = common
+    cast(_Subcommands, sub).common = common
 
     p = sub.add_parser("run", parents=[common], help="watch the inbox and stream records")
     _folder_options(p)

@@ -183,12 +183,12 @@ def load_core(
     section and key, and validated the same way.
     """
     where = str(file) if file else "the embedded defaults"
-    merged: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
-    for section, values in (overrides or {}).items():
-        merged.setdefault(section, {}).update(values)
-    for name, value in merged.items():
+    for name, value in raw.items():
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: key {name!r} must be inside a [section]")
+    merged: dict[str, Any] = {k: dict(v) for k, v in raw.items()}
+    for section, values in (overrides or {}).items():
+        merged.setdefault(section, {}).update(values)
     built = {
         name: build(schema, merged.get(name, {}), name, where)
         for name, schema in CORE_SECTIONS.items()
@@ -254,7 +254,8 @@ def _describe(hint: Any) -> str:
         return " or ".join(_describe(a) for a in typing.get_args(hint))
     if origin is list:
         (item,) = typing.get_args(hint) or (Any,)
-        return f"a list of {_describe(item)}"
+        plural = {str: "strings", int: "integers", float: "numbers", bool: "booleans"}
+        return f"a list of {plural.get(item, _describe(item))}"
     if origin is dict:
         return "a table"
     names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}

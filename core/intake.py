@@ -39,6 +39,8 @@ def take(path: Path, root: Path | None, max_bytes: int) -> Taken:
         st = os.lstat(path)
     except FileNotFoundError as exc:
         raise Vanished(f"{path.name}: file disappeared before it was read") from exc
+    except OSError as exc:
+        raise Refused(f"cannot look at the file: {exc.strerror or exc}") from exc
     if stat.S_ISLNK(st.st_mode):
         target = path.resolve()
         if root is not None and not target.is_relative_to(root.resolve()):
@@ -64,6 +66,8 @@ def take(path: Path, root: Path | None, max_bytes: int) -> Taken:
         raise Refused("no permission to read the file") from exc
     except IsADirectoryError as exc:
         raise Refused("not a regular file") from exc
+    except OSError as exc:
+        raise Refused(f"cannot read the file: {exc.strerror or exc}") from exc
     if len(data) > max_bytes:
         raise Refused(f"file grew past the limit of {max_bytes:,} bytes while it was read")
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(

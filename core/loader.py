@@ -93,6 +93,18 @@ def _register(pm: pluggy.PluginManager, module: object, name: str) -> None:
         pm.register(module, name=name)
     except (pluggy.PluginValidationError, ValueError) as exc:
         raise PluginError(f"plugin {name!r} is invalid: {exc}") from exc
+    unknown = sorted(
+        caller.name
+        for caller in pm.get_hookcallers(module) or []
+        if not caller.has_spec()
+        and any(i.plugin is module and not i.optionalhook for i in caller.get_hookimpls())
+    )
+    if unknown:
+        pm.unregister(module)
+        raise PluginError(
+            f"plugin {name!r} implements {', '.join(unknown)}, which is not a newsdesk hook "
+            "(misspelt? see newsdesk.hookspecs)"
+        )
 
 
 def _import_file(file: Path, name: str) -> ModuleType:

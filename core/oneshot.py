@@ -36,7 +36,8 @@ def expand(paths: list[str], ignore: list[str]) -> Iterator[tuple[Path, Path | N
         path = Path(raw)
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_symlink() or not p.is_dir()):
-                if not is_ignored(file.name, ignore):
+                parts = file.relative_to(path).parts  # hidden folders are skipped too
+                if not any(is_ignored(part, ignore) for part in parts):
                     yield file, path
         elif path.exists() or path.is_symlink():
             yield path, None

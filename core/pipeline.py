@@ -82,10 +82,10 @@ def run_stages(
                 impl.function(**{name: article for name in impl.argnames})
             except Exception as exc:
                 article.add_error(stage, impl.plugin_name, exc)
-                bound.warning(
-                    "plugin raised", stage=stage, plugin=impl.plugin_name,
-                    error=f"{type(exc).__name__}: {exc}", exc_info=True,
-                )
+                bound.warning("plugin raised", stage=stage, plugin=impl.plugin_name,
+                              error=f"{type(exc).__name__}: {exc}")
+                bound.debug("plugin traceback", stage=stage, plugin=impl.plugin_name,
+                            exc_info=True)
             if plugin_ms is not None:
                 key = f"{stage}:{impl.plugin_name}"
                 plugin_ms[key] = plugin_ms.get(key, 0.0) + (time.perf_counter() - p0) * 1000

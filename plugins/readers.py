@@ -191,7 +191,10 @@ def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
 def _read_lines(source: Source, data: bytes) -> list[Article]:
     text, encoding = decode(data)
     out: list[Article] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on newlines only: str.splitlines() also splits on U+2028, U+0085 and
+    # others, which JSON allows raw inside strings (orjson writes U+2028 as is).
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         raw = line.encode("utf-8")

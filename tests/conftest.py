@@ -7,6 +7,10 @@
   with pauses, the way a slow copy or a network download does.
 - ``article_text``: realistic-looking news text of a given size in English,
   German, French, Spanish or Russian, made up from our own sentence parts.
+- ``newsdesk_exe`` and ``cli_env``: the installed ``newsdesk`` console script
+  and an environment to run it in as a real subprocess.
+- ``sample_inputs``: good and bad inbox files (empty, binary, legacy
+  encodings, broken JSON, odd names...) with the statuses each must give.
 
 Logging is reset around every test so that a test which ran the CLI (and so
 pointed structlog at its captured stderr) cannot break a later one.
@@ -25,6 +29,8 @@ from typing import Any
 import pytest
 import structlog
 
+from .fixture_inputs import SampleInput
+from .fixture_inputs import sample_inputs as make_sample_inputs
 from .fixture_text import LANGUAGES, make_article_text
 
 WriteAtomic = Callable[..., Path]
@@ -123,4 +129,29 @@ def article_text() -> ArticleText:
     return make_article_text
 
 
-__all__ = ["LANGUAGES", "write_atomic_file", "write_slowly_file"]
+@pytest.fixture
+def newsdesk_exe() -> Path:
+    """The ``newsdesk`` console script of the environment running the tests."""
+    exe = Path(sys.executable).with_name("newsdesk")
+    if not exe.exists():
+        pytest.fail(f"{exe} is missing: install the project (pip install -e '.[test]')")
+    return exe
+
+
+@pytest.fixture
+def cli_env() -> dict[str, str]:
+    """The current environment without $NEWSDESK_CONFIG (so no stray configuration file is
+    read), with unbuffered output and no bytecode writes."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_CONFIG"}
+    env.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+@pytest.fixture
+def sample_inputs() -> list[SampleInput]:
+    """Good and bad inbox files, each with the statuses of the records it must give
+    (see tests/fixture_inputs.py); ``sample.write(folder)`` puts one in place."""
+    return make_sample_inputs()
+
+
+__all__ = ["LANGUAGES", "SampleInput", "write_atomic_file", "write_slowly_file"]

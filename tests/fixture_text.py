@@ -187,9 +187,9 @@ def make_article_text(size: int, lang: str = "en", seed: int = 0) -> str:
     """Return a made-up news article of at most ``size`` UTF-8 bytes.
 
     A headline line, a blank line, then paragraphs of three to five sentences
-    separated by blank lines; it stops before the sentence that would pass
-    ``size``, so it falls short by less than one sentence (at least the
-    headline is always there, cut to ``size`` if need be).
+    separated by blank lines; it stops when twenty sentences in a row would
+    pass ``size``, so it falls short by about one short sentence at most (at
+    least the headline is always there, cut to ``size`` if need be).
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGUAGES)}")
@@ -202,12 +202,15 @@ def make_article_text(size: int, lang: str = "en", seed: int = 0) -> str:
         return out.encode("utf-8")[:size].decode("utf-8", errors="ignore")
     paragraph: list[str] = []
     sep = "\n\n"
-    while True:
+    misses = 0
+    while misses < 20:
         sentence = _fill(rng.choice(parts.sentences), parts, rng)
         joiner = " " if paragraph else sep
         cost = len((joiner + sentence).encode("utf-8"))
         if used + cost > size:
-            break
+            misses += 1  # try a shorter sentence before giving up
+            continue
+        misses = 0
         out += joiner + sentence
         used += cost
         paragraph.append(sentence)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from newsdesk.app import Settings, build_app
+from newsdesk.app import App, Settings, build_app
 from newsdesk.config import (
     DEFAULT_IGNORE,
     Config,
@@ -74,8 +75,8 @@ def test_an_integer_is_accepted_where_a_number_is_expected(tmp_path: Path) -> No
         ("daemon", "workers = true", "[daemon] workers", "an integer"),
         ("daemon", "workers = 1.5", "[daemon] workers", "an integer"),
         ("daemon", 'max_file_mb = "big"', "[daemon] max_file_mb", "a number"),
-        ("daemon", "ignore = [1, 2]", "[daemon] ignore", "a list of a string"),
-        ("daemon", 'ignore = "*.tmp"', "[daemon] ignore", "a list of a string"),
+        ("daemon", "ignore = [1, 2]", "[daemon] ignore", "a list of strings"),
+        ("daemon", 'ignore = "*.tmp"', "[daemon] ignore", "a list of strings"),
         ("output", 'fsync = "yes"', "[output] fsync", "true or false"),
         ("paths", "inbox = 7", "[paths] inbox", "a string"),
     ],
@@ -137,6 +138,14 @@ def test_a_key_outside_any_section_is_an_error(tmp_path: Path) -> None:
         load_file(path)
 
 
+def test_a_section_name_used_as_a_key_is_an_error_even_with_overrides(tmp_path: Path) -> None:
+    """`paths = "x"` at the top is a clear error, also when the command line overrides a key
+    of [paths] (as the CLI always does for the workdir)."""
+    path = toml_file(tmp_path, 'paths = "here"\n')
+    with pytest.raises(ConfigError, match="'paths' must be inside a \\[section\\]"):
+        load_file(path, {"paths": {"workdir": str(tmp_path)}})
+
+
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     """A file that is not TOML is one error line naming the file."""
     path = toml_file(tmp_path, "[daemon\nworkers = \n")
@@ -193,7 +202,7 @@ GREETER = """
 """
 
 
-def greeter_app(tmp_path: Path, toml: str) -> object:
+def greeter_app(tmp_path: Path, toml: str) -> App:
     write_plugin(tmp_path / "plugins", "greeter", GREETER)
     path = toml_file(tmp_path, f'[plugins]\ndirs = ["plugins"]\n{toml}')
     return build_app(Settings(workdir=str(tmp_path), config_file=str(path)))
@@ -203,17 +212,16 @@ def test_a_plugin_section_is_validated_and_reaches_newsdesk_configure(tmp_path: 
     """A section declared with newsdesk_config_sections is read from the file and handed to
     the plugin in newsdesk_configure."""
     app = greeter_app(tmp_path, '[greeter]\ngreeting = "hi"\ntone = "loud"\n')
-    settings = app.config.section("greeter")  # type: ignore[attr-defined]
+    settings = app.config.section("greeter")
     assert (settings.greeting, settings.times, settings.tone) == ("hi", 1, "loud")
-    import newsdesk_dir_plugin_greeter as greeter  # registered under this name by the loader
-
+    greeter = importlib.import_module("newsdesk_dir_plugin_greeter")  # the loader's name for it
     assert greeter.SEEN == {"settings": settings, "role": "main"}
 
 
 def test_a_plugin_section_takes_its_defaults_when_absent(tmp_path: Path) -> None:
     """A declared section missing from the file holds its dataclass defaults."""
     app = greeter_app(tmp_path, "")
-    assert app.config.section("greeter").greeting == "hello"  # type: ignore[attr-defined]
+    assert app.config.section("greeter").greeting == "hello"
 
 
 @pytest.mark.parametrize(

@@ -183,3 +183,34 @@ def test_two_entry_points_may_not_share_a_name(install_dist: InstallDist) -> Non
     assert "'readers'" in message
     assert "nd_test_clashdist (clashdist)" in message
     assert "newsdesk_plugins.readers (newsdesk)" in message
+
+
+def test_a_misspelt_hook_name_is_refused(tmp_path: Path) -> None:
+    """A hook implementation whose name matches no hook spec is a PluginError naming it,
+    not a function that silently never runs."""
+    folder = tmp_path / "plugins"
+    write_plugin(folder, "typo", """
+        from newsdesk import hookimpl
+
+        @hookimpl
+        def newsdesk_claen(article):
+            article.record["never"] = True
+    """)
+    pm = new_manager()
+    with pytest.raises(PluginError, match="plugin 'typo' implements newsdesk_claen, which is "
+                                          "not a newsdesk hook"):
+        load_plugins(pm, [folder], [])
+    assert not pm.has_plugin("typo")
+
+
+def test_an_optional_hook_of_another_name_is_allowed(tmp_path: Path) -> None:
+    """A hook marked optionalhook=True may have no spec (for hooks of a later version)."""
+    folder = tmp_path / "plugins"
+    write_plugin(folder, "future", """
+        from newsdesk import hookimpl
+
+        @hookimpl(optionalhook=True)
+        def newsdesk_summarise(article):
+            pass
+    """)
+    assert "future" in [i.name for i in load_plugins(new_manager(), [folder], [])]

@@ -246,3 +246,13 @@ def test_latin1_western_text_is_not_mistaken_for_cyrillic() -> None:
     """A French paragraph in Latin-1 keeps its accented letters."""
     text = "Le conseil municipal a voté jeudi un budget élevé pour rénover les écoles."
     assert one("article.txt", text.encode("latin-1")).content == text
+
+
+def test_jsonl_splits_only_on_newlines() -> None:
+    """A JSON line whose text holds a raw line or paragraph separator (U+2028, U+2029,
+    U+0085, legal inside JSON strings) stays one article; CRLF line ends are accepted."""
+    texts = ["One.\u2028Two.", "Three.\u2029Four.", "Five.\u0085Six."]
+    data = b"\r\n".join(orjson.dumps({"text": t}) for t in texts) + b"\r\n"
+    articles = read_bytes("feed.jsonl", data)
+    assert [(a.source.line, a.status, a.content) for a in articles] == [
+        (1, "ok", texts[0]), (2, "ok", texts[1]), (3, "ok", texts[2])]
