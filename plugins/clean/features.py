@@ -1,0 +1,131 @@
+"""Per-line statistics the line cleaner decides on: words, stop words, dates, shape."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+LANGS = ("en", "ru", "de", "pl", "es", "fr", "it")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+_TOKEN = re.compile(r"\S+")
+TERMINAL = tuple(".!?…:;\"'»”“)]") + ("...",)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> dict[str, frozenset[str]]:
+    """Return the stop words of each language (from the stop-words package).
+
+    Words of one letter are left out: in lists such as English's they make any
+    line of initials look like prose.
+    """
+    from stop_words import get_stop_words
+
+    return {lang: frozenset(w.casefold() for w in get_stop_words(lang) if len(w) > 1) for lang in LANGS}
+
+
+def guess_lang(words: list[str]) -> str:
+    """Return the language among :data:`LANGS` whose stop words cover most of ``words``."""
+    sw = stopwords()
+    best, score = "en", -1
+    sample = [w.casefold() for w in words[:3000]]
+    for lang in LANGS:
+        s = sum(1 for w in sample if w in sw[lang])
+        if s > score:
+            best, score = lang, s
+    return best
+
+
+@lru_cache(maxsize=1)
+def _month_names() -> frozenset[str]:
+    """Month and weekday names of the seven languages, from dateparser's language data."""
+    import importlib
+
+    keys = ("january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december",
+            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    names: set[str] = set()
+    for lang in LANGS:
+        info = importlib.import_module(f"dateparser.data.date_translation_data.{lang}").info
+        for k in keys:
+            for name in info.get(k, []):
+                n = name.casefold().rstrip(".")
+                if len(n) >= 3:
+                    names.add(n)
+    return frozenset(names)
+
+
+_NUMERIC_DATE = re.compile(
+    r"\b(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_NUMBER = re.compile(r"\d+")
+_RELATIVE = re.compile(
+    r"\b\d+\s*(?:h|hrs?|hours?|min|mins|minutes?|days?|weeks?|months?|years?|ч|час\w*|мин\w*|дн\w*|"
+    r"std|stunden?|tagen?|godz\w*|dni|horas?|días?|heures?|jours?|ore|giorni)\b\.?\s*(?:ago|назад|temu|fa)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineStats:
+    """What the cleaner knows about one line."""
+
+    text: str
+    words: int
+    tokens: int
+    stop_ratio: float
+    terminal: bool
+    lower_ratio: float
+    date_tokens: int
+    digits: bool
+
+    @property
+    def prose(self) -> bool:
+        """A line that reads like a sentence of running text."""
+        if self.words >= 8 and self.terminal and self.stop_ratio >= 0.15:
+            return True
+        return self.words >= 20 and self.stop_ratio >= 0.2
+
+
+def date_tokens(line: str) -> int:
+    """Return how many date or time pieces ``line`` holds (numeric dates, times, month names
+    beside a number, relative times like "3 hours ago")."""
+    n = len(_NUMERIC_DATE.findall(line)) + len(_RELATIVE.findall(line))
+    if _NUMBER.search(line):
+        months = _month_names()
+        words = [w.casefold().rstrip(".") for w in _WORD.findall(line)]
+        n += sum(1 for w in words if w in months)
+        if n and _YEAR.search(line):
+            n += 1
+    return n
+
+
+def stats(line: str, stop: frozenset[str]) -> LineStats:
+    """Return the :class:`LineStats` of ``line`` using the stop words ``stop``."""
+    words = _WORD.findall(line)
+    tokens = len(_TOKEN.findall(line))
+    n = len(words)
+    if n:
+        folded = [w.casefold() for w in words]
+        hits = sum(1 for w in folded if w in stop)
+        if _CYRILLIC.search(line):
+            ru = stopwords()["ru"]
+            hits = max(hits, sum(1 for w in folded if w in ru))
+        lower = sum(1 for w in words if w[0].islower())
+    else:
+        hits = lower = 0
+    stripped = line.rstrip()
+    return LineStats(
+        text=line,
+        words=n,
+        tokens=tokens,
+        stop_ratio=hits / n if n else 0.0,
+        terminal=stripped.endswith(TERMINAL),
+        lower_ratio=lower / n if n else 0.0,
+        date_tokens=date_tokens(line) if len(line) < 200 else 0,
+        digits=any(c.isdigit() for c in line),
+    )

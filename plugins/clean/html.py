@@ -1,0 +1,65 @@
+"""Page to text with trafilatura, within limits, and what it found of the metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_BODY = re.compile(r"<body|<p[\s>]|<div[\s>]|<article[\s>]", re.IGNORECASE)
+
+
+class HtmlError(Exception):
+    """The page cannot be turned into text (no body, unparsable, too large)."""
+
+
+@dataclass
+class Extracted:
+    """The body text trafilatura found and the page's metadata."""
+
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def extract(markup: str, url: str | None, max_chars: int) -> Extracted:
+    """Return the main text and metadata of ``markup``.
+
+    Pages over ``max_chars`` are cut there before parsing (trafilatura and lxml
+    run in linear time, so the cut bounds the time). Raises :class:`HtmlError`
+    when nothing usable comes out.
+    """
+    import trafilatura
+    from trafilatura.settings import use_config
+
+    if len(markup) > max_chars:
+        markup = markup[:max_chars]
+    if not _BODY.search(markup[:max_chars]):
+        raise HtmlError("the page has no body (no <body>, <p>, <div> or <article> element)")
+    config = use_config()
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(max_chars * 4))
+    try:
+        doc = trafilatura.bare_extraction(
+            markup,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=False,
+            with_metadata=True,
+            config=config,
+        )
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise HtmlError(f"trafilatura could not parse the page: {type(exc).__name__}: {exc}") from exc
+    if doc is None:
+        raise HtmlError("trafilatura found no main text in the page")
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = data.get("text") or ""
+    authors = data.get("author")
+    meta = {
+        "title": data.get("title") or None,
+        "authors": [a.strip() for a in authors.split(";") if a.strip()] if authors else [],
+        "date": data.get("date") or None,
+        "site": data.get("sitename") or None,
+        "url": data.get("url") or url,
+    }
+    return Extracted(text=text, meta=meta)

@@ -1,0 +1,48 @@
+"""Repairing and normalising text: mojibake, Unicode form, whitespace, lines."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff\u200e\u200f]")
+
+
+def repair(text: str) -> str:
+    """Return ``text`` with mojibake repaired (ftfy), in NFC, quotes and dashes as written."""
+    import ftfy
+
+    fixed = ftfy.fix_text(
+        text,
+        uncurl_quotes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        normalization="NFC",
+        max_decode_length=1_000_000,
+    )
+    return unicodedata.normalize("NFC", fixed)
+
+
+def normalise_line(line: str) -> str:
+    """Return one line with control characters dropped and runs of spaces made one."""
+    return _SPACES.sub(" ", _CONTROLS.sub("", line)).strip()
+
+
+def split_lines(text: str) -> list[str]:
+    """Return the non-empty normalised lines of ``text``."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    out = []
+    for raw in text.split("\n"):
+        line = normalise_line(raw)
+        if line:
+            out.append(line)
+    return out
+
+
+_KEY = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def key(line: str) -> str:
+    """Return a comparison key: case-folded letters and digits only."""
+    return _KEY.sub(" ", line.casefold()).strip()
