@@ -32,6 +32,8 @@ class CleanSettings:
     max_input_chars: int = 2_000_000
     #: HTML beyond this many characters is cut before parsing.
     max_html_chars: int = 5_000_000
+    #: Ask trafilatura for precision over recall (scores better on news pages).
+    favor_precision: bool = True
     #: Lines without running prose that may separate two parts of one story.
     max_gap: int = 5
     #: A cluster of prose joins the story when it weighs this share of the heaviest.

@@ -62,7 +62,8 @@ class Cleaner:
         if article.content_type == "html":
             try:
                 found = html_mod.extract(content, given.get("url") if isinstance(given.get("url"), str) else None,
-                                         self.settings.max_html_chars)
+                                         self.settings.max_html_chars,
+                                         self.settings.favor_precision)
             except html_mod.HtmlError as exc:
                 record.update({"text": "", "title": title_hint, "removed": []})
                 article.add_error(STAGE, PLUGIN, exc)

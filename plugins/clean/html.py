@@ -21,7 +21,7 @@ class Extracted:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def extract(markup: str, url: str | None, max_chars: int) -> Extracted:
+def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool = True) -> Extracted:
     """Return the main text and metadata of ``markup``.
 
     Pages over ``max_chars`` are cut there before parsing (trafilatura and lxml
@@ -44,7 +44,7 @@ def extract(markup: str, url: str | None, max_chars: int) -> Extracted:
             url=url,
             include_comments=False,
             include_tables=True,
-            favor_precision=False,
+            favor_precision=favor_precision,
             with_metadata=True,
             config=config,
         )

@@ -121,11 +121,12 @@ def clean_lines(
         i for i, ln in enumerate(lines)
         if ln.role is None and ln.st.prose and not ln.text.endswith(("…", "..."))
     ]
-    if options.trusted:
-        free = [i for i, ln in enumerate(lines) if ln.role is None]
-        start, end = (free[0], free[-1]) if free else (len(lines), -1)
-    elif good:
+    if good:
         start, end = _region(lines, good, options)
+        if options.trusted:
+            # an extractor's output: keep its head, judge only its tail
+            free = [i for i, ln in enumerate(lines) if ln.role is None and ln.role != "title"]
+            start = min(start, free[0]) if free else start
     else:
         soft = [i for i, ln in enumerate(lines) if _is_soft(ln)]
         start, end = (soft[0], soft[-1]) if soft else (len(lines), -1)
@@ -163,6 +164,13 @@ def clean_lines(
         if ln.role is None:
             near_title = title_idx >= 0 and abs(i - title_idx) == 1
             ln.role = "category" if near_title and ln.st.words <= 3 else "nav"
+    # an author box closing the article ("X is a reporter ...; her work has appeared in ...")
+    for i in range(max(0, len(lines) - 3), len(lines)):
+        ln = lines[i]
+        if ln.role is None and i >= start and ln.st.words <= 70 and patterns.bio_like(ln.text, ln.st, lex):
+            ln.role = "bio"
+            if i <= end:
+                end = i - 1
     # 3b. tail zone
     for i in range(end + 1, len(lines)):
         ln = lines[i]
@@ -240,10 +248,11 @@ def _sections(lines: list[Line]) -> None:
         role = lines[i].role
         if role == "related":
             j = i + 1
-            # the headline of the other story and its lead, if it ends cut short
-            while j < n and lines[j].role is None and j <= i + 2:
+            # the headlines of other stories and their leads, if cut short
+            while j < n and lines[j].role is None and j <= i + 12:
                 t = lines[j]
-                if _is_headline(t) or t.text.endswith(("…", "...")):
+                listed = t.text.startswith(("- ", "• ", "* ", "· ")) and t.st.words <= 25
+                if listed or (j <= i + 2 and (_is_headline(t) or t.text.endswith(("…", "...")))):
                     t.role = "teaser"
                     j += 1
                 else:

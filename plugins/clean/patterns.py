@@ -136,3 +136,14 @@ def signature_like(line: str, st: LineStats, lex: Lexicon) -> bool:
 
 def opens_section(role: str | None) -> bool:
     return role in _SECTION_ROLES
+
+
+_BIO_SHAPE = re.compile(
+    r"^(?:[•*\-–—]\s*)?[A-ZА-ЯЁŁŚŻ][\w.'’-]+(?:\s+[A-ZА-ЯЁŁŚŻ][\w.'’-]+){0,3}"
+    r"(?:,\s[^,]{3,80},)?\s+(?:is|was|has|ist|war|jest|był|была|был|является|es|fue|est|était|è|era)\b"
+)
+
+
+def bio_like(line: str, st: LineStats, lex: Lexicon) -> bool:
+    """An author-box sentence: "Name (, role,) is a reporter ...", with a job word."""
+    return bool(_BIO_SHAPE.match(line)) and lex.has_any("bio", line)
