@@ -34,10 +34,9 @@ class CleanSettings:
     max_html_chars: int = 5_000_000
     #: Ask trafilatura for precision over recall (scores better on news pages).
     favor_precision: bool = True
-    #: Lines without running prose that may separate two parts of one story.
-    max_gap: int = 5
-    #: A cluster of prose joins the story when it weighs this share of the heaviest.
-    cluster_share: float = 0.25
+    #: What a line that is not running prose costs the story region, in characters
+    #: (higher: a tighter region; a prose line adds its length).
+    line_penalty: float = 120.0
     #: A short line seen in this many earlier articles of the same site is chrome (0: off).
     repeat_min_articles: int = 4
     #: A lexicon file replacing the shipped one; empty: config/clean_lexicon.toml if present.

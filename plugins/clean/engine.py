@@ -26,7 +26,7 @@ class Cleaner:
         self.settings = settings
         self.lexicon_path = lexicon_path
         self.memory = SiteMemory(settings.repeat_min_articles)
-        self.options = Options(max_gap=settings.max_gap, cluster_share=settings.cluster_share)
+        self.options = Options(penalty=settings.line_penalty)
 
     def clean_text(
         self,
@@ -40,7 +40,7 @@ class Cleaner:
         """Clean plain text: repair, split into lines, classify them."""
         lex = lexicon_mod.load(self.lexicon_path)
         lines = split_lines(repair(text))
-        options = Options(self.options.max_gap, self.options.cluster_share, trusted)
+        options = Options(self.options.penalty, trusted)
         site_names = (site,) if site else ()
         result = clean_lines(
             lines, lex, title_hint=title_hint, site_names=site_names,

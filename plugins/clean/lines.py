@@ -56,8 +56,8 @@ class Cleaned:
 class Options:
     """Tuning of the line cleaner (from the ``[clean]`` configuration section)."""
 
-    max_gap: int = 5
-    cluster_share: float = 0.25
+    #: What a line that is not running prose costs the story region, in characters.
+    penalty: float = 120.0
     trusted: bool = False
 
 
@@ -211,24 +211,41 @@ def clean_lines(
     return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang)
 
 
+def _weight(ln: Line, good: bool, options: Options) -> float:
+    """A line's contribution to the story region: its length when it is running prose,
+    a penalty when it is not (smaller for lines a story also has: a subheading,
+    a list item, a short sentence, a caption)."""
+    if good:
+        return float(len(ln.text))
+    if ln.role in ("caption", "credit", "related", "teaser", "share"):
+        return -options.penalty * 0.5
+    if ln.role is not None:
+        return -float(options.penalty)
+    if ln.st.words >= 4 and (ln.st.terminal or ln.st.stop_ratio >= 0.2):
+        return -options.penalty * 0.25
+    if ln.st.words >= 3:
+        return -options.penalty * 0.5
+    return -float(options.penalty)
+
+
 def _region(lines: list[Line], good: list[int], options: Options) -> tuple[int, int]:
-    """Return the first and last index of the story: the heaviest cluster of prose lines
-    and the clusters around it that weigh at least ``cluster_share`` of it."""
-    clusters: list[list[int]] = [[good[0]]]
-    for i in good[1:]:
-        if i - clusters[-1][-1] - 1 > options.max_gap:
-            clusters.append([i])
+    """Return the first and last index of the story: the run of lines whose summed
+    weights (:func:`_weight`) is largest, a maximum-sum subarray."""
+    goodset = set(good)
+    best_sum, best = float("-inf"), (good[0], good[0])
+    run, run_start = 0.0, 0
+    for i, ln in enumerate(lines):
+        w = _weight(ln, i in goodset, options)
+        if run <= 0:
+            run, run_start = w, i
         else:
-            clusters[-1].append(i)
-    weights = [sum(len(lines[i].text) for i in c) for c in clusters]
-    best = max(range(len(clusters)), key=weights.__getitem__)
-    lo, hi = best, best
-    threshold = weights[best] * options.cluster_share
-    while lo > 0 and weights[lo - 1] >= threshold:
-        lo -= 1
-    while hi + 1 < len(clusters) and weights[hi + 1] >= threshold:
-        hi += 1
-    return clusters[lo][0], clusters[hi][-1]
+            run += w
+        if run > best_sum and i in goodset:
+            best_sum, best = run, (run_start, i)
+    lo, hi = best
+    while lo not in goodset:
+        lo += 1
+    return lo, hi
 
 
 def _sections(lines: list[Line]) -> None:
