@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROLES_WITH_CUES = (
     "meta", "byline", "credit", "signature", "related", "bio", "comment",
-    "form", "prompt", "share", "legal", "nav", "category",
+    "form", "prompt", "share", "legal", "nav", "category", "site",
 )
 
 

@@ -269,7 +269,8 @@ def _sections(lines: list[Line]) -> None:
             while j < n and lines[j].role is None and j <= i + 12:
                 t = lines[j]
                 listed = t.text.startswith(("- ", "• ", "* ", "· ")) and t.st.words <= 25
-                if listed or (j <= i + 2 and (_is_headline(t) or t.text.endswith(("…", "...")))):
+                headline = _is_headline(t) or (t.role is None and t.st.words >= 1 and not t.st.terminal)
+                if listed or (j <= i + 2 and (headline or t.text.endswith(("…", "...")))):
                     t.role = "teaser"
                     j += 1
                 else:

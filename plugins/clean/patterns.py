@@ -17,6 +17,7 @@ _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/
 _DATE_PIECES = re.compile(
     r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?|\d+", re.UNICODE
 )
+_LEADING_COUNT = re.compile(r"^\(?\d+\)?\s+")
 _SECTION_ROLES = ("related", "bio", "comment", "form")
 
 
@@ -99,11 +100,11 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         rest = _rest_after(lex.lead("form", line), line)
         if st.words <= 3 or (st.words <= 16 and len(_WORD.findall(rest)) <= 12 and len(rest) < len(line) * 0.8):
             return "form"
-    cm = lex.lead("comment", line)
-    if st.words <= 4 and (cm or re.match(r"^\d+\s+\w+$", line) and lex.has_any("comment", line)):
+    cm = lex.lead("comment", _LEADING_COUNT.sub("", line))
+    if st.words <= 4 and cm:
         if cm is None or not _rest_after(cm, line).strip() or st.digits or st.words <= 2:
             return "comment"
-    if st.words <= 15 and lex.has_any("prompt", line) and not st.prose:
+    if st.words <= 15 and lex.has_any("prompt", line):
         return "prompt"
     if st.tokens and st.words <= 8 and lex.count_any("share", line) >= max(1, 0.6 * max(st.words, 1)):
         return "share"
@@ -116,6 +117,8 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     if st.words <= 4 and lex.has_any("nav", line) and lex.count_any("nav", line) * 2 >= st.words:
         return "nav"
     if _DOMAIN.match(line):
+        return "site"
+    if 2 <= st.words <= 5 and not st.terminal and lex.has_any("site", line) and _capitalised_share(line) >= 0.6:
         return "site"
     return None
 
