@@ -74,7 +74,11 @@ def _is_soft(ln: Line) -> bool:
         return False
     if text.startswith(("–", "—", "- ", "―")) and st.words >= 2:
         return True
-    return st.terminal and st.words >= 3 and st.lower_ratio >= 0.3 and not text.endswith(("…", "..."))
+    if text.endswith(("…", "...")) or not st.terminal:
+        return False
+    if st.words >= 3 and st.lower_ratio >= 0.3:
+        return True
+    return st.words >= 2 and text.endswith((".", "!", "?")) and st.stop_ratio > 0
 
 
 def clean_lines(

@@ -118,7 +118,7 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         return "nav"
     if _DOMAIN.match(line):
         return "site"
-    if 2 <= st.words <= 5 and not st.terminal and lex.has_any("site", line) and _capitalised_share(line) >= 0.6:
+    if 2 <= st.words <= 5 and not st.terminal and not lex.lead("signature", line) and lex.has_any("site", line) and _capitalised_share(line) >= 0.6:
         return "site"
     return None
 
