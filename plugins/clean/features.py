@@ -17,12 +17,20 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 def stopwords() -> dict[str, frozenset[str]]:
     """Return the stop words of each language (from the stop-words package).
 
-    Words of one letter are left out: in lists such as English's they make any
-    line of initials look like prose.
+    English's list holds every letter of the alphabet: of its one-letter words
+    only "a" and "i" are kept, or any line of initials would look like prose.
+    One-letter words of the other languages (Polish "w", "z"; Russian "в", "и")
+    are real prepositions and conjunctions and stay.
     """
     from stop_words import get_stop_words
 
-    return {lang: frozenset(w.casefold() for w in get_stop_words(lang) if len(w) > 1) for lang in LANGS}
+    out = {}
+    for lang in LANGS:
+        words = {w.casefold() for w in get_stop_words(lang)}
+        if lang == "en":
+            words = {w for w in words if len(w) > 1 or w in ("a", "i")}
+        out[lang] = frozenset(words)
+    return out
 
 
 def guess_lang(words: list[str]) -> str:

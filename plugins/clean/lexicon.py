@@ -32,6 +32,8 @@ class Lexicon:
     cues: dict[str, Cues] = field(default_factory=dict)
     agencies: tuple[str, ...] = ()
     agency_tail_re: re.Pattern[str] | None = None
+    #: A credit lead-in inside a line: "caption. Photo: X", "caption Fot. X".
+    credit_mid_re: re.Pattern[str] | None = None
 
     def lead(self, role: str, line: str) -> re.Match[str] | None:
         """Return the match of a ``role`` cue at the start of ``line``, if any."""
@@ -74,7 +76,9 @@ def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
     agencies = tuple(data.get("credit", {}).get("agencies", []))
     alt = "|".join(re.escape(a) for a in sorted(set(agencies), key=len, reverse=True))
     tail = re.compile(rf"(?:^|(?<=[\w\s.,;:)]))\s*(?:{alt})(?:\s*[/,]\s*(?:{alt}|[\w .'-]{{1,30}}))*\s*$") if alt else None
-    return Lexicon(cues=cues, agencies=agencies, agency_tail_re=tail)
+    leads = "|".join(re.escape(w) for w in sorted(set(data.get("credit", {}).get("lead", [])), key=len, reverse=True))
+    mid = re.compile(rf"^(.+?)[\s.,;|(]+((?:{leads})\s*[:.]\s*\S.*)$", re.IGNORECASE) if leads else None
+    return Lexicon(cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid)
 
 
 @lru_cache(maxsize=4)

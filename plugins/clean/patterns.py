@@ -51,9 +51,7 @@ def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, s
     m = _GLUED_CREDIT.match(line)
     if m and len(_WORD.findall(m.group(1))) >= 1:
         return m.group(1).strip(), m.group(2).strip()
-    credit_lead = lex.cues["credit"].lead
-    alt = "|".join(re.escape(w) for w in sorted(credit_lead, key=len, reverse=True))
-    m2 = re.search(rf"^(.+?)[\s.,;|(]+((?:{alt})\s*:\s*\S.*)$", line, re.IGNORECASE)
+    m2 = lex.credit_mid_re.match(line) if lex.credit_mid_re is not None else None
     if m2 and len(_WORD.findall(m2.group(1))) >= 2:
         return m2.group(1).strip(" .,;|("), m2.group(2).strip()
     if lex.agency_tail_re is not None:
@@ -85,7 +83,8 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     if m and st.words <= 14 and (":" in line[: m.end() + 1] or "/" in line or "©" in line):
         return "credit"
     if st.words <= 10 and "/" in line and _SLASH_CREDIT.match(line) and _capitalised_share(line) >= 0.5:
-        if not _GLUED_CREDIT.match(line):
+        mid = lex.credit_mid_re.match(line) if lex.credit_mid_re is not None else None
+        if not _GLUED_CREDIT.match(line) and not (mid and len(_WORD.findall(mid.group(1))) >= 2):
             return "credit"
     if lex.lead("related", line) and st.words <= 20:
         rest = _rest_after(lex.lead("related", line), line)
