@@ -77,6 +77,8 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         rest = _rest_after(lex.lead("byline", line), line)
         if rest and _capitalised_share(rest) >= 0.5 and not rest.rstrip().endswith("."):
             return "byline"
+        if not rest.strip() and st.words <= 2:
+            return "byline"
     if meta_line(line, st, lex):
         return "meta"
     m = lex.lead("credit", line)
