@@ -82,7 +82,9 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     if meta_line(line, st, lex):
         return "meta"
     m = lex.lead("credit", line)
-    if m and st.words <= 14 and (":" in line[: m.end() + 1] or "/" in line or "©" in line):
+    if m and st.words <= 14 and (":" in line[: m.end() + 2] or "/" in line or "©" in line):
+        return "credit"
+    if m and st.words <= 8 and not st.terminal and _capitalised_share(_rest_after(m, line)) >= 0.5:
         return "credit"
     if st.words <= 10 and "/" in line and _SLASH_CREDIT.match(line) and _capitalised_share(line) >= 0.5:
         mid = lex.credit_mid_re.match(line) if lex.credit_mid_re is not None else None
