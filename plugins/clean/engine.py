@@ -68,6 +68,12 @@ class Cleaner:
                 record.update({"text": "", "title": title_hint, "removed": []})
                 article.add_error(STAGE, PLUGIN, exc)
                 return
+            if found.cut_from:
+                article.add_error(
+                    STAGE, PLUGIN,
+                    f"the page is {found.cut_from:,} characters; only the first "
+                    f"{self.settings.max_html_chars:,} were parsed (raise [clean] max_html_chars to parse more)",
+                )
             meta = found.meta
             record["html_meta"] = meta
             content = found.text
@@ -91,6 +97,6 @@ class Cleaner:
             kept = len(result.removed)
             article.add_error(
                 STAGE, PLUGIN,
-                f"nothing left after cleaning: all {kept} lines were removed as junk"
+                f"nothing left after cleaning: all {kept} line(s) were removed as junk"
                 if kept else "nothing left after cleaning: the input has no text",
             )

@@ -19,6 +19,8 @@ class Extracted:
 
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The page's length when it was cut to the limit before parsing, else 0.
+    cut_from: int = 0
 
 
 def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool = True) -> Extracted:
@@ -31,7 +33,9 @@ def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool 
     import trafilatura
     from trafilatura.settings import use_config
 
+    cut_from = 0
     if len(markup) > max_chars:
+        cut_from = len(markup)
         markup = markup[:max_chars]
     if not _BODY.search(markup[:max_chars]):
         raise HtmlError("the page has no body (no <body>, <p>, <div> or <article> element)")
@@ -62,4 +66,4 @@ def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool 
         "site": data.get("sitename") or None,
         "url": data.get("url") or url,
     }
-    return Extracted(text=text, meta=meta)
+    return Extracted(text=text, meta=meta, cut_from=cut_from)

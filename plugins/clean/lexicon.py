@@ -49,6 +49,15 @@ class Lexicon:
             return 0
         return len(cue.any_re.findall(line))
 
+    def coverage(self, role: str, line: str) -> float:
+        """Return the share of ``line``'s non-space characters covered by ``role`` cues."""
+        cue = self.cues.get(role)
+        if cue is None or cue.any_re is None:
+            return 0.0
+        covered = sum(len(m.group(0).replace(" ", "")) for m in cue.any_re.finditer(line))
+        total = len(line.replace(" ", ""))
+        return covered / total if total else 0.0
+
     def has_any(self, role: str, line: str) -> bool:
         cue = self.cues.get(role)
         return bool(cue and cue.any_re and cue.any_re.search(line))

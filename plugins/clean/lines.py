@@ -108,6 +108,11 @@ def clean_lines(
             if split:
                 ln.role = "caption"
                 ln.parts = [(split[0], "caption"), (split[1], "credit")]
+    # a caption seen again without its credit
+    captions = {key(p) for ln in lines for p, r in ln.parts if r == "caption"}
+    for ln in lines:
+        if ln.role is None and ln.st.words <= 12 and key(ln.text) in captions:
+            ln.role = "caption"
     # the title given by the input or the page, and its repeats
     title: str | None = title_hint.strip() if title_hint else None
     if title_key:
@@ -140,7 +145,9 @@ def clean_lines(
         head = [i for i in range(min(start, len(lines))) if _is_headline(lines[i])]
         keys = [key(lines[i].text) for i in head]
         repeated_heads = [i for i, k in zip(head, keys, strict=True) if keys.count(k) > 1]
-        pick = repeated_heads[0] if repeated_heads else (head[-1] if head else None)
+        last = head[-3:]
+        longest = max(last, key=lambda i: lines[i].st.words) if last else None
+        pick = repeated_heads[0] if repeated_heads else longest
         if pick is not None:
             title = lines[pick].text
             title_key = key(title)
@@ -187,16 +194,12 @@ def clean_lines(
                 ln.role = "nav"
 
     _sections(lines)
-    # repeats: the caption again, a line seen on many pages of the site, a story line twice
-    captions = {key(p) for ln in lines for p, r in ln.parts if r == "caption"}
-    captions |= {key(ln.text) for ln in lines if ln.role == "caption" and not ln.parts}
+    # repeats: a line seen on many pages of the site, a story line twice
     seen_story: set[str] = set()
     for ln in lines:
         k = key(ln.text)
         if ln.role is None:
-            if k in captions and ln.st.words <= 12:
-                ln.role = "caption"
-            elif k in repeated and ln.st.words <= 40:
+            if k in repeated and ln.st.words <= 40:
                 ln.role = "repeated"
             elif k and k in seen_story:
                 ln.role = "duplicate"
@@ -221,7 +224,9 @@ def _weight(ln: Line, good: bool, options: Options) -> float:
     a list item, a short sentence, a caption)."""
     if good:
         return float(len(ln.text))
-    if ln.role in ("caption", "credit", "related", "teaser", "share"):
+    if ln.role in ("title", "duplicate", "meta", "byline", "caption", "credit"):
+        return -options.penalty * 0.1
+    if ln.role in ("related", "teaser", "share"):
         return -options.penalty * 0.5
     if ln.role is not None:
         return -float(options.penalty)
@@ -289,7 +294,7 @@ def _sections(lines: list[Line]) -> None:
             continue
         if role in ("comment", "form") and suffix[i] * 2 < total:
             for j in range(i + 1, n):
-                if lines[j].role in (None, "teaser", "nav"):
+                if lines[j].role in (None, "teaser", "nav", "meta", "share"):
                     lines[j].role = role
             return
         i += 1

@@ -117,7 +117,7 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         return "category"
     if len(_BREADCRUMB.findall(line)) >= 2 and st.words <= 15 and not st.terminal:
         return "nav"
-    if st.words <= 4 and lex.has_any("nav", line) and lex.count_any("nav", line) * 2 >= st.words:
+    if st.words <= 5 and lex.coverage("nav", line) >= 0.6:
         return "nav"
     if _DOMAIN.match(line):
         return "site"
