@@ -113,17 +113,8 @@ def bench_labelled(folder: Path) -> tuple[int, int]:
     return passed, len(cases)
 
 
-def bench_speed(rows: list[dict[str, Any]], seconds: float) -> float:
-    """Return 5 KB text articles cleaned a second on one core (full-page dumps cut to 5 KB)."""
-    from inscriptis import get_text
-
-    texts = []
-    for row in rows:
-        dump = get_text(row["html"])
-        mid = max(0, len(dump) // 2 - 2500)
-        texts.append(dump[mid:mid + 5000])
-    cleaner = Cleaner(CleanSettings(repeat_min_articles=0))
-    cleaner.clean_text(texts[0])  # load the lexicon and stop words first
+def _rate(cleaner: Cleaner, texts: list[str], seconds: float) -> float:
+    cleaner.clean_text(texts[0])  # load the lexicon and the stop words first
     n = 0
     t0 = time.process_time()
     while time.process_time() - t0 < seconds:
@@ -131,6 +122,22 @@ def bench_speed(rows: list[dict[str, Any]], seconds: float) -> float:
             cleaner.clean_text(text)
             n += 1
     return n / (time.process_time() - t0)
+
+
+def bench_speed(rows: list[dict[str, Any]], seconds: float) -> tuple[float, float]:
+    """Return 5 KB text articles cleaned a second on one core (CPU time of this process):
+    scraped-style articles (the headline and the reference body, cut to 5,000 characters)
+    and 5,000-character slices from the middle of full-page dumps (menus and all)."""
+    from inscriptis import get_text
+
+    scraped, dumps = [], []
+    for row in rows:
+        scraped.append((row["title"] + "\n\n" + row["text"].replace("\n", "\n\n"))[:5000])
+        dump = get_text(row["html"])
+        mid = max(0, len(dump) // 2 - 2500)
+        dumps.append(dump[mid:mid + 5000])
+    cleaner = Cleaner(CleanSettings(repeat_min_articles=0))
+    return _rate(cleaner, scraped, seconds / 2), _rate(cleaner, dumps, seconds / 2)
 
 
 def main() -> int:
@@ -161,8 +168,9 @@ def main() -> int:
         out.append(f"Labelled scraped articles: {passed}/{total} with every junk line removed "
                    f"and every story line kept   (target: all)")
     if "speed" in only:
-        rate = bench_speed(rows, args.speed_seconds)
-        out.append(f"Speed: {rate:,.0f} text articles of 5 KB a second on one core   (target >= 1,000)")
+        scraped, dumps = bench_speed(rows, args.speed_seconds)
+        out.append(f"Speed: {scraped:,.0f} scraped-style text articles of 5 KB a second on one core; "
+                   f"{dumps:,.0f} for 5 KB slices of full-page dumps   (target >= 1,000)")
     print("\n".join(out))
     return 0
 

@@ -35,11 +35,13 @@ def stopwords() -> dict[str, frozenset[str]]:
 
 def guess_lang(words: list[str]) -> str:
     """Return the language among :data:`LANGS` whose stop words cover most of ``words``."""
+    from collections import Counter
+
     sw = stopwords()
     best, score = "en", -1
-    sample = [w.casefold() for w in words[:3000]]
+    counts = Counter(w.casefold() for w in words[:600])
     for lang in LANGS:
-        s = sum(1 for w in sample if w in sw[lang])
+        s = sum(n for w, n in counts.items() if w in sw[lang])
         if s > score:
             best, score = lang, s
     return best
@@ -71,6 +73,7 @@ _NUMERIC_DATE = re.compile(
 )
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _NUMBER = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 _RELATIVE = re.compile(
     r"\b\d+\s*(?:h|hrs?|hours?|min|mins|minutes?|days?|weeks?|months?|years?|ч|час\w*|мин\w*|дн\w*|"
     r"std|stunden?|tagen?|godz\w*|dni|horas?|días?|heures?|jours?|ore|giorni)\b\.?\s*(?:ago|назад|temu|fa)?",
@@ -115,7 +118,7 @@ def date_tokens(line: str) -> int:
 def stats(line: str, stop: frozenset[str]) -> LineStats:
     """Return the :class:`LineStats` of ``line`` using the stop words ``stop``."""
     words = _WORD.findall(line)
-    tokens = len(_TOKEN.findall(line))
+    tokens = len(line.split())
     n = len(words)
     if n:
         folded = [w.casefold() for w in words]
@@ -127,6 +130,7 @@ def stats(line: str, stop: frozenset[str]) -> LineStats:
     else:
         hits = lower = 0
     stripped = line.rstrip()
+    digits = _DIGIT.search(line) is not None
     return LineStats(
         text=line,
         words=n,
@@ -134,6 +138,6 @@ def stats(line: str, stop: frozenset[str]) -> LineStats:
         stop_ratio=hits / n if n else 0.0,
         terminal=stripped.endswith(TERMINAL),
         lower_ratio=lower / n if n else 0.0,
-        date_tokens=date_tokens(line) if len(line) < 200 else 0,
-        digits=any(c.isdigit() for c in line),
+        date_tokens=date_tokens(line) if digits and len(line) < 200 else 0,
+        digits=digits,
     )

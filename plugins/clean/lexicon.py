@@ -15,14 +15,30 @@ ROLES_WITH_CUES = (
 )
 
 
+_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=8192)
+def words_of(line: str) -> tuple[str, ...]:
+    """Return the case-folded words of ``line`` (cached: each line is asked about many times)."""
+    return tuple(w.casefold() for w in _WORDS.findall(line))
+
+
 @dataclass(frozen=True)
 class Cues:
-    """Cue words of one role: ``lead`` (at the start of a line) and ``any`` (anywhere)."""
+    """Cue words of one role: ``lead`` (at the start of a line) and ``any`` (anywhere).
+
+    Single-word ``any`` cues are looked up in a set; phrases and symbols by a regex.
+    """
 
     lead: tuple[str, ...] = ()
     any: tuple[str, ...] = ()
     lead_re: re.Pattern[str] | None = None
     any_re: re.Pattern[str] | None = None
+    any_words: frozenset[str] = frozenset()
+    any_multi_re: re.Pattern[str] | None = None
+    #: The first words of the ``lead`` cues (a line whose first word is not one cannot match).
+    lead_first: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -34,11 +50,16 @@ class Lexicon:
     agency_tail_re: re.Pattern[str] | None = None
     #: A credit lead-in inside a line: "caption. Photo: X", "caption Fot. X".
     credit_mid_re: re.Pattern[str] | None = None
+    #: Every word of the credit lead-ins and of the agency names.
+    credit_words: frozenset[str] = frozenset()
 
     def lead(self, role: str, line: str) -> re.Match[str] | None:
         """Return the match of a ``role`` cue at the start of ``line``, if any."""
         cue = self.cues.get(role)
         if cue is None or cue.lead_re is None:
+            return None
+        words = words_of(line)
+        if not words or (words[0] not in cue.lead_first and not line[:1].isdigit()):
             return None
         return cue.lead_re.match(line)
 
@@ -47,20 +68,29 @@ class Lexicon:
         cue = self.cues.get(role)
         if cue is None or cue.any_re is None:
             return 0
-        return len(cue.any_re.findall(line))
+        n = sum(1 for w in words_of(line) if w in cue.any_words)
+        if cue.any_multi_re is not None:
+            n += len(cue.any_multi_re.findall(line))
+        return n
 
     def coverage(self, role: str, line: str) -> float:
         """Return the share of ``line``'s non-space characters covered by ``role`` cues."""
         cue = self.cues.get(role)
-        if cue is None or cue.any_re is None:
-            return 0.0
-        covered = sum(len(m.group(0).replace(" ", "")) for m in cue.any_re.finditer(line))
         total = len(line.replace(" ", ""))
-        return covered / total if total else 0.0
+        if cue is None or cue.any_re is None or not total:
+            return 0.0
+        covered = sum(len(w) for w in words_of(line) if w in cue.any_words)
+        if cue.any_multi_re is not None:
+            covered += sum(len(m.group(0).replace(" ", "")) for m in cue.any_multi_re.finditer(line))
+        return min(1.0, covered / total)
 
     def has_any(self, role: str, line: str) -> bool:
         cue = self.cues.get(role)
-        return bool(cue and cue.any_re and cue.any_re.search(line))
+        if cue is None or cue.any_re is None:
+            return False
+        if any(w in cue.any_words for w in words_of(line)):
+            return True
+        return cue.any_multi_re is not None and cue.any_multi_re.search(line) is not None
 
 
 def _alternation(words: list[str]) -> str:
@@ -76,7 +106,11 @@ def _cues(table: dict[str, list[str]]) -> Cues:
         if lead else None
     )
     any_re = re.compile(rf"(?<!\w)(?:{_alternation(anyw)})(?!\w)", re.IGNORECASE) if anyw else None
-    return Cues(tuple(lead), tuple(anyw), lead_re, any_re)
+    single = {w.casefold() for w in anyw if _WORDS.fullmatch(w)}
+    multi = [w for w in anyw if not _WORDS.fullmatch(w)]
+    multi_re = re.compile(rf"(?<!\w)(?:{_alternation(multi)})(?!\w)|©", re.IGNORECASE) if multi else None
+    first = frozenset(words_of(w)[0] for w in lead if words_of(w))
+    return Cues(tuple(lead), tuple(anyw), lead_re, any_re, frozenset(single), multi_re, first)
 
 
 def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
@@ -87,7 +121,11 @@ def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
     tail = re.compile(rf"(?:^|(?<=[\w\s.,;:)]))\s*(?:{alt})(?:\s*[/,]\s*(?:{alt}|[\w .'-]{{1,30}}))*\s*$") if alt else None
     leads = "|".join(re.escape(w) for w in sorted(set(data.get("credit", {}).get("lead", [])), key=len, reverse=True))
     mid = re.compile(rf"^(.+?)[\s.,;|(]+((?:{leads})\s*[:.]\s*\S.*)$", re.IGNORECASE) if leads else None
-    return Lexicon(cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid)
+    credit_words = frozenset(
+        w for cue in (*data.get("credit", {}).get("lead", []), *agencies) for w in words_of(cue)
+    )
+    return Lexicon(cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid,
+                   credit_words=credit_words)
 
 
 @lru_cache(maxsize=4)

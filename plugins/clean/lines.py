@@ -38,6 +38,7 @@ class Line:
     text: str
     st: LineStats
     role: str | None = None
+    key: str = ""
     #: When a line is split (a caption with its credit glued on): the parts and roles.
     parts: list[tuple[str, str]] = field(default_factory=list)
 
@@ -94,14 +95,14 @@ def clean_lines(
     words = [w for t in texts[:400] for w in features._WORD.findall(t)]
     lang = features.guess_lang(words)
     stop = features.stopwords()[lang]
-    lines = [Line(t, features.stats(t, stop)) for t in texts]
+    lines = [Line(t, features.stats(t, stop), key=key(t)) for t in texts]
     site_keys = {key(s) for s in site_names if s and key(s)}
     title_key = key(title_hint) if title_hint else ""
 
     # 1. shape and cue words
     for ln in lines:
         ln.role = patterns.role_of(ln.text, ln.st, lex)
-        if ln.role is None and site_keys and key(ln.text) in site_keys:
+        if ln.role is None and site_keys and ln.key in site_keys:
             ln.role = "site"
         if ln.role is None:
             split = patterns.split_caption_credit(ln.text, ln.st, lex)
@@ -111,14 +112,14 @@ def clean_lines(
     # a caption seen again without its credit
     captions = {key(p) for ln in lines for p, r in ln.parts if r == "caption"}
     for ln in lines:
-        if ln.role is None and ln.st.words <= 12 and key(ln.text) in captions:
+        if ln.role is None and ln.st.words <= 12 and ln.key in captions:
             ln.role = "caption"
     # the title given by the input or the page, and its repeats
     title: str | None = title_hint.strip() if title_hint else None
     if title_key:
         seen_title = False
         for ln in lines:
-            if key(ln.text) == title_key:
+            if ln.key == title_key:
                 ln.role = "duplicate" if seen_title else "title"
                 ln.parts = []
                 seen_title = True
@@ -143,7 +144,7 @@ def clean_lines(
     # 3a. head zone: the title and what stands around it
     if title is None and start > 0:
         head = [i for i in range(min(start, len(lines))) if _is_headline(lines[i])]
-        keys = [key(lines[i].text) for i in head]
+        keys = [lines[i].key for i in head]
         repeated_heads = [i for i, k in zip(head, keys, strict=True) if keys.count(k) > 1]
         last = head[-3:]
         longest = max(last, key=lambda i: lines[i].st.words) if last else None
@@ -153,7 +154,7 @@ def clean_lines(
             title_key = key(title)
             seen = False
             for ln in lines:
-                if key(ln.text) == title_key:
+                if ln.key == title_key:
                     ln.role = "duplicate" if seen else "title"
                     seen = True
     # short story lines just before the region (a lead sentence)
@@ -197,7 +198,7 @@ def clean_lines(
     # repeats: a line seen on many pages of the site, a story line twice
     seen_story: set[str] = set()
     for ln in lines:
-        k = key(ln.text)
+        k = ln.key
         if ln.role is None:
             if k in repeated and ln.st.words <= 40:
                 ln.role = "repeated"

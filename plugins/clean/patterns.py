@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from newsdesk_plugins.clean.features import _WORD, LineStats, _month_names
-from newsdesk_plugins.clean.lexicon import Lexicon
+from newsdesk_plugins.clean.lexicon import Lexicon, words_of
 
 _SLASH_CREDIT = re.compile(r"^[\w.'&()-]+(?: [\w.'&()-]+){0,3}(?:\s*/\s*[\w.'&()-]+(?: [\w.'&()-]+){0,3})+$")
 _GLUED_CREDIT = re.compile(r"^(.{3,}?[a-zà-ÿа-яёąćęłńóśźż)\"”»])((?:[A-Z][\w.&'-]*)(?: [A-Z][\w.&'-]*){0,2}(?:\s*/\s*[\w.&'-]+(?: [\w.&'-]+){0,2})+)$")
@@ -47,6 +47,8 @@ def meta_line(line: str, st: LineStats, lex: Lexicon) -> bool:
 def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, str] | None:
     """Return ``(caption, credit)`` when a credit is glued to the end of a short caption."""
     if st.words > 30 or line.rstrip().endswith((".", "!", "?")):
+        return None
+    if "/" not in line and not any(w in lex.credit_words for w in words_of(line)):
         return None
     m = _GLUED_CREDIT.match(line)
     if m and len(_WORD.findall(m.group(1))) >= 1:
