@@ -101,7 +101,7 @@ def test_repeated_caption(cleaner: Cleaner) -> None:
 
 
 def test_every_role_is_documented() -> None:
-    """Lists the roles the README documents, and no other."""
+    """Documents every role in the README section of the plugin."""
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
