@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,21 @@ class Extracted:
     cut_from: int = 0
 
 
+@lru_cache(maxsize=4)
+def _config(max_chars: int) -> Any:
+    """trafilatura's settings: no signal-based timeout (workers are not the main thread),
+    and no extensive date search, whose dateparser fallback loads every locale it
+    knows (about 10 s the first time in a process) for a date the page's markup
+    usually gives anyway."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    config.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(max_chars * 4))
+    return config
+
+
 def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool = True) -> Extracted:
     """Return the main text and metadata of ``markup``.
 
@@ -31,7 +47,6 @@ def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool 
     when nothing usable comes out.
     """
     import trafilatura
-    from trafilatura.settings import use_config
 
     cut_from = 0
     if len(markup) > max_chars:
@@ -39,9 +54,7 @@ def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool 
         markup = markup[:max_chars]
     if not _BODY.search(markup[:max_chars]):
         raise HtmlError("the page has no body (no <body>, <p>, <div> or <article> element)")
-    config = use_config()
-    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
-    config.set("DEFAULT", "MAX_FILE_SIZE", str(max_chars * 4))
+    config = _config(max_chars)
     try:
         doc = trafilatura.bare_extraction(
             markup,
