@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from functools import lru_cache
 
 LANGS = ("en", "ru", "de", "pl", "es", "fr", "it")
@@ -35,16 +36,23 @@ def stopwords() -> dict[str, frozenset[str]]:
 
 def guess_lang(words: list[str]) -> str:
     """Return the language among :data:`LANGS` whose stop words cover most of ``words``."""
-    from collections import Counter
+    index = _stop_index()
+    scores = [0] * len(LANGS)
+    for w in " ".join(words[:600]).casefold().split(" "):
+        for i in index.get(w, ()):
+            scores[i] += 1
+    best = max(range(len(LANGS)), key=scores.__getitem__)
+    return LANGS[best]
 
-    sw = stopwords()
-    best, score = "en", -1
-    counts = Counter(w.casefold() for w in words[:600])
-    for lang in LANGS:
-        s = sum(n for w, n in counts.items() if w in sw[lang])
-        if s > score:
-            best, score = lang, s
-    return best
+
+@lru_cache(maxsize=1)
+def _stop_index() -> dict[str, tuple[int, ...]]:
+    """Map each stop word to the indexes (in :data:`LANGS`) of the languages listing it."""
+    index: dict[str, list[int]] = {}
+    for i, lang in enumerate(LANGS):
+        for w in stopwords()[lang]:
+            index.setdefault(w, []).append(i)
+    return {w: tuple(v) for w, v in index.items()}
 
 
 @lru_cache(maxsize=1)
@@ -115,18 +123,24 @@ def date_tokens(line: str) -> int:
     return n
 
 
-def stats(line: str, stop: frozenset[str]) -> LineStats:
-    """Return the :class:`LineStats` of ``line`` using the stop words ``stop``."""
-    words = _WORD.findall(line)
+def words_of(line: str) -> list[str]:
+    """Return the words of ``line`` (letters, with inner apostrophes and hyphens)."""
+    return _WORD.findall(line)
+
+
+def stats(line: str, stop: frozenset[str], words: list[str] | None = None) -> LineStats:
+    """Return the :class:`LineStats` of ``line`` using the stop words ``stop``
+    (``words``: the line's words when the caller has them already)."""
+    if words is None:
+        words = _WORD.findall(line)
     tokens = len(line.split())
     n = len(words)
     if n:
-        folded = [w.casefold() for w in words]
-        hits = sum(1 for w in folded if w in stop)
+        folded = " ".join(words).casefold().split(" ")
+        hits = sum(map(stop.__contains__, folded))
         if _CYRILLIC.search(line):
-            ru = stopwords()["ru"]
-            hits = max(hits, sum(1 for w in folded if w in ru))
-        lower = sum(1 for w in words if w[0].islower())
+            hits = max(hits, sum(map(stopwords()["ru"].__contains__, folded)))
+        lower = sum(map(str.islower, map(itemgetter(0), words)))
     else:
         hits = lower = 0
     stripped = line.rstrip()

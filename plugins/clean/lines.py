@@ -92,10 +92,10 @@ def clean_lines(
     options: Options = Options(),
 ) -> Cleaned:
     """Classify ``texts`` (normalised non-empty lines) into story and removed lines."""
-    words = [w for t in texts[:400] for w in features._WORD.findall(t)]
-    lang = features.guess_lang(words)
+    per_line = [features.words_of(t) for t in texts]
+    lang = features.guess_lang([w for ws in per_line[:400] for w in ws])
     stop = features.stopwords()[lang]
-    lines = [Line(t, features.stats(t, stop), key=key(t)) for t in texts]
+    lines = [Line(t, features.stats(t, stop, ws), key=key(t)) for t, ws in zip(texts, per_line, strict=True)]
     site_keys = {key(s) for s in site_names if s and key(s)}
     title_key = key(title_hint) if title_hint else ""
 

@@ -48,12 +48,8 @@ def normalise_line(line: str) -> str:
 def split_lines(text: str) -> list[str]:
     """Return the non-empty normalised lines of ``text``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    out = []
-    for raw in text.split("\n"):
-        line = normalise_line(raw)
-        if line:
-            out.append(line)
-    return out
+    text = _SPACES.sub(" ", _CONTROLS.sub("", text))
+    return [line for line in (raw.strip() for raw in text.split("\n")) if line]
 
 
 _KEY = re.compile(r"[\W_]+", re.UNICODE)
