@@ -38,7 +38,7 @@ def guess_lang(words: list[str]) -> str:
     """Return the language among :data:`LANGS` whose stop words cover most of ``words``."""
     index = _stop_index()
     scores = [0] * len(LANGS)
-    for w in " ".join(words[:600]).casefold().split(" "):
+    for w in " ".join(words[:250]).casefold().split(" "):
         for i in index.get(w, ()):
             scores[i] += 1
     best = max(range(len(LANGS)), key=scores.__getitem__)

@@ -108,7 +108,7 @@ def _cues(table: dict[str, list[str]]) -> Cues:
     any_re = re.compile(rf"(?<!\w)(?:{_alternation(anyw)})(?!\w)", re.IGNORECASE) if anyw else None
     single = {w.casefold() for w in anyw if _WORDS.fullmatch(w)}
     multi = [w for w in anyw if not _WORDS.fullmatch(w)]
-    multi_re = re.compile(rf"(?<!\w)(?:{_alternation(multi)})(?!\w)|©", re.IGNORECASE) if multi else None
+    multi_re = re.compile(rf"(?<!\w)(?:{_alternation(multi)})(?!\w)", re.IGNORECASE) if multi else None
     first = frozenset(words_of(w)[0] for w in lead if words_of(w))
     return Cues(tuple(lead), tuple(anyw), lead_re, any_re, frozenset(single), multi_re, first)
 

@@ -125,7 +125,7 @@ def clean_lines(
                 seen_title = True
 
     # sections opened by a lead-in (before the region, so an author box is not story)
-    _sections(lines)
+    _sections(lines, None)
     # 2. the story region
     good = [
         i for i, ln in enumerate(lines)
@@ -177,7 +177,7 @@ def clean_lines(
             near_title = title_idx >= 0 and abs(i - title_idx) == 1
             ln.role = "category" if near_title and ln.st.words <= 3 else "nav"
     # an author box closing the article ("X is a reporter ...; her work has appeared in ...")
-    for i in range(max(0, len(lines) - 3), len(lines)):
+    for i in range(max(0, min(start + (end - start) * 2 // 3, len(lines) - 3)), len(lines)):
         ln = lines[i]
         if ln.role is None and i >= start and ln.st.words <= 70 and patterns.bio_like(ln.text, ln.st, lex):
             ln.role = "bio"
@@ -194,7 +194,7 @@ def clean_lines(
             else:
                 ln.role = "nav"
 
-    _sections(lines)
+    _sections(lines, end)
     # repeats: a line seen on many pages of the site, a story line twice
     seen_story: set[str] = set()
     for ln in lines:
@@ -225,8 +225,10 @@ def _weight(ln: Line, good: bool, options: Options) -> float:
     a list item, a short sentence, a caption)."""
     if good:
         return float(len(ln.text))
-    if ln.role in ("title", "duplicate", "meta", "byline", "caption", "credit"):
+    if ln.role in ("title", "duplicate", "caption", "credit"):
         return -options.penalty * 0.1
+    if ln.role in ("meta", "byline"):
+        return -options.penalty * 0.5
     if ln.role in ("related", "teaser", "share"):
         return -options.penalty * 0.5
     if ln.role is not None:
@@ -258,11 +260,12 @@ def _region(lines: list[Line], good: list[int], options: Options) -> tuple[int, 
     return lo, hi
 
 
-def _sections(lines: list[Line]) -> None:
+def _sections(lines: list[Line], end: int | None) -> None:
     """Give the lines after a section lead-in the section's role.
 
-    A comments or reply-form header takes every line after it, but only when
-    most of the article's prose stands before it.
+    A comments or reply-form header takes every line after it, once the story
+    region is known (``end``, its last line) and only a header after the story,
+    when most of the article's prose stands before it.
     """
     i = 0
     n = len(lines)

@@ -17,6 +17,8 @@ _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/
 _DATE_PIECES = re.compile(
     r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?|\d+", re.UNICODE
 )
+#: A caption sentence with its credit in parentheses: "The mayor at the pier. (Jane Doe/AP)".
+_PAREN_CREDIT = re.compile(r"^(.{10,}[.!?”\"])\s*\(([^()]{2,60})\)$")
 _LEADING_COUNT = re.compile(r"^\(?\d+\)?\s+")
 _SECTION_ROLES = ("related", "bio", "comment", "form")
 
@@ -46,6 +48,12 @@ def meta_line(line: str, st: LineStats, lex: Lexicon) -> bool:
 
 def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, str] | None:
     """Return ``(caption, credit)`` when a credit is glued to the end of a short caption."""
+    if st.words > 40:
+        return None
+    if line.endswith(")") and "(" in line:
+        m = _PAREN_CREDIT.match(line)
+        if m and len(_WORD.findall(m.group(2))) <= 5 and _capitalised_share(m.group(2)) >= 0.5:
+            return m.group(1).strip(), m.group(2).strip()
     if st.words > 30 or line.rstrip().endswith((".", "!", "?")):
         return None
     if "/" not in line and not any(w in lex.credit_words for w in words_of(line)):
@@ -56,6 +64,9 @@ def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, s
     m2 = lex.credit_mid_re.match(line) if lex.credit_mid_re is not None else None
     if m2 and len(_WORD.findall(m2.group(1))) >= 2:
         return m2.group(1).strip(" .,;|("), m2.group(2).strip()
+    m4 = _PAREN_CREDIT.match(line)
+    if m4 and len(_WORD.findall(m4.group(2))) <= 5 and _capitalised_share(m4.group(2)) >= 0.5:
+        return m4.group(1).strip(), m4.group(2).strip()
     if lex.agency_tail_re is not None:
         m3 = lex.agency_tail_re.search(line)
         if m3 and m3.start() > 0:
@@ -123,6 +134,8 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         return "nav"
     if _DOMAIN.match(line):
         return "site"
+    if st.words >= 4 and not st.terminal and line.upper() == line and any(c.isalpha() for c in line):
+        return "prompt"
     if 2 <= st.words <= 5 and not st.terminal and not lex.lead("signature", line) and lex.has_any("site", line) and _capitalised_share(line) >= 0.6:
         return "site"
     return None
