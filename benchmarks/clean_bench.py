@@ -43,7 +43,7 @@ def load_dataset(path: Path) -> list[dict[str, Any]]:
 
 def article(content: str, kind: str, name: str, url: str | None = None) -> Article:
     source = Source(path=name, name=name, size=len(content), mtime="", received="")
-    a = Article(id=name, source=source, content=content, content_type=kind)  # type: ignore[arg-type]
+    a = Article(id=name, source=source, content=content, content_type=kind)
     if url:
         a.record["input"] = {"url": url}
     return a
@@ -116,7 +116,7 @@ def bench_dumps(rows: list[dict[str, Any]], per_doc: bool) -> dict[str, float]:
 
 def bench_labelled(folder: Path) -> tuple[int, int]:
     sys.path.insert(0, str(ROOT / "tests" / "clean"))
-    from labelled import check, load_labelled  # type: ignore[import-not-found]
+    from labelled import check, load_labelled
 
     cases = load_labelled(folder)
     cleaner = Cleaner(CleanSettings(repeat_min_articles=0))

@@ -13,7 +13,7 @@ def make_article(content: str, kind: str = "text", name: str = "a.txt",
                  given: dict[str, object] | None = None) -> Article:
     """Return an article as a reader would hand it to the clean stage."""
     source = Source(path=name, name=name, size=len(content), mtime="", received="")
-    article = Article(id=name, source=source, content=content, content_type=kind)  # type: ignore[arg-type]
+    article = Article(id=name, source=source, content=content, content_type=kind)
     if given:
         article.record["input"] = dict(given)
     return article

@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 
 from clean.clean_helpers import make_article
+from newsdesk.article import Article
 from newsdesk_plugins.clean import CleanSettings
 from newsdesk_plugins.clean.engine import Cleaner
 
 
-def messages(article) -> list[str]:  # type: ignore[no-untyped-def]
+def messages(article: Article) -> list[str]:
     return [e["message"] for e in article.errors]
 
 
