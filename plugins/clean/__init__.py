@@ -40,6 +40,8 @@ class CleanSettings:
     line_penalty: float = 120.0
     #: A short line seen in this many earlier articles of the same site is chrome (0: off).
     repeat_min_articles: int = 4
+    #: Keep the per-site line counts in <state>/clean_sites.json across runs and workers.
+    repeat_persist: bool = True
     #: A lexicon file replacing the shipped one; empty: config/clean_lexicon.toml if present.
     lexicon: str = ""
 
@@ -60,7 +62,8 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
         lexicon = str(candidate) if candidate.is_file() else ""
     from newsdesk_plugins.clean.engine import Cleaner
 
-    pm.register(CleanStage(Cleaner(settings, lexicon or None)), name="clean.engine")
+    memory_path = config.path("state") / "clean_sites.json" if settings.repeat_persist else None
+    pm.register(CleanStage(Cleaner(settings, lexicon or None, memory_path)), name="clean.engine")
 
 
 class CleanStage:
@@ -72,3 +75,7 @@ class CleanStage:
     @hookimpl
     def newsdesk_clean(self, article: Article) -> None:
         self.cleaner.clean(article)
+
+    @hookimpl
+    def newsdesk_shutdown(self, config: Config) -> None:
+        self.cleaner.memory.save()

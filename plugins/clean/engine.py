@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -22,10 +23,11 @@ STAGE = "clean"
 class Cleaner:
     """Holds the settings, the lexicon (loaded on first use) and the per-site memory."""
 
-    def __init__(self, settings: Any, lexicon_path: str | None = None) -> None:
+    def __init__(self, settings: Any, lexicon_path: str | None = None,
+                 memory_path: Path | None = None) -> None:
         self.settings = settings
         self.lexicon_path = lexicon_path
-        self.memory = SiteMemory(settings.repeat_min_articles)
+        self.memory = SiteMemory(settings.repeat_min_articles, path=memory_path)
         self.options = Options(penalty=settings.line_penalty)
 
     def clean_text(

@@ -88,7 +88,7 @@ def clean_lines(
     *,
     title_hint: str | None = None,
     site_names: tuple[str, ...] = (),
-    repeated: frozenset[str] = frozenset(),
+    repeated: frozenset[str] | set[str] = frozenset(),
     options: Options = Options(),
 ) -> Cleaned:
     """Classify ``texts`` (normalised non-empty lines) into story and removed lines."""

@@ -72,3 +72,30 @@ def test_site_memory_is_per_site() -> None:
     a = make_article(line, given={"url": "https://site9.example/a"}, name="9.txt")
     cleaner.clean(a)
     assert a.record["text"] == line
+
+
+def test_site_memory_persists_across_processes(tmp_path: Path) -> None:
+    """Saves the per-site counts to the state file and a new cleaner starts from them."""
+    path = tmp_path / "state" / "clean_sites.json"
+    chrome = "Support independent journalism with a subscription that costs less than a coffee a week."
+    body = "The {} bridge reopened on Friday after four months of repairs to its steel deck and railings."
+    first = Cleaner(CleanSettings(repeat_min_articles=2), memory_path=path)
+    for n in range(2):
+        first.clean(make_article(f"{body.format(n)}\n\n{chrome}", given={"site": "Valley Post"}, name=f"{n}.txt"))
+    first.memory.save()
+    second = Cleaner(CleanSettings(repeat_min_articles=2), memory_path=path)
+    a = make_article(f"{body.format('old')}\n\n{chrome}", given={"site": "Valley Post"}, name="9.txt")
+    second.clean(a)
+    assert {"text": chrome, "role": "repeated"} in a.record["removed"]
+
+
+def test_site_memory_saves_add_up(tmp_path: Path) -> None:
+    """Adds the counts of two processes sharing the state file instead of overwriting."""
+    path = tmp_path / "clean_sites.json"
+    line = "Sign in to keep reading the stories you follow on every device."
+    for worker in range(2):
+        memory = Cleaner(CleanSettings(repeat_min_articles=3), memory_path=path).memory
+        memory.remember("valley post", f"w{worker}", [line])
+        memory.save()
+    third = Cleaner(CleanSettings(repeat_min_articles=2), memory_path=path).memory
+    assert third.repeated("valley post")
