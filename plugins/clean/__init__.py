@@ -63,7 +63,9 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
     from newsdesk_plugins.clean.engine import Cleaner
 
     memory_path = config.path("state") / "clean_sites.json" if settings.repeat_persist else None
-    pm.register(CleanStage(Cleaner(settings, lexicon or None, memory_path)), name="clean.engine")
+    # ``newsdesk process`` leaves the working folder untouched: it reads the counts, never writes them
+    cleaner = Cleaner(settings, lexicon or None, memory_path, memory_read_only=config.command == "process")
+    pm.register(CleanStage(cleaner), name="clean.engine")
 
 
 class CleanStage:

@@ -24,10 +24,10 @@ class Cleaner:
     """Holds the settings, the lexicon (loaded on first use) and the per-site memory."""
 
     def __init__(self, settings: Any, lexicon_path: str | None = None,
-                 memory_path: Path | None = None) -> None:
+                 memory_path: Path | None = None, memory_read_only: bool = False) -> None:
         self.settings = settings
         self.lexicon_path = lexicon_path
-        self.memory = SiteMemory(settings.repeat_min_articles, path=memory_path)
+        self.memory = SiteMemory(settings.repeat_min_articles, path=memory_path, read_only=memory_read_only)
         self.options = Options(penalty=settings.line_penalty)
 
     def clean_text(

@@ -43,8 +43,9 @@ class SiteMemory:
     """Counts, per site, in how many distinct articles each short line appeared."""
 
     def __init__(self, min_articles: int, max_lines: int = 20000, path: Path | None = None,
-                 save_every: int = 500) -> None:
+                 save_every: int = 500, read_only: bool = False) -> None:
         self.min_articles = min_articles
+        self.read_only = read_only
         self.max_lines = max_lines
         self.path = path
         self.save_every = save_every
@@ -91,7 +92,7 @@ class SiteMemory:
 
     def save(self) -> None:
         """Add the counts of this process since the last save to the state file."""
-        if self.path is None or not self._delta:
+        if self.path is None or self.read_only or not self._delta:
             return
         import fcntl
 
