@@ -42,7 +42,7 @@ class Cleaner:
         """Clean plain text: repair, split into lines, classify them."""
         lex = lexicon_mod.load(self.lexicon_path)
         lines = split_lines(repair(text))
-        options = Options(self.options.penalty, trusted)
+        options = Options(self.options.penalty, trusted, self.options.trusted_factor)
         site_names = (site,) if site else ()
         result = clean_lines(
             lines, lex, title_hint=title_hint, site_names=site_names,

@@ -60,6 +60,8 @@ class Options:
     #: What a line that is not running prose costs the story region, in characters.
     penalty: float = 120.0
     trusted: bool = False
+    #: The share of the penalty a line costs in an extractor's output.
+    trusted_factor: float = 0.1
 
 
 def _is_headline(ln: Line) -> bool:
@@ -132,7 +134,9 @@ def clean_lines(
         if ln.role is None and ln.st.prose and not ln.text.endswith(("…", "..."))
     ]
     if good:
-        start, end = _region(lines, good, options)
+        # an extractor's output is mostly story: its lines that are not prose cost less
+        region_options = Options(options.penalty * options.trusted_factor, True) if options.trusted else options
+        start, end = _region(lines, good, region_options)
         if options.trusted:
             # an extractor's output: keep its head, judge only its tail
             free = [i for i, ln in enumerate(lines) if ln.role is None and ln.role != "title"]
@@ -202,7 +206,7 @@ def clean_lines(
         if ln.role is None:
             if k in repeated and ln.st.words <= 40:
                 ln.role = "repeated"
-            elif k and k in seen_story:
+            elif k and k in seen_story and ln.st.words >= 6:
                 ln.role = "duplicate"
             else:
                 seen_story.add(k)
