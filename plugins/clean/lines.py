@@ -33,6 +33,9 @@ ROLES = (
 )
 
 
+_LIST_MARKS = ("- ", "* ", "• ", "· ", "– ")
+
+
 @dataclass
 class Line:
     text: str
@@ -206,7 +209,7 @@ def clean_lines(
         if ln.role is None:
             if k in repeated and ln.st.words <= 40:
                 ln.role = "repeated"
-            elif k and k in seen_story and ln.st.words >= 6:
+            elif k and k in seen_story and ln.st.words >= 6 and not ln.text.startswith(_LIST_MARKS):
                 ln.role = "duplicate"
             else:
                 seen_story.add(k)

@@ -134,8 +134,6 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         return "nav"
     if _DOMAIN.match(line):
         return "site"
-    if st.words >= 4 and not st.terminal and line.upper() == line and any(c.isalpha() for c in line):
-        return "prompt"
     if 2 <= st.words <= 5 and not st.terminal and not lex.lead("signature", line) and lex.has_any("site", line) and _capitalised_share(line) >= 0.6:
         return "site"
     return None
