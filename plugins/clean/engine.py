@@ -80,7 +80,7 @@ class Cleaner:
             record["html_meta"] = meta
             content = found.text
             title_hint = title_hint or meta.get("title")
-            trusted = True
+            trusted = meta.get("extractor") == "trafilatura"
         limit = self.settings.max_input_chars
         if len(content) > limit:
             article.add_error(

@@ -10,7 +10,7 @@ from functools import lru_cache
 LANGS = ("en", "ru", "de", "pl", "es", "fr", "it")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _TOKEN = re.compile(r"\S+")
-TERMINAL = tuple(".!?…:;\"'»”“)]") + ("...",)
+TERMINAL = tuple(".!?…:;\"'»”“)]。！？」』") + ("...",)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 

@@ -67,10 +67,17 @@ def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool 
         )
     except (ValueError, TypeError, RecursionError) as exc:
         raise HtmlError(f"trafilatura could not parse the page: {type(exc).__name__}: {exc}") from exc
-    if doc is None:
-        raise HtmlError("trafilatura found no main text in the page")
-    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    data = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
     text = data.get("text") or ""
+    extractor = "trafilatura"
+    if not text.strip():
+        # trafilatura keeps nothing under a minimum size or without a main block (a
+        # fragment such as "<p>...</p>"): take the page's own text, block by block,
+        # and let the line cleaner judge it
+        text = page_text(markup)
+        extractor = "page-text"
+        if not text.strip():
+            raise HtmlError("no text in the page (trafilatura found no main text, and the page has none)")
     authors = data.get("author")
     meta = {
         "title": data.get("title") or None,
@@ -78,5 +85,28 @@ def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool 
         "date": data.get("date") or None,
         "site": data.get("sitename") or None,
         "url": data.get("url") or url,
+        "extractor": extractor,
     }
     return Extracted(text=text, meta=meta, cut_from=cut_from)
+
+
+_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "section",
+           "article", "header", "footer", "nav", "aside", "blockquote", "pre", "figure", "figcaption",
+           "ul", "ol", "dl", "dt", "dd", "table", "main", "form", "title")
+
+
+def page_text(markup: str) -> str:
+    """Return the text of a whole page or fragment, one line per block element."""
+    from lxml import etree
+    from lxml import html as lhtml
+
+    try:
+        root = lhtml.fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template|//svg|//head"):
+        bad.drop_tree()
+    for el in root.iter(*_BLOCKS):
+        el.tail = "\n" + (el.tail or "")
+        el.text = "\n" + (el.text or "")
+    return str(etree.tostring(root, method="text", encoding="unicode"))

@@ -132,9 +132,13 @@ def clean_lines(
     # sections opened by a lead-in (before the region, so an author box is not story)
     _sections(lines, None)
     # 2. the story region
+    # a text in a language without stop-word lists here (Chinese, say) is judged by
+    # length and punctuation alone
+    scored = any(ln.st.stop_ratio > 0 for ln in lines)
     good = [
         i for i, ln in enumerate(lines)
-        if ln.role is None and ln.st.prose and not ln.text.endswith(("…", "..."))
+        if ln.role is None and not ln.text.endswith(("…", "..."))
+        and (ln.st.prose if scored else (len(ln.text) >= 60 or (ln.st.terminal and len(ln.text) >= 6)))
     ]
     if good:
         # an extractor's output is mostly story: its lines that are not prose cost less

@@ -87,3 +87,21 @@ def test_empty_and_whitespace(cleaner: Cleaner) -> None:
     cleaner.clean(a)
     assert a.record["text"] == ""
     assert any("no text" in m for m in messages(a))
+
+
+def test_html_fragment_without_main_block(cleaner: Cleaner) -> None:
+    """Cleans the text of a short HTML fragment trafilatura keeps nothing of."""
+    a = make_article("<p>Le syndicat des transports a voté vendredi une enveloppe de 410 millions "
+                     "d'euros pour le nouveau pont du port.</p>", "html", "a.html")
+    cleaner.clean(a)
+    assert a.status == "ok", a.errors
+    assert a.record["text"].startswith("Le syndicat des transports")
+    assert a.record["html_meta"]["extractor"] == "page-text"
+
+
+def test_text_in_a_script_without_stop_words(cleaner: Cleaner) -> None:
+    """Keeps a sentence in a language without stop-word lists (Chinese) rather than emptying it."""
+    a = make_article("今天的新闻很短。")
+    cleaner.clean(a)
+    assert a.status == "ok", a.errors
+    assert a.record["text"] == "今天的新闻很短。"
