@@ -105,6 +105,13 @@ class LineStats:
     @property
     def prose(self) -> bool:
         """A line that reads like a sentence of running text."""
+        if self.words >= 15 and self.terminal and self.stop_ratio >= 0.2:
+            return True
+        return self.words >= 30 and self.stop_ratio >= 0.25
+
+    @property
+    def prose_loose(self) -> bool:
+        """Running text by a lower bar, for an extractor's output (mostly story already)."""
         if self.words >= 8 and self.terminal and self.stop_ratio >= 0.15:
             return True
         return self.words >= 20 and self.stop_ratio >= 0.2

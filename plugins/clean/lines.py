@@ -138,7 +138,8 @@ def clean_lines(
     good = [
         i for i, ln in enumerate(lines)
         if ln.role is None and not ln.text.endswith(("…", "..."))
-        and (ln.st.prose if scored else (len(ln.text) >= 60 or (ln.st.terminal and len(ln.text) >= 6)))
+        and ((ln.st.prose_loose if options.trusted else ln.st.prose) if scored
+             else (len(ln.text) >= 60 or (ln.st.terminal and len(ln.text) >= 6)))
     ]
     if good:
         # an extractor's output is mostly story: its lines that are not prose cost less
