@@ -34,3 +34,16 @@ def test_question_subheading(cleaner: Cleaner) -> None:
     """Keeps a question used as a subheading."""
     lines = LONG[:2] + ["Was anyone hurt?"] + LONG[2:]
     assert cleaner.clean_text("\n\n".join(lines)).paragraphs == lines
+
+
+def test_article_of_short_paragraphs_only(cleaner: Cleaner) -> None:
+    """Keeps an article whose every paragraph is one short sentence."""
+    lines = [
+        "The ferry to the island runs again from Monday.",
+        "It had stopped for two weeks after a storm damaged the pier.",
+        "Repairs cost the county about 80,000 euros.",
+        "Tickets bought for the cancelled trips stay valid until June.",
+    ]
+    result = cleaner.clean_text("\n\n".join(["Ferry service resumes", "Share"] + lines + ["Share"]))
+    assert result.paragraphs == lines
+    assert result.title == "Ferry service resumes"
