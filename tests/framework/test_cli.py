@@ -63,9 +63,12 @@ def test_process_prints_one_line_per_article_in_input_order(
     """`process` prints each file's records in the order the paths were given, a .jsonl
     file's lines in file order, and moves nothing."""
     inbox = workdir / "inbox"
-    (inbox / "b.txt").write_text("Second story.")
-    (inbox / "a.jsonl").write_text('{"text": "one"}\n{"text": "two"}\n')
-    (inbox / "c.html").write_text("<p>Third story.</p>")
+    story = ("The harbour authority reopened the northern pier on Monday after repairs. "
+             "Ferries to the islands will run on the summer timetable from next week.")
+    (inbox / "b.txt").write_text("Second. " + story)
+    (inbox / "a.jsonl").write_text(f'{{"text": "One. {story}"}}\n{{"text": "Two. {story}"}}\n')
+    (inbox / "c.html").write_text(f"<html><body><article><p>Third. {story}</p></article>"
+                                  "</body></html>")
     paths = [str(inbox / n) for n in ("b.txt", "a.jsonl", "c.html")]
     code, out, _ = run(capsys, "process", "--workdir", str(workdir), *paths)
     assert code == EXIT_OK

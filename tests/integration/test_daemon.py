@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import orjson
 import pytest
 
 from .conftest import drop
@@ -96,7 +97,8 @@ def test_bad_inputs_give_records_and_failed_files_and_the_daemon_goes_on(daemon,
     drop(d.inbox, "koi8.txt", (russian + "\n").encode("koi8-r") * 3)
     drop(d.inbox, "huge.txt", b"word " * 5000)
     drop(d.inbox, "bad.json", b'{"text": "unterminated')
-    drop(d.inbox, "mixed.jsonl", b'{"text": "first"}\nnot json at all\n{"text": "third"}\n')
+    lines = [orjson.dumps({"text": f"{n} {STORY}"}) for n in ("first", "third")]
+    drop(d.inbox, "mixed.jsonl", lines[0] + b"\nnot json at all\n" + lines[1] + b"\n")
     drop(d.inbox, "odd name \u0436\u0443\u0440\u043d\u0430\u043b\nline.txt", STORY)
     drop(d.inbox, "unknown.xyz", "unknown type " + STORY)
     os.symlink(outside, d.inbox / "link.txt")

@@ -1,0 +1,164 @@
+"""Per-line statistics the line cleaner decides on: words, stop words, dates, shape."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from operator import itemgetter
+from functools import lru_cache
+
+LANGS = ("en", "ru", "de", "pl", "es", "fr", "it")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+_TOKEN = re.compile(r"\S+")
+TERMINAL = tuple(".!?…:;\"'»”“)]。！？」』") + ("...",)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> dict[str, frozenset[str]]:
+    """Return the stop words of each language (from the stop-words package).
+
+    English's list holds every letter of the alphabet: of its one-letter words
+    only "a" and "i" are kept, or any line of initials would look like prose.
+    One-letter words of the other languages (Polish "w", "z"; Russian "в", "и")
+    are real prepositions and conjunctions and stay.
+    """
+    from stop_words import get_stop_words
+
+    out = {}
+    for lang in LANGS:
+        words = {w.casefold() for w in get_stop_words(lang)}
+        if lang == "en":
+            words = {w for w in words if len(w) > 1 or w in ("a", "i")}
+        out[lang] = frozenset(words)
+    return out
+
+
+def guess_lang(words: list[str]) -> str:
+    """Return the language among :data:`LANGS` whose stop words cover most of ``words``."""
+    index = _stop_index()
+    scores = [0] * len(LANGS)
+    for w in " ".join(words[:250]).casefold().split(" "):
+        for i in index.get(w, ()):
+            scores[i] += 1
+    best = max(range(len(LANGS)), key=scores.__getitem__)
+    return LANGS[best]
+
+
+@lru_cache(maxsize=1)
+def _stop_index() -> dict[str, tuple[int, ...]]:
+    """Map each stop word to the indexes (in :data:`LANGS`) of the languages listing it."""
+    index: dict[str, list[int]] = {}
+    for i, lang in enumerate(LANGS):
+        for w in stopwords()[lang]:
+            index.setdefault(w, []).append(i)
+    return {w: tuple(v) for w, v in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _month_names() -> frozenset[str]:
+    """Month and weekday names of the seven languages, from dateparser's language data."""
+    import importlib
+
+    keys = ("january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december",
+            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    names: set[str] = set()
+    for lang in LANGS:
+        info = importlib.import_module(f"dateparser.data.date_translation_data.{lang}").info
+        for k in keys:
+            for name in info.get(k, []):
+                n = name.casefold().rstrip(".")
+                if len(n) >= 3:
+                    names.add(n)
+    return frozenset(names)
+
+
+_NUMERIC_DATE = re.compile(
+    r"\b(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_NUMBER = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
+_RELATIVE = re.compile(
+    r"\b\d+\s*(?:h|hrs?|hours?|min|mins|minutes?|days?|weeks?|months?|years?|ч|час\w*|мин\w*|дн\w*|"
+    r"std|stunden?|tagen?|godz\w*|dni|horas?|días?|heures?|jours?|ore|giorni)\b\.?\s*(?:ago|назад|temu|fa)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineStats:
+    """What the cleaner knows about one line."""
+
+    text: str
+    words: int
+    tokens: int
+    stop_ratio: float
+    terminal: bool
+    lower_ratio: float
+    date_tokens: int
+    digits: bool
+
+    @property
+    def prose(self) -> bool:
+        """A line that reads like a sentence of running text."""
+        if self.words >= 15 and self.terminal and self.stop_ratio >= 0.2:
+            return True
+        return self.words >= 30 and self.stop_ratio >= 0.25
+
+    @property
+    def prose_loose(self) -> bool:
+        """Running text by a lower bar, for an extractor's output (mostly story already)."""
+        if self.words >= 8 and self.terminal and self.stop_ratio >= 0.15:
+            return True
+        return self.words >= 20 and self.stop_ratio >= 0.2
+
+
+def date_tokens(line: str) -> int:
+    """Return how many date or time pieces ``line`` holds (numeric dates, times, month names
+    beside a number, relative times like "3 hours ago")."""
+    n = len(_NUMERIC_DATE.findall(line)) + len(_RELATIVE.findall(line))
+    if _NUMBER.search(line):
+        months = _month_names()
+        words = [w.casefold().rstrip(".") for w in _WORD.findall(line)]
+        n += sum(1 for w in words if w in months)
+        if n and _YEAR.search(line):
+            n += 1
+    return n
+
+
+def words_of(line: str) -> list[str]:
+    """Return the words of ``line`` (letters, with inner apostrophes and hyphens)."""
+    return _WORD.findall(line)
+
+
+def stats(line: str, stop: frozenset[str], words: list[str] | None = None) -> LineStats:
+    """Return the :class:`LineStats` of ``line`` using the stop words ``stop``
+    (``words``: the line's words when the caller has them already)."""
+    if words is None:
+        words = _WORD.findall(line)
+    tokens = len(line.split())
+    n = len(words)
+    if n:
+        folded = " ".join(words).casefold().split(" ")
+        hits = sum(map(stop.__contains__, folded))
+        if _CYRILLIC.search(line):
+            hits = max(hits, sum(map(stopwords()["ru"].__contains__, folded)))
+        lower = sum(map(str.islower, map(itemgetter(0), words)))
+    else:
+        hits = lower = 0
+    stripped = line.rstrip()
+    digits = _DIGIT.search(line) is not None
+    return LineStats(
+        text=line,
+        words=n,
+        tokens=tokens,
+        stop_ratio=hits / n if n else 0.0,
+        terminal=stripped.endswith(TERMINAL),
+        lower_ratio=lower / n if n else 0.0,
+        date_tokens=date_tokens(line) if digits and len(line) < 200 else 0,
+        digits=digits,
+    )

@@ -1,0 +1,112 @@
+"""Page to text with trafilatura, within limits, and what it found of the metadata."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from dataclasses import dataclass, field
+from typing import Any
+
+_BODY = re.compile(r"<body|<p[\s>]|<div[\s>]|<article[\s>]", re.IGNORECASE)
+
+
+class HtmlError(Exception):
+    """The page cannot be turned into text (no body, unparsable, too large)."""
+
+
+@dataclass
+class Extracted:
+    """The body text trafilatura found and the page's metadata."""
+
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    #: The page's length when it was cut to the limit before parsing, else 0.
+    cut_from: int = 0
+
+
+@lru_cache(maxsize=4)
+def _config(max_chars: int) -> Any:
+    """trafilatura's settings: no signal-based timeout (workers are not the main thread),
+    and no extensive date search, whose dateparser fallback loads every locale it
+    knows (about 10 s the first time in a process) for a date the page's markup
+    usually gives anyway."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    config.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(max_chars * 4))
+    return config
+
+
+def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool = True) -> Extracted:
+    """Return the main text and metadata of ``markup``.
+
+    Pages over ``max_chars`` are cut there before parsing (trafilatura and lxml
+    run in linear time, so the cut bounds the time). Raises :class:`HtmlError`
+    when nothing usable comes out.
+    """
+    import trafilatura
+
+    cut_from = 0
+    if len(markup) > max_chars:
+        cut_from = len(markup)
+        markup = markup[:max_chars]
+    if not _BODY.search(markup[:max_chars]):
+        raise HtmlError("the page has no body (no <body>, <p>, <div> or <article> element)")
+    config = _config(max_chars)
+    try:
+        doc = trafilatura.bare_extraction(
+            markup,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=favor_precision,
+            with_metadata=True,
+            config=config,
+        )
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise HtmlError(f"trafilatura could not parse the page: {type(exc).__name__}: {exc}") from exc
+    data = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
+    text = data.get("text") or ""
+    extractor = "trafilatura"
+    if not text.strip():
+        # trafilatura keeps nothing under a minimum size or without a main block (a
+        # fragment such as "<p>...</p>"): take the page's own text, block by block,
+        # and let the line cleaner judge it
+        text = page_text(markup)
+        extractor = "page-text"
+        if not text.strip():
+            raise HtmlError("no text in the page (trafilatura found no main text, and the page has none)")
+    authors = data.get("author")
+    meta = {
+        "title": data.get("title") or None,
+        "authors": [a.strip() for a in authors.split(";") if a.strip()] if authors else [],
+        "date": data.get("date") or None,
+        "site": data.get("sitename") or None,
+        "url": data.get("url") or url,
+        "extractor": extractor,
+    }
+    return Extracted(text=text, meta=meta, cut_from=cut_from)
+
+
+_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "section",
+           "article", "header", "footer", "nav", "aside", "blockquote", "pre", "figure", "figcaption",
+           "ul", "ol", "dl", "dt", "dd", "table", "main", "form", "title")
+
+
+def page_text(markup: str) -> str:
+    """Return the text of a whole page or fragment, one line per block element."""
+    from lxml import etree
+    from lxml import html as lhtml
+
+    try:
+        root = lhtml.fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template|//svg|//head"):
+        bad.drop_tree()
+    for el in root.iter(*_BLOCKS):
+        el.tail = "\n" + (el.tail or "")
+        el.text = "\n" + (el.text or "")
+    return str(etree.tostring(root, method="text", encoding="unicode"))

@@ -1,0 +1,138 @@
+"""The role cue vocabulary (clean_lexicon.toml) and matchers built from it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+ROLES_WITH_CUES = (
+    "meta", "byline", "credit", "signature", "related", "bio", "comment",
+    "form", "prompt", "share", "legal", "nav", "category", "site",
+)
+
+
+_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=8192)
+def words_of(line: str) -> tuple[str, ...]:
+    """Return the case-folded words of ``line`` (cached: each line is asked about many times)."""
+    return tuple(w.casefold() for w in _WORDS.findall(line))
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Cue words of one role: ``lead`` (at the start of a line) and ``any`` (anywhere).
+
+    Single-word ``any`` cues are looked up in a set; phrases and symbols by a regex.
+    """
+
+    lead: tuple[str, ...] = ()
+    any: tuple[str, ...] = ()
+    lead_re: re.Pattern[str] | None = None
+    any_re: re.Pattern[str] | None = None
+    any_words: frozenset[str] = frozenset()
+    any_multi_re: re.Pattern[str] | None = None
+    #: The first words of the ``lead`` cues (a line whose first word is not one cannot match).
+    lead_first: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every role's cues plus the agency names used to spot credits and signatures."""
+
+    cues: dict[str, Cues] = field(default_factory=dict)
+    agencies: tuple[str, ...] = ()
+    agency_tail_re: re.Pattern[str] | None = None
+    #: A credit lead-in inside a line: "caption. Photo: X", "caption Fot. X".
+    credit_mid_re: re.Pattern[str] | None = None
+    #: Every word of the credit lead-ins and of the agency names.
+    credit_words: frozenset[str] = frozenset()
+
+    def lead(self, role: str, line: str) -> re.Match[str] | None:
+        """Return the match of a ``role`` cue at the start of ``line``, if any."""
+        cue = self.cues.get(role)
+        if cue is None or cue.lead_re is None:
+            return None
+        words = words_of(line)
+        if not words or (words[0] not in cue.lead_first and not line[:1].isdigit()):
+            return None
+        return cue.lead_re.match(line)
+
+    def count_any(self, role: str, line: str) -> int:
+        """Return how many ``role`` cues occur in ``line``."""
+        cue = self.cues.get(role)
+        if cue is None or cue.any_re is None:
+            return 0
+        n = sum(1 for w in words_of(line) if w in cue.any_words)
+        if cue.any_multi_re is not None:
+            n += len(cue.any_multi_re.findall(line))
+        return n
+
+    def coverage(self, role: str, line: str) -> float:
+        """Return the share of ``line``'s non-space characters covered by ``role`` cues."""
+        cue = self.cues.get(role)
+        total = len(line.replace(" ", ""))
+        if cue is None or cue.any_re is None or not total:
+            return 0.0
+        covered = sum(len(w) for w in words_of(line) if w in cue.any_words)
+        if cue.any_multi_re is not None:
+            covered += sum(len(m.group(0).replace(" ", "")) for m in cue.any_multi_re.finditer(line))
+        return min(1.0, covered / total)
+
+    def has_any(self, role: str, line: str) -> bool:
+        cue = self.cues.get(role)
+        if cue is None or cue.any_re is None:
+            return False
+        if any(w in cue.any_words for w in words_of(line)):
+            return True
+        return cue.any_multi_re is not None and cue.any_multi_re.search(line) is not None
+
+
+def _alternation(words: list[str]) -> str:
+    ordered = sorted({w.lower() for w in words if w}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def _cues(table: dict[str, list[str]]) -> Cues:
+    lead = list(table.get("lead", []))
+    anyw = list(table.get("any", []))
+    lead_re = (
+        re.compile(rf"^\W*(?:{_alternation(lead)})(?![\w])\s*[:.\-–—|]?\s*", re.IGNORECASE)
+        if lead else None
+    )
+    any_re = re.compile(rf"(?<!\w)(?:{_alternation(anyw)})(?!\w)", re.IGNORECASE) if anyw else None
+    single = {w.casefold() for w in anyw if _WORDS.fullmatch(w)}
+    multi = [w for w in anyw if not _WORDS.fullmatch(w)]
+    multi_re = re.compile(rf"(?<!\w)(?:{_alternation(multi)})(?!\w)", re.IGNORECASE) if multi else None
+    first = frozenset(words_of(w)[0] for w in lead if words_of(w))
+    return Cues(tuple(lead), tuple(anyw), lead_re, any_re, frozenset(single), multi_re, first)
+
+
+def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
+    """Build a :class:`Lexicon` from the parsed TOML tables."""
+    cues = {role: _cues(data.get(role, {})) for role in ROLES_WITH_CUES}
+    agencies = tuple(data.get("credit", {}).get("agencies", []))
+    alt = "|".join(re.escape(a) for a in sorted(set(agencies), key=len, reverse=True))
+    tail = re.compile(rf"(?:^|(?<=[\w\s.,;:)]))\s*(?:{alt})(?:\s*[/,]\s*(?:{alt}|[\w .'-]{{1,30}}))*\s*$") if alt else None
+    leads = "|".join(re.escape(w) for w in sorted(set(data.get("credit", {}).get("lead", [])), key=len, reverse=True))
+    mid = re.compile(rf"^(.+?)[\s.,;|(]+((?:{leads})\s*[:.]\s*\S.*)$", re.IGNORECASE) if leads else None
+    credit_words = frozenset(
+        w for cue in (*data.get("credit", {}).get("lead", []), *agencies) for w in words_of(cue)
+    )
+    return Lexicon(cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid,
+                   credit_words=credit_words)
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> Lexicon:
+    """Load the lexicon from ``path``, or the copy shipped with the plugin."""
+    if path:
+        raw = Path(path).read_bytes()
+    else:
+        raw = resources.files("newsdesk_plugins.clean").joinpath("data/clean_lexicon.toml").read_bytes()
+    return parse(tomllib.loads(raw.decode("utf-8")))

@@ -1,0 +1,316 @@
+"""The line cleaner: decides for every line whether it is story or junk, and which junk.
+
+It works in passes over the lines of one article:
+
+1. each line's own shape and cue words (:mod:`patterns`): meta, byline, credit,
+   caption + credit, share, legal, nav, form, prompt, category, site, and the
+   lead-ins that open a section (related, bio, comment, form);
+2. the story region: lines of running prose (length, terminal punctuation,
+   stop-word density) grouped into clusters separated by long gaps; the
+   heaviest cluster, with clusters near it of comparable weight, is the story;
+3. the head zone before it (title, category, nav) and the tail zone after it
+   (signature, teasers, nav), with short story lines adjacent to the region
+   kept (a one-sentence paragraph, a "– said X" line);
+4. sections opened by a lead-in (teasers after "see also", the author box after
+   "About the author", comments after a comments header) and repeats (the title
+   again, a caption again, a line seen in many articles of the same site).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsdesk_plugins.clean import features, patterns
+from newsdesk_plugins.clean.features import LineStats
+from newsdesk_plugins.clean.lexicon import Lexicon
+from newsdesk_plugins.clean.textnorm import key
+
+#: The roles a removed line can have (documented in README.md).
+ROLES = (
+    "title", "duplicate", "meta", "byline", "signature", "site", "caption", "credit",
+    "teaser", "related", "bio", "comment", "form", "prompt", "share", "nav", "legal",
+    "category", "repeated",
+)
+
+
+_LIST_MARKS = ("- ", "* ", "• ", "· ", "– ")
+
+
+@dataclass
+class Line:
+    text: str
+    st: LineStats
+    role: str | None = None
+    key: str = ""
+    #: When a line is split (a caption with its credit glued on): the parts and roles.
+    parts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Cleaned:
+    """The outcome of cleaning one article."""
+
+    title: str | None
+    paragraphs: list[str]
+    removed: list[dict[str, str]]
+    lang: str
+
+
+@dataclass(frozen=True)
+class Options:
+    """Tuning of the line cleaner (from the ``[clean]`` configuration section)."""
+
+    #: What a line that is not running prose costs the story region, in characters.
+    penalty: float = 120.0
+    trusted: bool = False
+    #: The share of the penalty a line costs in an extractor's output.
+    trusted_factor: float = 0.1
+
+
+def _is_headline(ln: Line) -> bool:
+    st = ln.st
+    return ln.role is None and 2 <= st.words <= 30 and not ln.text.rstrip().endswith((".", ";", ",", "…", "..."))
+
+
+def _is_soft(ln: Line) -> bool:
+    """A short line that may still be story: a sentence, or a dash attribution."""
+    st = ln.st
+    text = ln.text
+    if ln.role is not None:
+        return False
+    if text.startswith(("–", "—", "- ", "―")) and st.words >= 2:
+        return True
+    if text.endswith(("…", "...")) or not st.terminal:
+        return False
+    if st.words >= 3 and st.lower_ratio >= 0.3:
+        return True
+    return st.words >= 2 and text.endswith((".", "!", "?")) and st.stop_ratio > 0
+
+
+def clean_lines(
+    texts: list[str],
+    lex: Lexicon,
+    *,
+    title_hint: str | None = None,
+    site_names: tuple[str, ...] = (),
+    repeated: frozenset[str] | set[str] = frozenset(),
+    options: Options = Options(),
+) -> Cleaned:
+    """Classify ``texts`` (normalised non-empty lines) into story and removed lines."""
+    per_line = [features.words_of(t) for t in texts]
+    lang = features.guess_lang([w for ws in per_line[:400] for w in ws])
+    stop = features.stopwords()[lang]
+    lines = [Line(t, features.stats(t, stop, ws), key=key(t)) for t, ws in zip(texts, per_line, strict=True)]
+    site_keys = {key(s) for s in site_names if s and key(s)}
+    title_key = key(title_hint) if title_hint else ""
+
+    # 1. shape and cue words
+    for ln in lines:
+        ln.role = patterns.role_of(ln.text, ln.st, lex)
+        if ln.role is None and site_keys and ln.key in site_keys:
+            ln.role = "site"
+        if ln.role is None:
+            split = patterns.split_caption_credit(ln.text, ln.st, lex)
+            if split:
+                ln.role = "caption"
+                ln.parts = [(split[0], "caption"), (split[1], "credit")]
+    # a caption seen again without its credit
+    captions = {key(p) for ln in lines for p, r in ln.parts if r == "caption"}
+    for ln in lines:
+        if ln.role is None and ln.st.words <= 12 and ln.key in captions:
+            ln.role = "caption"
+    # the title given by the input or the page, and its repeats
+    title: str | None = title_hint.strip() if title_hint else None
+    if title_key:
+        seen_title = False
+        for ln in lines:
+            if ln.key == title_key:
+                ln.role = "duplicate" if seen_title else "title"
+                ln.parts = []
+                seen_title = True
+
+    # sections opened by a lead-in (before the region, so an author box is not story)
+    _sections(lines, None)
+    # 2. the story region
+    # a text in a language without stop-word lists here (Chinese, say) is judged by
+    # length and punctuation alone
+    scored = any(ln.st.stop_ratio > 0 for ln in lines)
+    good = [
+        i for i, ln in enumerate(lines)
+        if ln.role is None and not ln.text.endswith(("…", "..."))
+        and ((ln.st.prose_loose if options.trusted else ln.st.prose) if scored
+             else (len(ln.text) >= 60 or (ln.st.terminal and len(ln.text) >= 6)))
+    ]
+    if good:
+        # an extractor's output is mostly story: its lines that are not prose cost less
+        region_options = Options(options.penalty * options.trusted_factor, True) if options.trusted else options
+        start, end = _region(lines, good, region_options)
+        if options.trusted:
+            # an extractor's output: keep its head, judge only its tail
+            free = [i for i, ln in enumerate(lines) if ln.role is None and ln.role != "title"]
+            start = min(start, free[0]) if free else start
+    else:
+        soft = [i for i, ln in enumerate(lines) if _is_soft(ln)]
+        start, end = (soft[0], soft[-1]) if soft else (len(lines), -1)
+
+    # 3a. head zone: the title and what stands around it
+    if title is None and start > 0:
+        head = [i for i in range(min(start, len(lines))) if _is_headline(lines[i])]
+        keys = [lines[i].key for i in head]
+        repeated_heads = [i for i, k in zip(head, keys, strict=True) if keys.count(k) > 1]
+        last = head[-3:]
+        longest = max(last, key=lambda i: lines[i].st.words) if last else None
+        pick = repeated_heads[0] if repeated_heads else longest
+        if pick is not None:
+            title = lines[pick].text
+            title_key = key(title)
+            seen = False
+            for ln in lines:
+                if ln.key == title_key:
+                    ln.role = "duplicate" if seen else "title"
+                    seen = True
+    # short story lines just before the region (a lead sentence)
+    while start > 0 and start <= len(lines) and _is_soft(lines[start - 1]):
+        start -= 1
+    # and just after it (a one-sentence ending, a "– said X" line)
+    while end + 1 < len(lines) and end >= 0 and _is_soft(lines[end + 1]):
+        end += 1
+    # a sign-off right at the end of the story
+    for i in range(end, max(start - 1, end - 3), -1):
+        ln = lines[i]
+        if ln.role is None and not ln.st.prose and patterns.signature_like(ln.text, ln.st, lex):
+            ln.role = "signature"
+        elif ln.role is None:
+            break
+    title_idx = next((i for i, ln in enumerate(lines) if ln.role == "title"), -1)
+    for i in range(0, min(start, len(lines))):
+        ln = lines[i]
+        if ln.role is None:
+            near_title = title_idx >= 0 and abs(i - title_idx) == 1
+            ln.role = "category" if near_title and ln.st.words <= 3 else "nav"
+    # an author box closing the article ("X is a reporter ...; her work has appeared in ...")
+    for i in range(max(0, min(start + (end - start) * 2 // 3, len(lines) - 3)), len(lines)):
+        ln = lines[i]
+        if ln.role is None and i >= start and ln.st.words <= 70 and patterns.bio_like(ln.text, ln.st, lex):
+            ln.role = "bio"
+            if i <= end:
+                end = i - 1
+    # 3b. tail zone
+    for i in range(end + 1, len(lines)):
+        ln = lines[i]
+        if ln.role is None:
+            if patterns.signature_like(ln.text, ln.st, lex) and i <= end + 2:
+                ln.role = "signature"
+            elif ln.text.endswith(("…", "...")) or ln.st.words >= 8:
+                ln.role = "teaser"
+            else:
+                ln.role = "nav"
+
+    _sections(lines, end)
+    # repeats: a line seen on many pages of the site, a story line twice
+    seen_story: set[str] = set()
+    for ln in lines:
+        k = ln.key
+        if ln.role is None:
+            if k in repeated and ln.st.words <= 40:
+                ln.role = "repeated"
+            elif k and k in seen_story and ln.st.words >= 6 and not ln.text.startswith(_LIST_MARKS):
+                ln.role = "duplicate"
+            else:
+                seen_story.add(k)
+
+    paragraphs = [ln.text for ln in lines if ln.role is None]
+    removed: list[dict[str, str]] = []
+    for ln in lines:
+        if ln.role is None:
+            continue
+        if ln.parts:
+            removed.extend({"text": p, "role": r} for p, r in ln.parts)
+        else:
+            removed.append({"text": ln.text, "role": ln.role})
+    return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang)
+
+
+def _weight(ln: Line, good: bool, options: Options) -> float:
+    """A line's contribution to the story region: its length when it is running prose,
+    a penalty when it is not (smaller for lines a story also has: a subheading,
+    a list item, a short sentence, a caption)."""
+    if good:
+        return float(len(ln.text))
+    if ln.role in ("title", "duplicate", "caption", "credit"):
+        return -options.penalty * 0.1
+    if ln.role in ("meta", "byline"):
+        return -options.penalty * 0.5
+    if ln.role in ("related", "teaser", "share"):
+        return -options.penalty * 0.5
+    if ln.role is not None:
+        return -float(options.penalty)
+    if ln.st.words >= 4 and (ln.st.terminal or ln.st.stop_ratio >= 0.2):
+        return -options.penalty * 0.25
+    if ln.st.words >= 3:
+        return -options.penalty * 0.5
+    return -float(options.penalty)
+
+
+def _region(lines: list[Line], good: list[int], options: Options) -> tuple[int, int]:
+    """Return the first and last index of the story: the run of lines whose summed
+    weights (:func:`_weight`) is largest, a maximum-sum subarray."""
+    goodset = set(good)
+    best_sum, best = float("-inf"), (good[0], good[0])
+    run, run_start = 0.0, 0
+    for i, ln in enumerate(lines):
+        w = _weight(ln, i in goodset, options)
+        if run <= 0:
+            run, run_start = w, i
+        else:
+            run += w
+        if run > best_sum and i in goodset:
+            best_sum, best = run, (run_start, i)
+    lo, hi = best
+    while lo not in goodset:
+        lo += 1
+    return lo, hi
+
+
+def _sections(lines: list[Line], end: int | None) -> None:
+    """Give the lines after a section lead-in the section's role.
+
+    A comments or reply-form header takes every line after it, once the story
+    region is known (``end``, its last line) and only a header after the story,
+    when most of the article's prose stands before it.
+    """
+    i = 0
+    n = len(lines)
+    weight = [len(ln.text) if ln.st.prose and ln.role is None else 0 for ln in lines]
+    total = sum(weight)
+    suffix = [0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        suffix[k] = suffix[k + 1] + weight[k]
+    while i < n:
+        role = lines[i].role
+        if role == "related":
+            j = i + 1
+            # the headlines of other stories and their leads, if cut short
+            while j < n and lines[j].role is None and j <= i + 12:
+                t = lines[j]
+                listed = t.text.startswith(("- ", "• ", "* ", "· ")) and t.st.words <= 25
+                headline = _is_headline(t) or (t.role is None and t.st.words >= 1 and not t.st.terminal)
+                if listed or (j <= i + 2 and (headline or t.text.endswith(("…", "...")))):
+                    t.role = "teaser"
+                    j += 1
+                else:
+                    break
+            i = j
+            continue
+        if role == "bio":
+            j = i + 1
+            if j < n and lines[j].role in (None, "teaser", "nav"):
+                lines[j].role = "bio"
+            i = j + 1
+            continue
+        if role in ("comment", "form") and suffix[i] * 2 < total:
+            for j in range(i + 1, n):
+                if lines[j].role in (None, "teaser", "nav", "meta", "share"):
+                    lines[j].role = role
+            return
+        i += 1

@@ -1,0 +1,168 @@
+"""Roles a line has by its own shape and cue words, whatever its neighbours."""
+
+from __future__ import annotations
+
+import re
+
+from newsdesk_plugins.clean.features import _WORD, LineStats, _month_names
+from newsdesk_plugins.clean.lexicon import Lexicon, words_of
+
+_SLASH_CREDIT = re.compile(r"^[\w.'&()-]+(?: [\w.'&()-]+){0,3}(?:\s*/\s*[\w.'&()-]+(?: [\w.'&()-]+){0,3})+$")
+_GLUED_CREDIT = re.compile(r"^(.{3,}?[a-zà-ÿа-яёąćęłńóśźż)\"”»])((?:[A-Z][\w.&'-]*)(?: [A-Z][\w.&'-]*){0,2}(?:\s*/\s*[\w.&'-]+(?: [\w.&'-]+){0,2})+)$")
+_INITIALS = re.compile(r"^[(\[]?[\w.]{1,8}(?:\s*[/,]\s*[\w.]{1,12}){1,3}[)\]]?$")
+_PARENS = re.compile(r"^[(\[][^()\[\]]{1,40}[)\]]$")
+_BREADCRUMB = re.compile(r"\s(?:>|»|›|\||•|·)\s")
+_COUNTER = re.compile(r"^[\d\s.,kKmMкКтыс]+$")
+_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?$", re.IGNORECASE)
+_DATE_PIECES = re.compile(
+    r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?|\d+", re.UNICODE
+)
+#: A caption sentence with its credit in parentheses: "The mayor at the pier. (Jane Doe/AP)".
+_PAREN_CREDIT = re.compile(r"^(.{10,}[.!?”\"])\s*\(([^()]{2,60})\)$")
+_LEADING_COUNT = re.compile(r"^\(?\d+\)?\s+")
+_SECTION_ROLES = ("related", "bio", "comment", "form")
+
+
+def _rest_after(match: re.Match[str] | None, line: str) -> str:
+    return line[match.end():] if match else line
+
+
+def _capitalised_share(text: str) -> float:
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w[0].isupper()) / len(words)
+
+
+def meta_line(line: str, st: LineStats, lex: Lexicon) -> bool:
+    """A Posted/Updated line or a bare dateline: dates and times, at most two other words."""
+    if not st.date_tokens or st.words > 14:
+        return False
+    rest = _DATE_PIECES.sub(" ", line)
+    months = _month_names()
+    words = [w for w in _WORD.findall(rest) if w.casefold().rstrip(".") not in months]
+    meta_words = {w.casefold() for w in lex.cues["meta"].lead}
+    other = [w for w in words if w.casefold() not in meta_words]
+    return len(other) <= 1 or (len(other) <= 3 and st.date_tokens >= 3)
+
+
+def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, str] | None:
+    """Return ``(caption, credit)`` when a credit is glued to the end of a short caption."""
+    if st.words > 40:
+        return None
+    if line.endswith(")") and "(" in line:
+        m = _PAREN_CREDIT.match(line)
+        if m and len(_WORD.findall(m.group(2))) <= 5 and _capitalised_share(m.group(2)) >= 0.5:
+            return m.group(1).strip(), m.group(2).strip()
+    if st.words > 30 or line.rstrip().endswith((".", "!", "?")):
+        return None
+    if "/" not in line and not any(w in lex.credit_words for w in words_of(line)):
+        return None
+    m = _GLUED_CREDIT.match(line)
+    if m and len(_WORD.findall(m.group(1))) >= 1:
+        return m.group(1).strip(), m.group(2).strip()
+    m2 = lex.credit_mid_re.match(line) if lex.credit_mid_re is not None else None
+    if m2 and len(_WORD.findall(m2.group(1))) >= 2:
+        return m2.group(1).strip(" .,;|("), m2.group(2).strip()
+    m4 = _PAREN_CREDIT.match(line)
+    if m4 and len(_WORD.findall(m4.group(2))) <= 5 and _capitalised_share(m4.group(2)) >= 0.5:
+        return m4.group(1).strip(), m4.group(2).strip()
+    if lex.agency_tail_re is not None:
+        m3 = lex.agency_tail_re.search(line)
+        if m3 and m3.start() > 0:
+            head = line[: m3.start()].strip()
+            tail = line[m3.start():].strip()
+            hw = len(_WORD.findall(head))
+            if 1 <= hw <= 15 and not head.endswith((".", ":", ",")) and _capitalised_share(tail) > 0:
+                return head, tail
+    return None
+
+
+def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
+    """Return the junk role ``line`` has on its own, or None when it may be story."""
+    long_prose = st.prose and st.words > 15
+    if st.words <= 25 and (line.startswith("©") or lex.has_any("legal", line)):
+        if not long_prose or line.startswith("©"):
+            return "legal"
+    if long_prose:
+        return None
+    if lex.lead("byline", line) and st.words <= 10:
+        rest = _rest_after(lex.lead("byline", line), line)
+        if rest and _capitalised_share(rest) >= 0.5 and not rest.rstrip().endswith("."):
+            return "byline"
+        if not rest.strip() and st.words <= 2:
+            return "byline"
+    if meta_line(line, st, lex):
+        return "meta"
+    m = lex.lead("credit", line)
+    if m and st.words <= 14 and (":" in line[: m.end() + 2] or "/" in line or "©" in line):
+        return "credit"
+    if m and st.words <= 8 and not st.terminal and _capitalised_share(_rest_after(m, line)) >= 0.5:
+        return "credit"
+    if st.words <= 10 and "/" in line and _SLASH_CREDIT.match(line) and _capitalised_share(line) >= 0.5:
+        mid = lex.credit_mid_re.match(line) if lex.credit_mid_re is not None else None
+        if not _GLUED_CREDIT.match(line) and not (mid and len(_WORD.findall(mid.group(1))) >= 2):
+            return "credit"
+    if lex.lead("related", line) and st.words <= 20:
+        rest = _rest_after(lex.lead("related", line), line)
+        if not rest or not rest.rstrip().endswith((".", "!", "?")) or st.words <= 6:
+            return "related"
+    bio = lex.lead("bio", line)
+    if bio and st.words <= 5 and not st.terminal:
+        rest = _rest_after(bio, line)
+        if not rest or (_capitalised_share(rest) == 1.0 and len(_WORD.findall(rest)) <= 3):
+            return "bio"
+    if lex.lead("form", line):
+        rest = _rest_after(lex.lead("form", line), line)
+        if st.words <= 3 or (st.words <= 16 and len(_WORD.findall(rest)) <= 12 and len(rest) < len(line) * 0.8):
+            return "form"
+    cm = lex.lead("comment", _LEADING_COUNT.sub("", line))
+    if st.words <= 4 and cm:
+        if cm is None or not _rest_after(cm, line).strip() or st.digits or st.words <= 2:
+            return "comment"
+    if st.words <= 15 and lex.has_any("prompt", line):
+        return "prompt"
+    if st.tokens and st.words <= 8 and lex.count_any("share", line) >= max(1, 0.6 * max(st.words, 1)):
+        return "share"
+    if _COUNTER.match(line) and len(line) <= 12:
+        return "share"
+    if lex.lead("category", line) and (":" in line[:30]) and st.words <= 15:
+        return "category"
+    if len(_BREADCRUMB.findall(line)) >= 2 and st.words <= 15 and not st.terminal:
+        return "nav"
+    if st.words <= 5 and lex.coverage("nav", line) >= 0.6:
+        return "nav"
+    if _DOMAIN.match(line):
+        return "site"
+    if 2 <= st.words <= 5 and not st.terminal and not lex.lead("signature", line) and lex.has_any("site", line) and _capitalised_share(line) >= 0.6:
+        return "site"
+    return None
+
+
+def signature_like(line: str, st: LineStats, lex: Lexicon) -> bool:
+    """A sign-off after the story: an agency, editor initials, "(jk/dpa)", "Source: TASS"."""
+    if st.words > 6 or line.rstrip().endswith((".", "!", "?")) and not _PARENS.match(line):
+        return False
+    core = line.strip(" -–—()[]")
+    if lex.agency_tail_re is not None and lex.agency_tail_re.fullmatch(core):
+        return True
+    if lex.lead("signature", line) and st.words <= 5:
+        return True
+    if _INITIALS.match(line) or _PARENS.match(line):
+        return True
+    return False
+
+
+def opens_section(role: str | None) -> bool:
+    return role in _SECTION_ROLES
+
+
+_BIO_SHAPE = re.compile(
+    r"^(?:[•*\-–—]\s*)?[A-ZА-ЯЁŁŚŻ][\w.'’-]+(?:\s+[A-ZА-ЯЁŁŚŻ][\w.'’-]+){0,3}"
+    r"(?:,\s[^,]{3,80},)?\s+(?:is|was|has|ist|war|jest|był|была|был|является|es|fue|est|était|è|era)\b"
+)
+
+
+def bio_like(line: str, st: LineStats, lex: Lexicon) -> bool:
+    """An author-box sentence: "Name (, role,) is a reporter ...", with a job word."""
+    return bool(_BIO_SHAPE.match(line)) and lex.has_any("bio", line)

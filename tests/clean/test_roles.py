@@ -1,0 +1,110 @@
+"""Each role of a removed line, on small articles made here."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk_plugins.clean.engine import Cleaner
+from newsdesk_plugins.clean.lines import ROLES
+
+STORY = [
+    "The regional council approved a new budget on Monday after a long debate that lasted well into the night.",
+    "Spending on schools will rise by four percent, while the road repair fund will stay at last year's level.",
+    "The opposition said the plan did not do enough for small towns and voted against it as a bloc.",
+]
+
+
+def roles_of(cleaner: Cleaner, before: list[str], after: list[str]) -> dict[str, str]:
+    text = "\n\n".join(before + STORY + after)
+    result = cleaner.clean_text(text)
+    assert result.paragraphs == STORY
+    return {r["text"]: r["role"] for r in result.removed}
+
+
+@pytest.mark.parametrize(
+    ("line", "role", "where"),
+    [
+        ("Posted 5 January 2022, 10:42", "meta", "head"),
+        ("Updated: 12.04.2023 08:30", "meta", "head"),
+        ("By Anna Kowalski", "byline", "head"),
+        ("Budget vote in the council chamberPAP / EPA / STR", "caption", "tail"),
+        ("Photo: Reuters / John Smith", "credit", "tail"),
+        ("Share", "share", "tail"),
+        ("Follow us on Twitter", "share", "tail"),
+        ("1,204", "share", "tail"),
+        ("Found a typo? Select it and press Ctrl+Enter", "prompt", "tail"),
+        ("Copyright 2024 The Example Post. All rights reserved.", "legal", "tail"),
+        ("We use cookies to improve your experience", "legal", "tail"),
+        ("Home > World > Europe", "nav", "head"),
+        ("Skip to content", "nav", "head"),
+        ("Tags: budget, council, schools", "category", "tail"),
+        ("(AP)", "signature", "tail"),
+        ("jk/dpa", "signature", "tail"),
+        ("examplenews.com", "site", "head"),
+    ],
+)
+def test_role_of_a_line(cleaner: Cleaner, line: str, role: str, where: str) -> None:
+    """Removes a junk line before or after the story and names its role."""
+    before, after = ([line], []) if where == "head" else ([], [line])
+    got = roles_of(cleaner, ["Council passes budget after long debate"] + before, after)
+    assert got[line.replace("PAP / EPA / STR", "")] == role if role == "caption" else got[line] == role
+
+
+def test_caption_with_glued_credit_is_split(cleaner: Cleaner) -> None:
+    """Removes a photo credit glued to the end of a caption as a caption and a credit."""
+    result = cleaner.clean_text("\n\n".join(STORY[:2] + ["Protesters in the main squareTASS / Getty Images"] + STORY[2:]))
+    assert {"text": "Protesters in the main square", "role": "caption"} in result.removed
+    assert {"text": "TASS / Getty Images", "role": "credit"} in result.removed
+
+
+def test_title_and_duplicate(cleaner: Cleaner) -> None:
+    """Takes the headline as title and removes its repeat as a duplicate."""
+    head = "Council passes budget after long debate"
+    result = cleaner.clean_text("\n\n".join([head, head] + STORY))
+    assert result.title == head
+    assert [r["role"] for r in result.removed] == ["title", "duplicate"]
+
+
+def test_title_given_by_the_input(cleaner: Cleaner) -> None:
+    """Removes the title given by the input wherever it stands in the text."""
+    result = cleaner.clean_text("\n\n".join(STORY[:1] + ["Budget Passes"] + STORY[1:]), title_hint="Budget passes")
+    assert result.title == "Budget passes"
+    assert result.removed == [{"text": "Budget Passes", "role": "title"}]
+
+
+def test_teaser_after_see_also(cleaner: Cleaner) -> None:
+    """Removes a "see also" lead-in as related and the other story's headline and lead as teasers."""
+    got = roles_of(cleaner, [], ["See also", "Mayor promises cheaper bus tickets", "The mayor said on Friday that…"])
+    assert got == {"See also": "related", "Mayor promises cheaper bus tickets": "teaser",
+                   "The mayor said on Friday that…": "teaser"}
+
+
+def test_author_box(cleaner: Cleaner) -> None:
+    """Removes an "About the author" box and the paragraph under it as bio."""
+    got = roles_of(cleaner, [], ["About the author", "Jane Roe has written about local politics for ten years and lives in the city."])
+    assert set(got.values()) == {"bio"}
+
+
+def test_comments_and_form(cleaner: Cleaner) -> None:
+    """Removes a comments section (header, commenter, time, text) as comment and a reply form as form."""
+    got = roles_of(cleaner, [], ["2 Comments", "Peter", "3 hours ago", "Finally some money for the schools, about time.",
+                                 "Leave a Reply", "Your email address will not be published."])
+    assert [got[k] for k in ("2 Comments", "Peter", "3 hours ago", "Finally some money for the schools, about time.")] == ["comment"] * 4
+    assert got["Leave a Reply"] == "form"
+
+
+def test_repeated_caption(cleaner: Cleaner) -> None:
+    """Removes a caption that comes again without its credit as a caption."""
+    lines = STORY[:1] + ["Council chamberReuters / EPA"] + STORY[1:] + ["Council chamber"]
+    result = cleaner.clean_text("\n\n".join(lines))
+    assert result.removed[-1] == {"text": "Council chamber", "role": "caption"}
+
+
+def test_every_role_is_documented() -> None:
+    """Documents every role in the README section of the plugin."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    section = readme.split("## The clean plugin", 1)[1]
+    for role in ROLES:
+        assert f"`{role}`" in section, role
