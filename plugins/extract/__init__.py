@@ -1,0 +1,56 @@
+"""The extract plugin: who, where, when, how many, who said what, according to whom.
+
+Reads clean's ``text``, ``title``, ``removed`` and ``html_meta`` (or the input
+itself when clean did not run) and writes ``title``, ``published``,
+``modified``, ``authors``, ``site``, ``lang``, ``entities``, ``facts``,
+``quotes`` and ``cited`` into the record. See README.md, "The extract plugin".
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pluggy
+
+from newsdesk import hookimpl
+from newsdesk.config import Config, Section
+from newsdesk.errors import ConfigError
+
+
+@dataclass
+class ExtractSettings:
+    """The [extract] section."""
+
+    #: A spaCy model package the user installed (e.g. "en_core_web_sm") to use for NER
+    #: besides the rules; empty: the embedded rules only.
+    ner_model: str = ""
+    #: The user's alias table, read on top of the shipped one (relative to workdir).
+    aliases: str = "config/extract_aliases.toml"
+    #: Longer texts are read up to this many characters (and the record says so).
+    max_chars: int = 200_000
+
+
+@hookimpl
+def newsdesk_config_sections() -> Sequence[Section]:
+    return [Section("extract", ExtractSettings)]
+
+
+@hookimpl
+def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> None:
+    from newsdesk_plugins.extract.engine import Extractor
+
+    settings: ExtractSettings = config.section("extract")
+    if settings.ner_model and importlib.util.find_spec(settings.ner_model) is None:
+        raise ConfigError(
+            f"[extract] ner_model {settings.ner_model!r} is not installed; install it with "
+            f"`python -m spacy download {settings.ner_model}` or leave ner_model empty"
+        )
+    aliases = Path(settings.aliases).expanduser()
+    if not aliases.is_absolute():
+        aliases = Path(config.paths.workdir).expanduser() / aliases
+    if pm.has_plugin("extract.engine"):
+        pm.unregister(name="extract.engine")
+    pm.register(Extractor(settings.max_chars, settings.ner_model or None, aliases), name="extract.engine")

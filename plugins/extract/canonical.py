@@ -1,0 +1,162 @@
+"""One entity per real-world thing: merging spelling, transliteration and
+acronym variants, old and new names, and bare surnames into canonical names.
+
+A name resolves, in order, through the alias table (shipped, plus the user's
+config/extract_aliases.toml), the gazetteer (GeoNames names for places), and
+fuzzy matching of transliterated forms (anyascii + rapidfuzz) against the
+alias table and against the other names of the same article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from newsdesk_plugins.extract.entities import Mention
+from newsdesk_plugins.extract.resources import Aliases, Gazetteer, norm
+
+#: Two transliterated names at least this similar (0-100) are one name.
+FUZZY_CUTOFF = 88
+
+
+@dataclass
+class Entity:
+    """A real-world thing and its mentions in one article."""
+
+    type: str
+    forms: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    canonical: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        aliases = sorted(set(self.forms), key=self.forms.index)
+        return {
+            "name": self.canonical or best_form(self.forms),
+            "type": self.type,
+            "aliases": aliases,
+            "mentions": len(self.spans),
+            "spans": [list(s) for s in self.spans],
+        }
+
+
+def best_form(forms: list[str]) -> str:
+    """The fullest form: most words, then most frequent, then first seen."""
+    return max(forms, key=lambda f: (len(f.split()), forms.count(f), -forms.index(f)))
+
+
+class Canonicaliser:
+    """Resolves names to canonical names and groups an article's mentions."""
+
+    def __init__(self, aliases: Aliases, gaz: Gazetteer) -> None:
+        self.aliases = aliases
+        self.gaz = gaz
+        self.place_keys = {norm(form): canonical for form, canonical in gaz.places.items()}
+        self.org_keys = {norm(form): canonical for form, canonical in gaz.orgs.items()}
+        self.choices = {kind: list(table) for kind, table in aliases.index.items()}
+        self.surnames: dict[str, set[str]] = {}
+        for key, canonical in aliases.index.get("PER", {}).items():
+            self.surnames.setdefault(norm(canonical.split()[-1]), set()).add(canonical)
+
+    def resolve(self, kind: str, form: str) -> str | None:
+        """Return the canonical name of ``form`` if the tables know it."""
+        found = self.aliases.lookup(kind, form)
+        if found:
+            return found
+        key = norm(form)
+        if kind == "LOC" and key in self.place_keys:
+            return self.place_keys[key]
+        if kind == "ORG" and key in self.org_keys:
+            return self.org_keys[key]
+        if len(key) >= 5 and self.choices.get(kind):
+            best = process.extractOne(key, self.choices[kind], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if best is not None:
+                return self.aliases.index[kind][best[0]]
+        if kind == "PER" and " " not in form.strip():
+            owners = self.surnames.get(key, set())
+            if len(owners) == 1:
+                return next(iter(owners))
+        return None
+
+    def exact_type(self, form: str) -> tuple[str, str] | None:
+        """(type, canonical) when a table knows ``form`` exactly, whatever type the NER gave."""
+        key = norm(form)
+        for kind in ("ORG", "LOC", "PER"):
+            found = self.aliases.lookup(kind, form)
+            if found:
+                return kind, found
+        if key in self.org_keys:
+            return "ORG", self.org_keys[key]
+        if key in self.place_keys:
+            return "LOC", self.place_keys[key]
+        return None
+
+    def resolve_inflected(self, kind: str, form: str) -> str | None:
+        """Resolve a Cyrillic form with its case ending trimmed ("Алма-Атой" -> "Алма-Ата")."""
+        if not any("\u0400" <= ch <= "\u04ff" for ch in form) or kind == "PER":
+            return None
+        for cut in (1, 2, 3):
+            if len(form) - cut < 4:
+                break
+            stem = norm(form[:-cut])
+            table = self.place_keys if kind == "LOC" else self.org_keys
+            for key, canonical in self.aliases.index.get(kind, {}).items():
+                if key.startswith(stem) and len(key) - len(stem) <= 2:
+                    return canonical
+            hits = [c for k, c in table.items() if k.startswith(stem) and len(k) - len(stem) <= 2]
+            if hits:
+                return hits[0]
+        return None
+
+    def group(self, mentions: list[Mention]) -> list[Entity]:
+        """Group ``mentions`` into entities, each with its canonical name."""
+        entities: list[Entity] = []
+        for m in sorted(mentions, key=lambda m: (-len(m.text.split()), m.start)):
+            for form in filter(None, (m.text, m.canonical)):
+                typed = self.exact_type(form)
+                if typed and typed[0] != m.type and m.type != "PER":
+                    m.type = typed[0]
+                    break
+            canonical = self.resolve(m.type, m.text)
+            if canonical is None and m.canonical:
+                canonical = self.resolve(m.type, m.canonical)
+            if canonical is None:
+                canonical = self.resolve_inflected(m.type, m.canonical or m.text)
+            target = self._match(entities, m, canonical)
+            if target is None:
+                target = Entity(type=m.type, canonical=canonical)
+                entities.append(target)
+            elif target.canonical is None and canonical:
+                target.canonical = canonical
+            target.forms.append(m.text)
+            target.spans.append((m.start, m.end))
+        for e in entities:
+            order = sorted(range(len(e.spans)), key=lambda i: e.spans[i])
+            e.spans = [e.spans[i] for i in order]
+            e.forms = [e.forms[i] for i in order]
+            if e.canonical is None and e.type == "PER":
+                e.canonical = best_form(e.forms)
+        return sorted(entities, key=lambda e: e.spans[0])
+
+    def _match(self, entities: list[Entity], m: Mention, canonical: str | None) -> Entity | None:
+        key = norm(m.text)
+        words = m.text.split()
+        for e in entities:
+            if e.type != m.type:
+                continue
+            if canonical and e.canonical == canonical:
+                return e
+            if canonical and e.canonical and e.canonical != canonical:
+                continue
+            for form in set(e.forms):
+                fkey = norm(form)
+                if key == fkey or (len(key) >= 5 and fuzz.ratio(key, fkey) >= FUZZY_CUTOFF):
+                    return e
+                if m.type == "PER" and len(words) == 1 and len(form.split()) > 1:
+                    if fuzz.ratio(key, norm(form.split()[-1])) >= FUZZY_CUTOFF or key == norm(form.split()[-1]):
+                        return e
+                if m.type == "ORG" and m.text.isupper() and len(form.split()) > 1:
+                    if m.text == "".join(w[0] for w in form.split() if w[0].isupper()):
+                        return e
+        return None

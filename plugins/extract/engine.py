@@ -1,0 +1,198 @@
+"""The extract stage: runs each part on one article and writes its fields.
+
+Each part (metadata, language, entities, facts, quotes, cited sources) runs on
+its own: a part that cannot run leaves its field empty and says why in the
+record's ``errors``; the others still run.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import structlog
+
+from newsdesk import hookimpl
+from newsdesk.article import Article
+from newsdesk_plugins.extract import dates, language, meta
+from newsdesk_plugins.extract.canonical import Canonicaliser
+from newsdesk_plugins.extract.cited import find_cited
+from newsdesk_plugins.extract.entities import Mention, RuleEngine
+from newsdesk_plugins.extract.facts import find_counts
+from newsdesk_plugins.extract.quotes import find_quotes
+from newsdesk_plugins.extract.resources import gazetteer, read_aliases
+from newsdesk_plugins.extract.russian import NatashaEngine
+
+log = structlog.get_logger("newsdesk.extract")
+PLUGIN = "extract"
+#: Scripts the entity rules read: Latin and Cyrillic letters.
+_COVERED = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]")
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s\n]|$))+(?:[.!?]+[\"”»“]?|\n|$)")
+
+
+class Extractor:
+    """Holds the engines (built lazily, once per process) and runs the stage."""
+
+    def __init__(self, max_chars: int, ner_model: str | None, aliases_file: Path | None) -> None:
+        self.max_chars = max_chars
+        self.ner_model = ner_model
+        self.aliases_file = aliases_file
+        self._rules: dict[str, RuleEngine] = {}
+        self._natasha: NatashaEngine | None = None
+        self._canon: Canonicaliser | None = None
+
+    # -- engines -------------------------------------------------------------------
+
+    def canon(self) -> Canonicaliser:
+        if self._canon is None:
+            self._canon = Canonicaliser(read_aliases(self.aliases_file), gazetteer())
+        return self._canon
+
+    def ner(self, lang: str | None) -> Callable[[str], list[Mention]]:
+        if lang == "ru":
+            if self._natasha is None:
+                t0 = time.perf_counter()
+                self._natasha = NatashaEngine()
+                log.info("natasha loaded", seconds=round(time.perf_counter() - t0, 2))
+            return self._natasha
+        key = lang or "xx"
+        if key not in self._rules:
+            t0 = time.perf_counter()
+            self._rules[key] = RuleEngine(key, gazetteer(), self.ner_model)
+            log.info("entity rules built", lang=key, seconds=round(time.perf_counter() - t0, 2))
+        return self._rules[key]
+
+    # -- the stage -------------------------------------------------------------------
+
+    @hookimpl
+    def newsdesk_extract(self, article: Article) -> None:
+        run(self, article)
+
+
+def _part(article: Article, what: str, fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001 - one part failing must not stop the others
+        log.warning("extract part failed", part=what, file=article.source.name, exc_info=True)
+        article.add_error("extract", PLUGIN, f"{what}: {type(exc).__name__}: {exc}")
+
+
+def inputs(article: Article) -> tuple[str, str | None, list[dict[str, Any]]]:
+    """Return (text, title, removed): clean's fields, or the input itself without clean."""
+    rec = article.record
+    text = rec.get("text")
+    removed = [r for r in rec.get("removed") or [] if isinstance(r, dict)]
+    title = rec.get("title") or None
+    if isinstance(text, str):
+        return text, title, removed
+    if article.content_type == "html":
+        from trafilatura import extract
+
+        return extract(article.content) or "", title, removed
+    lines = article.content.splitlines()
+    return article.content, title, [{"text": line, "role": "line"} for line in lines[:15]]
+
+
+def run(ex: Extractor, article: Article) -> None:
+    rec = article.record
+    text, title, removed = inputs(article)
+    for key in ("entities", "facts", "quotes", "cited", "authors"):
+        rec.setdefault(key, [])
+    rec.setdefault("published", None)
+    rec.setdefault("modified", None)
+    rec.setdefault("site", None)
+    rec.setdefault("lang", None)
+    if len(text) > ex.max_chars:
+        article.add_error("extract", PLUGIN, f"text is {len(text)} characters; only the first {ex.max_chars} were read")
+        text = text[: ex.max_chars]
+
+    def do_lang() -> None:
+        rec["lang"] = language.identify(text)
+
+    _part(article, "language", do_lang)
+    lang = rec["lang"]
+    _part(article, "metadata", lambda: _metadata(article, text, title, removed, lang))
+    if not text.strip():
+        article.add_error("extract", PLUGIN, "no text to read: entities, facts, quotes and sources are empty")
+        return
+    if not _COVERED.search(text):
+        article.add_error("extract", PLUGIN, "text is in a script the extract rules do not cover (Latin and Cyrillic only)")
+        return
+    people: list[tuple[int, int, str, str]] = []
+
+    def do_entities() -> None:
+        mentions = ex.ner(lang)(text)
+        entities = ex.canon().group(mentions)
+        rec["entities"] = [e.as_dict() for e in entities]
+        for e in rec["entities"]:
+            for s, t in e["spans"]:
+                people.append((s, t, e["name"], e["type"]))
+        people.sort()
+
+    _part(article, "entities", do_entities)
+
+    def do_facts() -> None:
+        facts = []
+        for m in _SENTENCE.finditer(text):
+            for count in find_counts(m.group(), m.start(), lang or "en"):
+                d = count.as_dict()
+                d["according_to"] = _attribution(m.start(), m.end(), people, text)
+                facts.append(d)
+        rec["facts"] = facts
+
+    _part(article, "facts", do_facts)
+    _part(article, "quotes", lambda: rec.__setitem__("quotes", [q.as_dict() for q in find_quotes(text, people)]))
+
+    def do_cited() -> None:
+        orgs = [(s, t, n) for s, t, n, kind in people if kind == "ORG"]
+        rec["cited"] = find_cited(text, gazetteer().agencies, orgs, gazetteer().is_demonym)
+
+    _part(article, "cited", do_cited)
+
+
+_ACCORDING = re.compile(r"according to|citing|reported|reports|said|told|по данным|сообщ|laut|zufolge|berichtet", re.I)
+
+
+def _attribution(start: int, end: int, people: list[tuple[int, int, str, str]], text: str) -> str | None:
+    if not _ACCORDING.search(text[start:end]):
+        return None
+    inside = [p for p in people if start <= p[0] < end and p[3] in ("ORG", "PER")]
+    return inside[0][2] if inside else None
+
+
+def _metadata(article: Article, text: str, title: str | None, removed: list[dict[str, Any]], lang: str | None) -> None:
+    rec = article.record
+    html_meta = rec.get("html_meta") if isinstance(rec.get("html_meta"), dict) else None
+    site_host = (rec.get("input") or {}).get("url") if isinstance(rec.get("input"), dict) else None
+    if article.content_type == "html" and html_meta is None:
+        html_meta = meta.from_html(article.content)
+    found = meta.Meta()
+    if html_meta:
+        found.title = html_meta.get("title") or None
+        found.authors = list(html_meta.get("authors") or [])
+        found.site = html_meta.get("site") or None
+        site_host = site_host or html_meta.get("url")
+        if html_meta.get("date"):
+            found.published = dates.parse_date(str(html_meta["date"]), "en") or None
+        if html_meta.get("modified") and html_meta.get("modified") != html_meta.get("date"):
+            found.modified = dates.parse_date(str(html_meta["modified"]), "en") or None
+    lines = [str(r.get("text", "")) for r in removed if r.get("role") in ("meta", "byline", "site", "line", "dateline")]
+    if not lines and text:
+        lines = text.splitlines()[:8]
+    meta.from_lines(lines, lang, site_host, found)
+    if not title:
+        title = found.title
+    if not title and article.content_type == "text":
+        title = next((l.strip() for l in article.content.splitlines() if l.strip() and not meta.is_meta_line(l)), None)
+    inp = rec.get("input") if isinstance(rec.get("input"), dict) else {}
+    rec["title"] = title or inp.get("title") or None
+    rec["published"] = found.published
+    rec["modified"] = found.modified if found.modified != found.published else None
+    rec["authors"] = found.authors
+    rec["site"] = found.site
+    for key in ("published", "modified"):
+        why = dates.flag(rec[key])
+        if why:
+            article.add_error("extract", PLUGIN, f"{key} date {rec[key]} is {why}")

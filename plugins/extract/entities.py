@@ -1,0 +1,374 @@
+"""Finding mentions of persons, organisations and places.
+
+Rules for every Latin- and Cyrillic-script language: a spaCy blank pipeline with
+a PhraseMatcher over the gazetteer and one pass over runs of capitalised words
+for persons and organisation shapes. Russian uses natasha instead (russian.py). A spaCy
+statistical model the user installed may replace the rules' NER (config
+``ner_model``); the gazetteer still supplies canonical names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from newsdesk_plugins.extract.resources import Gazetteer
+
+#: Languages with their own spaCy tokenizer here; others use spaCy's "xx".
+SPACY_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "uk", "ru")
+_NAME = r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’\-]*[a-zß-öø-ÿа-яё]$"
+_PARTICLES = ("von", "van", "der", "den", "de", "da", "del", "la", "le", "bin", "al", "ibn", "zu", "dos", "di")
+_PLACE_CONTEXT = {"in", "near", "from", "to", "at", "of", "outside", "across", "around", "in der", "bei", "aus"}
+_PER_STOP = {"The", "A", "An", "This", "That", "But", "And", "In", "On", "At", "It", "He", "She", "They", "We",
+             "Der", "Die", "Das", "Ein", "Eine", "Im", "Am", "Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday",
+             "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April",
+             "May", "June", "July", "August", "September", "October", "November", "December", "According"}
+
+
+_TOKEN = re.compile(r"\w+(?:[-.]\w+)*(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]")
+
+
+class RegexTokenizer:
+    """Words, possessive endings and punctuation; whitespace other than one space is a token."""
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Any:
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        pos = 0
+        for m in _TOKEN.finditer(text):
+            gap = text[pos:m.start()]
+            if gap:
+                if gap == " " and words:
+                    spaces[-1] = True
+                else:
+                    words.append(gap)
+                    spaces.append(False)
+            words.append(m.group())
+            spaces.append(False)
+            pos = m.end()
+        if pos < len(text):
+            words.append(text[pos:])
+            spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts: Any) -> Any:
+        for text in texts:
+            yield self(text)
+
+
+@dataclass
+class Mention:
+    """One mention of an entity in the text."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # PER, ORG, LOC
+    canonical: str | None = None  # from the gazetteer or alias table, when known
+    priority: int = 0
+
+
+class RuleEngine:
+    """spaCy blank pipeline + PhraseMatcher (gazetteer) + token rules (persons, organisation shapes)."""
+
+    def __init__(self, lang: str, gaz: Gazetteer, model: str | None = None) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self.gaz = gaz
+        self.stems = gaz.country_stems
+        self.title_words = frozenset(w for t in gaz.titles for w in t.split())
+        self.title_ends = tuple(sorted({w.lower() for w in self.title_words if len(w) >= 5}))
+        self._title_cache: dict[str, bool] = {}
+        self.model = None
+        if model:
+            self.model = spacy.load(model, exclude=["lemmatizer"])
+        nlp = spacy.blank(lang if lang in SPACY_LANGS else "xx")
+        # A regular-expression tokenizer: hyphenated names ("Kassym-Jomart", "Alma-Ata")
+        # stay whole, and it is several times faster than spaCy's rule tokenizer.
+        nlp.tokenizer = RegexTokenizer(nlp.vocab)
+        # The gazetteer: one PhraseMatcher key per (type, canonical name). spaCy's
+        # EntityRuler does the same but counts its patterns on every document.
+        self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        groups: dict[str, list[str]] = {}
+        for form, canonical in gaz.places.items():
+            groups.setdefault(f"LOC|{canonical}", []).append(form)
+        for form, canonical in gaz.orgs.items():
+            groups.setdefault(f"ORG|{canonical}", []).append(form)
+        for form, canonical in gaz.persons.items():
+            groups.setdefault(f"PER|{canonical}", []).append(form)
+        for key, forms in groups.items():
+            self.phrases.add(key, list(nlp.tokenizer.pipe(forms)))
+        self.nlp = nlp
+        self.verbs = frozenset(v.lower() for v in gaz.speech_verbs)
+        self.plain_pairs = lang != "de"  # German capitalises every noun: plain capitalised pairs are not names there
+        self.prefixes = [tuple(p.split()) for p in gaz.org_prefixes]
+        self._name_cache: dict[str, bool] = {}
+
+    def is_title(self, word: str) -> bool:
+        """A title or role word, also inside a compound ("Ministerpräsident", "EZB-Präsidentin")."""
+        known = self._title_cache.get(word)
+        if known is None:
+            known = word in self.title_words or word.lower().endswith(self.title_ends)
+            self._title_cache[word] = known
+        return known
+
+    def is_name(self, word: str) -> bool:
+        """A capitalised word that can be part of a name ("Kassym-Jomart", "O'Brien")."""
+        known = self._name_cache.get(word)
+        if known is None:
+            known = bool(re.match(_NAME, word)) and word.istitle()
+            self._name_cache[word] = known
+        return known
+
+    def _name_after_particles(self, doc: Any, j: int) -> bool:
+        """True when the particles from token ``j`` on ("von der") lead to a name ("Leyen")."""
+        k = j
+        while k < len(doc) and k - j < 3 and doc[k].lower_ in _PARTICLES:
+            k += 1
+        return k < len(doc) and k > j and self.is_name(doc[k].text)
+
+    def _name_runs(self, doc: Any, text: str) -> list[Mention]:
+        """Runs of capitalised words: organisations ending in an organisation word
+        ("Interior Ministry"), and persons - next to a verb of speech ("said Dana Seitkali",
+        "Dana Seitkali said", "according to ..."), or, at priority 0, any pair or triple of
+        names inside a sentence (not in German)."""
+        out: list[Mention] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            if not self.is_name(doc[i].text):
+                i += 1
+                continue
+            j = i
+            run: list[Any] = []
+            while j < n:
+                tok = doc[j]
+                if self.is_name(tok.text):
+                    run.append(tok)
+                elif run and tok.lower_ in _PARTICLES and self._name_after_particles(doc, j):
+                    run.append(tok)
+                else:
+                    break
+                j += 1
+            out += self._org_in_run(run, text)
+            out += self._person_in_run(doc, run, text)
+            i = j
+        return out
+
+    def _org_in_run(self, run: list[Any], text: str) -> list[Mention]:
+        last = max((k for k, t in enumerate(run) if t.text in self.gaz.org_suffixes), default=-1)
+        if last < 1:
+            return []
+        start = last
+        while start > 0 and last - start < 4 and run[start - 1].lower_ not in _PARTICLES:
+            start -= 1
+        while start < last and (run[start].text in _PER_STOP or self.is_title(run[start].text)):
+            start += 1
+        first, end = run[start], run[last]
+        if start == last:
+            return []
+        return [Mention(first.idx, end.idx + len(end.text), text[first.idx:end.idx + len(end.text)], "ORG", None, 1)]
+
+    def _person_in_run(self, doc: Any, run: list[Any], text: str) -> list[Mention]:
+        names = [t for t in run if not self.is_title(t.text) and t.lower_ not in self.verbs
+                 and t.text not in self.gaz.org_suffixes]
+        while names and (names[0].text in _PER_STOP or names[0].text[:5] in self.stems or names[0].lower_ in _PARTICLES):
+            names = names[1:]
+        # the last contiguous group of names
+        group: list[Any] = []
+        for t in names:
+            if group and t.i != group[-1].i + 1:
+                group = []
+            group.append(t)
+        while group and group[-1].lower_ in _PARTICLES:
+            group.pop()
+        real = [t for t in group if t.lower_ not in _PARTICLES]
+        if not 2 <= len(real) <= 3 and not (len(real) >= 2 and len(group) > len(real)):
+            return []
+        first, last = group[0], group[-1]
+        after = _next_word(doc, last.i)
+        before = _prev_words(doc, first.i, 5)
+        spoken = (after in self.verbs) or any(w in self.verbs for w in before) or before[:2] == ["to", "according"]
+        if spoken:
+            prio = 2
+        elif not self.plain_pairs or _sentence_start(doc, first.i) or any(
+                t.text in _PER_STOP or t.text in self.gaz.places for t in group):
+            return []
+        else:
+            prio = 0
+        end = last.idx + len(last.text)
+        return [Mention(first.idx, end, text[first.idx:end], "PER", None, prio)]
+
+    def _org_prefixes(self, doc: Any) -> list[Mention]:
+        """"Ministry of Foreign Affairs", "University of the Arts"."""
+        out: list[Mention] = []
+        n = len(doc)
+        firsts = {p[0] for p in self.prefixes}
+        for i, tok in enumerate(doc):
+            if tok.text not in firsts:
+                continue
+            for prefix in self.prefixes:
+                if [t.text for t in doc[i:i + len(prefix)]] != list(prefix):
+                    continue
+                j = i + len(prefix)
+                if j < n and doc[j].lower_ == "the":
+                    j += 1
+                k = j
+                while k < n and k - j < 3 and self.is_name(doc[k].text):
+                    k += 1
+                if k > j:
+                    span = doc[i:k]
+                    out.append(Mention(span.start_char, span.end_char, span.text, "ORG", None, 1))
+        return out
+
+    def _after_titles(self, doc: Any, text: str) -> list[Mention]:
+        """Names after a title or role: "President Kassym-Jomart Tokayev", "Ministerpräsident
+        Michael Kretschmer", "Commission President Ursula von der Leyen"."""
+        out: list[Mention] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            if not self.is_title(doc[i].text):
+                i += 1
+                continue
+            j = i + 1
+            names: list[Any] = []
+            while j < n and len(names) < 5:
+                tok = doc[j]
+                if tok.is_title and re.match(_NAME, tok.text) and not self.is_title(tok.text) \
+                        and tok.text not in _PER_STOP and tok.text not in self.gaz.org_suffixes:
+                    names.append(tok)
+                elif names and tok.lower_ in _PARTICLES and self._name_after_particles(doc, j):
+                    names.append(tok)
+                else:
+                    break
+                j += 1
+            while names and names[-1].lower_ in _PARTICLES:
+                names.pop()
+            if names and not (len(names) == 1 and (names[0].text in self.gaz.places or names[0].text[:5] in self.stems)):
+                first, last = names[0], names[-1]
+                out.append(Mention(first.idx, last.idx + len(last.text), text[first.idx:last.idx + len(last.text)], "PER", None, 2))
+            i = max(j, i + 1)
+        return out
+
+    def __call__(self, text: str) -> list[Mention]:
+        doc = self.nlp.make_doc(text)
+        found: list[Mention] = []
+        strings = self.nlp.vocab.strings
+        ents = []
+        for key, start, end in self.phrases(doc):
+            label, _, canonical = strings[key].partition("|")
+            ents.append((doc[start:end], label, canonical))
+        for ent, label, canonical in ents:
+            if label == "LOC" and ent.text in self.gaz.ambiguous:
+                prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+                if prev not in _PLACE_CONTEXT:
+                    continue
+            if label == "LOC" and ent.end < len(doc) and re.match(_NAME, doc[ent.end].text) \
+                    and ent.text == ent.text.split()[0] and doc[ent.end].text not in self.gaz.places \
+                    and ent.start > 0 and doc[ent.start - 1].lower_ not in _PLACE_CONTEXT:
+                continue  # "Jordan Peterson": a first name, not a place
+            found.append(Mention(ent.start_char, ent.end_char, ent.text, label, canonical or None, 3))
+        found += self._after_titles(doc, text)
+        found += self._name_runs(doc, text)
+        found += self._org_prefixes(doc)
+        if self.model is not None:
+            for ent in self.model(text).ents:
+                kind = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}.get(ent.label_)
+                if kind:
+                    found.append(Mention(ent.start_char, ent.end_char, ent.text, kind, None, 2))
+        mentions = resolve_overlaps(found)
+        mentions += _propagate(text, mentions)
+        mentions += _acronyms(doc, mentions)
+        return sorted(resolve_overlaps(mentions), key=lambda m: m.start)
+
+
+def _next_word(doc: Any, i: int) -> str:
+    for tok in doc[i + 1:i + 4]:
+        if not tok.is_space:
+            return str(tok.lower_)
+    return ""
+
+
+def _prev_words(doc: Any, i: int, k: int) -> list[str]:
+    """Up to ``k`` lower-case words before token ``i``, nearest first, stopping at a capitalised one."""
+    out: list[str] = []
+    j = i - 1
+    while j >= 0 and len(out) < k:
+        tok = doc[j]
+        if not tok.is_space:
+            if tok.is_punct or (out and tok.text[:1].isupper() and tok.lower_ not in ("according",)):
+                break
+            out.append(str(tok.lower_))
+        j -= 1
+    return out
+
+
+def _sentence_start(doc: Any, i: int) -> bool:
+    """True when token ``i`` begins a sentence (first token, or after . ! ? or a line break)."""
+    if i == 0:
+        return True
+    prev = doc[i - 1]
+    return prev.text in (".", "!", "?", ":", "\"", "“", "”", "»", "«", "„") or "\n" in prev.whitespace_ or prev.is_space
+
+
+def resolve_overlaps(found: list[Mention]) -> list[Mention]:
+    """Keep the best of overlapping mentions: higher priority, then longer."""
+    chosen: list[Mention] = []
+    taken: set[int] = set()
+    for m in sorted(found, key=lambda m: (-m.priority, -(m.end - m.start), m.start)):
+        if any(i in taken for i in range(m.start, m.end)):
+            continue
+        chosen.append(m)
+        taken.update(range(m.start, m.end))
+    return chosen
+
+
+def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Find the later bare-surname and repeated full-name mentions of persons found,
+    also in another spelling ("Zelensky" ... "Zelenskyy")."""
+    from rapidfuzz import fuzz
+
+    from newsdesk_plugins.extract.resources import norm
+
+    out: list[Mention] = []
+    forms = {m.text for m in mentions if m.type == "PER"}
+    surnames = {m.text.split()[-1] for m in mentions if m.type == "PER" and len(m.text.split()) > 1}
+    wanted = sorted((f for f in forms | surnames if len(f) >= 3), key=len, reverse=True)
+    if wanted:
+        pattern = "|".join(re.escape(f) for f in wanted)
+        for match in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", text):
+            out.append(Mention(match.start(), match.end(), match.group(), "PER", None, -1))
+    keys = {norm(s) for s in surnames if len(s) >= 5}
+    if keys:
+        matches = list(_CAPWORD.finditer(text))
+        similar = {w for w in {m.group() for m in matches} - forms - surnames
+                   if any(fuzz.ratio(norm(w), k) >= 88 for k in keys)}
+        for match in matches:
+            if match.group() in similar:
+                out.append(Mention(match.start(), match.end(), match.group(), "PER", None, -1))
+    return out
+
+
+_CAPWORD = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{4,}(?![\w-])")
+
+
+def _acronyms(doc: Any, mentions: list[Mention]) -> list[Mention]:
+    """An all-capitals word that spells an organisation found in the text is that organisation."""
+    initials: dict[str, Mention] = {}
+    for m in mentions:
+        if m.type == "ORG" and len(m.text.split()) > 1:
+            letters = "".join(w[0] for w in m.text.split() if w[0].isupper())
+            initials[letters] = m
+    out: list[Mention] = []
+    for tok in doc:
+        if tok.is_upper and tok.is_alpha and 2 <= len(tok.text) <= 6 and tok.text in initials:
+            out.append(Mention(tok.idx, tok.idx + len(tok.text), tok.text, "ORG", None, -1))
+    return out

@@ -1,0 +1,285 @@
+"""Counts: how many were killed, wounded, arrested, how much money, how many
+demonstrators. Event vocabulary (after GDELT's counts):
+
+KILL, WOUND, ARREST, PROTEST, DAMAGE, SEIZE, EVACUATE, DISPLACE, MONEY.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+EVENTS: dict[str, tuple[str, ...]] = {
+    "KILL": ("kill", "dead", "died", "death", "fatalit", "lives", "bodies", "slain", "убит", "погиб",
+             "гибел", "жертв", "смерт", "getötet", "tote", "starben", "ums leben", "todesopfer", "загин", "tués", "morts"),
+    "WOUND": ("wound", "injur", "hurt", "beaten", "hospital", "ранен", "пострада", "госпитализ", "поранен",
+              "verletzt", "verwundet", "blessé"),
+    "ARREST": ("arrest", "detain", "custody", "задерж", "арест", "затрим", "festgenommen", "verhaftet", "festnahme",
+               "arrêt", "interpell"),
+    "PROTEST": ("protest", "demonstr", "rally", "rallies", "rallied", "marched", "протест", "митинг", "демонстрант",
+                "manifest", "kundgeb"),
+    "DAMAGE": ("damag", "destroy", "burn", "torch", "set on fire", "looted", "set alight", "поврежд", "сожж",
+               "разруш", "подожж", "beschädigt", "zerstört", "brannten"),
+    "SEIZE": ("seiz", "confiscat", "captur", "изъя", "захват", "beschlagnahm", "erbeutet"),
+    "EVACUATE": ("evacuat", "эваку", "evakuier"),
+    "DISPLACE": ("displac", "fled", "refugee", "homeless", "беженц", "flüchtl", "obdachlos", "vertrieben"),
+}
+CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "₸": "KZT", "dollars": "USD", "euros": "EUR",
+              "euro": "EUR", "pounds": "GBP", "rubles": "RUB", "roubles": "RUB", "tenge": "KZT", "долларов": "USD",
+              "рублей": "RUB", "тенге": "KZT", "евро": "EUR", "Euro": "EUR", "Dollar": "USD", "US-Dollar": "USD"}
+#: Vague quantities as [low, high] ranges.
+VAGUE: dict[str, list[int]] = {
+    "dozens": [24, 99], "several dozen": [24, 99], "scores": [40, 99], "hundreds": [200, 999],
+    "several hundred": [200, 999], "thousands": [2000, 9999], "several thousand": [2000, 9999],
+    "tens of thousands": [20000, 99999], "hundreds of thousands": [200000, 999999],
+    "десятки": [20, 99], "несколько десятков": [20, 99], "сотни": [200, 999], "несколько сотен": [200, 999],
+    "тысячи": [2000, 9999], "несколько тысяч": [2000, 9999], "десятки тысяч": [20000, 99999],
+    "dutzende": [24, 99], "hunderte": [200, 999], "tausende": [2000, 9999], "zehntausende": [20000, 99999],
+}
+QUALIFIERS = {
+    "at least": "at least", "more than": "more than", "over": "more than", "nearly": "nearly", "almost": "nearly",
+    "about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
+    "up to": "up to", "as many as": "up to", "fewer than": "fewer than", "less than": "fewer than",
+    "не менее": "at least", "по меньшей мере": "at least", "как минимум": "at least", "более": "more than",
+    "больше": "more than", "свыше": "more than", "почти": "nearly", "около": "about", "порядка": "about",
+    "примерно": "about", "до": "up to", "mindestens": "at least", "mehr als": "more than", "über": "more than",
+    "fast": "nearly", "knapp": "nearly", "etwa": "about", "rund": "about", "ungefähr": "about", "bis zu": "up to",
+}
+MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "тыс": 1e3, "тысяч": 1e3,
+               "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "млрд": 1e9, "миллиард": 1e9,
+               "миллиардов": 1e9, "Millionen": 1e6, "Million": 1e6, "Milliarden": 1e9, "Milliarde": 1e9, "Tausend": 1e3, "bn": 1e9, "m": 1e6}
+UNITS = ("degrees", "km", "kilometres", "kilometers", "miles", "tonnes", "tons", "percent", "%", "hectares", "litres", "liters",
+         "barrels", "км", "тонн", "процент", "Prozent", "Kilometer", "Tonnen")
+_STOP = {"of", "were", "was", "have", "had", "has", "are", "is", "in", "on", "at", "and", "who", "to", "by", "from",
+         "with", "for", "the", "a", "an", "that", "which", "as", "after", "during", "since", "than", "or", "but",
+         "в", "на", "и", "из", "по", "с", "за", "были", "был", "была", "было", "что", "которые",
+         "in", "und", "wurden", "ont", "été", "sont", "les", "des", "them", "those", "whom", "these", "их", "них", "ihnen", "sind", "waren", "bei", "der", "die", "das", "von"}
+
+_NUM = r"\d{1,3}(?:[,\u00a0 ]\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?!\d)|\d+(?:[.,]\d+)?"
+_VAGUE = "|".join(sorted((re.escape(v) for v in VAGUE), key=len, reverse=True))
+_QUAL = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
+_MULT = "|".join(sorted((re.escape(m) for m in MULTIPLIERS), key=len, reverse=True))
+_CUR = r"[$€£₽₸]"
+_COUNT = re.compile(
+    rf"(?:(?:from|between|от|von)\s+(?P<lo>{_NUM})\s+(?:to|and|до|bis)\s+(?P<hi>{_NUM})"
+    rf"|(?P<cur>{_CUR})?\s?(?P<num>{_NUM})(?:\s*(?:-|–|to)\s*(?P<hi2>{_NUM}))?(?:\s?(?P<mult>{_MULT})\b)?"
+    rf"|\b(?P<vague>{_VAGUE})\b)",
+    re.I,
+)
+_QUAL_BEFORE = re.compile(rf"\b(?P<qual>{_QUAL})\s*$", re.I)
+_WORD = re.compile(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]+(?:-[A-Za-zÄÖÜäöüßА-Яа-яЁё]+)*")
+_JOINERS = {"and", "und", "a"}
+#: Number words that are mostly articles ("ein Sprecher" is not a count).
+_ARTICLES = {"ein", "eine", "einer", "einem", "einen", "eines", "un", "une", "uno", "una", "a", "an"}
+_UNIT_AFTER = re.compile(r"\s*(?:%|percent|per cent|процент|Prozent|km|kg|kilo|tonn|тонн|degrees|градус|Grad)", re.I)
+_AGE = re.compile(r"[- ]?(?:year|years|jährige|летн|лет\b|года\b|год\b)", re.I)
+_YEARLIKE = re.compile(r"^(1[89]|20)\d\d$")
+
+
+@dataclass
+class Count:
+    value: float | int | list[float | int]
+    qualifier: str | None
+    what: str | None
+    event: str | None
+    span: tuple[int, int]
+    unit: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "qualifier": self.qualifier, "what": self.what, "event": self.event,
+                "unit": self.unit, "span": list(self.span)}
+
+
+def _number(text: str, lang: str = "en") -> float | None:
+    text = text.replace("\u00a0", "").replace(" ", "")
+    if lang != "en" and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
+        text = text.replace(".", "")
+    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
+        text = text.replace(",", "")
+    else:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _clean(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+#: Languages whose number words are read: text2num's, and number-parser's for Russian and Ukrainian.
+TEXT2NUM_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl")
+NUMBER_PARSER_LANGS = ("ru", "uk")
+
+
+@lru_cache(maxsize=65536)
+def _value_of(words: str, lang: str) -> float | None:
+    """The value of number words ("two thousand", "двух тысяч"), or None."""
+    if lang in TEXT2NUM_LANGS:
+        from text_to_num import text2num
+
+        try:
+            return float(text2num(words, lang))
+        except (ValueError, TypeError):
+            return None
+    if lang in NUMBER_PARSER_LANGS:
+        from number_parser import parse_number
+
+        value = parse_number(words, language=lang)
+        return float(value) if isinstance(value, int | float) else None
+    return None
+
+
+def _word_numbers(sentence: str, lang: str) -> list[tuple[int, int, float]]:
+    """Runs of number words ("two thousand", "twenty-five", "три") with their values."""
+    if lang not in TEXT2NUM_LANGS and lang not in NUMBER_PARSER_LANGS:
+        return []
+    out: list[tuple[int, int, float]] = []
+    words = list(_WORD.finditer(sentence))
+    i = 0
+    while i < len(words):
+        first = words[i].group().lower()
+        if first in _ARTICLES or _value_of(first, lang) is None:
+            i += 1
+            continue
+        j = i
+        best: tuple[int, float] | None = None
+        while j < len(words):
+            word = words[j].group().lower()
+            if _value_of(word, lang) is None and word not in _JOINERS:
+                break
+            chunk = sentence[words[i].start():words[j].end()].lower()
+            value = _value_of(chunk if lang == "en" else chunk.replace("-", " "), lang)
+            if value is not None:
+                best = (j, value)
+            j += 1
+        if best is not None:
+            out.append((words[i].start(), words[best[0]].end(), best[1]))
+            i = best[0] + 1
+        else:
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _event_pattern() -> re.Pattern[str]:
+    parts = [f"(?P<{event}>{'|'.join(re.escape(s) for s in stems)})" for event, stems in EVENTS.items()]
+    return re.compile("|".join(parts))
+
+
+def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
+    """Return the counts in one sentence; ``offset`` is its position in the text."""
+    found: list[tuple[int, int, float | int | list[float | int], str | None]] = []
+    for m in _COUNT.finditer(sentence):
+        unit = None
+        if m.group("lo"):
+            lo, hi = _number(m.group("lo"), lang), _number(m.group("hi"), lang)
+            if lo is None or hi is None:
+                continue
+            value: float | int | list[float | int] = [_clean(lo), _clean(hi)]
+        elif m.group("num"):
+            num = _number(m.group("num"), lang)
+            if num is None or (_YEARLIKE.match(m.group("num")) and not m.group("cur")):
+                continue
+            prev = sentence[max(0, m.start("num") - 2):m.start("num")]
+            nxt = sentence[m.end("num"):m.end("num") + 2]
+            if re.search(r"[:/.]$", prev) or re.match(r"[:/.]\d", nxt):
+                continue  # times, dates, scores
+            if _AGE.match(sentence[m.end("num"):m.end("num") + 14]):
+                continue  # ages
+            mult = MULTIPLIERS.get(m.group("mult") or "", MULTIPLIERS.get((m.group("mult") or "").lower(), 1))
+            if not float(num).is_integer() and mult == 1 and not m.group("cur") and not _UNIT_AFTER.match(sentence[m.end():]):
+                continue  # "magnitude 6.4": a decimal without a unit is not a count
+            value = _clean(num * mult)
+            if m.group("hi2"):
+                hi = _number(m.group("hi2"), lang)
+                if hi is not None:
+                    value = [value, _clean(hi * mult)]
+            if m.group("cur"):
+                unit = CURRENCIES[m.group("cur")]
+        else:
+            value = list(VAGUE[m.group("vague").lower()])
+        begin = m.start("cur") if m.group("cur") else (m.start("num") if m.group("num") else m.start())
+        found.append((begin, m.end(), value, unit))
+    taken = [(s, e) for s, e, _, _ in found]
+    for s, e, v in _word_numbers(sentence, lang):
+        if not any(s < te and ts < e for ts, te in taken):
+            found.append((s, e, _clean(v), "words"))
+    out: list[Count] = []
+    low = sentence.lower()
+    for start, end, value, unit in sorted(found, key=lambda f: f[0]):
+        from_words = unit == "words"
+        unit = None if from_words else unit
+        q = _QUAL_BEFORE.search(sentence[max(0, start - 25):start])
+        qual = QUALIFIERS.get(q.group("qual").lower()) if q else None
+        if q:
+            start = start - (len(sentence[max(0, start - 25):start]) - q.start())
+        what_tokens: list[str] = []
+        stop = end
+        for tok in re.finditer(r"\S+", sentence[end:end + 60]):
+            raw = tok.group()
+            word = raw.strip(".,;:!?\"'«»“”()")
+            if not what_tokens and word.lower() in ("of", "из"):
+                continue
+            if not word or word.lower() in _STOP or word[0].isdigit():
+                break
+            if unit is None and (word in CURRENCIES or word in UNITS):
+                unit = CURRENCIES.get(word, word)
+                stop = end + tok.start() + len(word)
+                break
+            if what_tokens and lang == "en" and word.islower() and word.endswith(("ed", "ing")):
+                break
+            what_tokens.append(word)
+            stop = end + tok.start() + len(word)
+            if raw != word or len(what_tokens) == 3:
+                break
+        what = " ".join(what_tokens) or None
+        if from_words and what is None and unit is None:
+            continue  # a bare "one" is not a count
+        event = _event(low, start, stop, what, unit)
+        if event is None and unit is None:
+            continue
+        out.append(Count(value, qual, what, event, (offset + start, offset + stop), unit))
+    return out
+
+
+_AUXILIARIES = re.compile(r"^\s*(?:(?:were|was|have|had|has|been|being|are|is|got|ont|été|sont|wurden|worden|"
+                          r"sind|были|был|была|было|получили|got)\s+){0,3}$", re.I)
+_CLAUSE = re.compile(r"[;]|,\s|\s(?:and|but|while|whereas|и|а|но|und|aber)\s")
+
+
+def _event(sentence: str, start: int, end: int, what: str | None, unit: str | None) -> str | None:
+    """The event a count belongs to: the counted thing's own word ("demonstrators"),
+    else the nearest event word in its clause (after the count counts more), else in
+    the sentence."""
+    if unit in {"USD", "EUR", "GBP", "RUB", "KZT"}:
+        return "MONEY"
+    if unit is not None:
+        return None  # a measure (degrees, km, tonnes), not an event count
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(sentence)] + [len(sentence)]
+    c_start = max(b for b in bounds if b <= start)
+    c_end = min((b for b in bounds if b >= end), default=len(sentence))
+    hits = [(h.start(), h.end(), h.lastgroup or "") for h in _event_pattern().finditer(sentence)]
+    # "35 demonstrators were arrested": the verb right after the count says what happened to them.
+    after = [(pos, event) for pos, pos_end, event in hits
+             if end <= pos <= end + 30 and pos_end <= c_end and _AUXILIARIES.match(sentence[end:pos])]
+    if after:
+        return min(after)[1]
+    target = (what or "").lower()
+    for event, stems in EVENTS.items():
+        if target and any(stem in target for stem in stems):
+            return event
+    for lo, hi in ((c_start, c_end), (0, len(sentence))):
+        best: tuple[float, str] | None = None
+        for pos, pos_end, event in hits:
+            if pos < lo or pos_end > hi:
+                continue
+            distance = pos - end if pos >= end else (start - pos_end) * 1.2 + 2
+            if best is None or distance < best[0]:
+                best = (distance, event)
+        if best is not None and best[0] <= (120 if lo == c_start else 100):
+            return best[1]
+    return None

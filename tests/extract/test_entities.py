@@ -1,0 +1,106 @@
+"""Entities and canonical names, in English, Russian and German."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from newsdesk.article import Article
+
+Extract = Callable[..., Article]
+
+
+def by_name(art: Article) -> dict[str, dict[str, Any]]:
+    return {e["name"]: e for e in art.record["entities"]}
+
+
+def test_spelling_variants_and_bare_surname_are_one_person(extract: Extract) -> None:
+    """Merges Zelensky, Zelenskiy and a later bare "Zelenskyy" into one person with every form as an alias."""
+    text = ("President Volodymyr Zelensky flew to Warsaw on Monday. Officials said Volodymyr Zelenskiy would meet "
+            "the prime minister there. Zelenskyy later thanked his hosts.")
+    ents = by_name(extract(text))
+    person = ents["Volodymyr Zelenskyy"]
+    assert person["type"] == "PER"
+    assert {"Volodymyr Zelensky", "Volodymyr Zelenskiy", "Zelenskyy"} <= set(person["aliases"])
+    assert person["mentions"] == 3
+    assert not any(e["type"] == "PER" and e["name"] != "Volodymyr Zelenskyy" for e in ents.values())
+
+
+def test_unknown_person_keeps_full_name_and_later_surname(extract: Extract) -> None:
+    """Gives a person not in any table their full name, and counts the later bare surname as them."""
+    text = "Police spokeswoman Dana Seitkali said the streets were open. Seitkali added that 12 officers were hurt."
+    person = by_name(extract(text))["Dana Seitkali"]
+    assert person["aliases"] == ["Dana Seitkali", "Seitkali"]
+    start, end = person["spans"][1]
+    assert text[start:end] == "Seitkali"
+
+
+def test_old_and_new_place_names_are_one_place(extract: Extract) -> None:
+    """Merges Kiev with Kyiv and Alma-Ata with Almaty under the current name."""
+    ents = by_name(extract("Trains from Kiev reached Kyiv station late. Flights to Alma-Ata, now Almaty, resumed."))
+    assert set(ents["Kyiv"]["aliases"]) == {"Kiev", "Kyiv"}
+    assert set(ents["Almaty"]["aliases"]) == {"Alma-Ata", "Almaty"}
+    assert ents["Kyiv"]["type"] == ents["Almaty"]["type"] == "LOC"
+
+
+def test_full_name_and_acronym_of_organisation_merge(extract: Extract) -> None:
+    """Merges an organisation's full name with its acronym, also one no table lists."""
+    text = ("The Collective Security Treaty Organization will send troops. The CSTO said 2,500 soldiers would go. "
+            "The Steppe Water Authority (SWA) closed two dams; the SWA gave no reason.")
+    ents = by_name(extract(text))
+    assert set(ents["Collective Security Treaty Organization"]["aliases"]) >= {"CSTO"}
+    swa = ents["Steppe Water Authority"]
+    assert swa["type"] == "ORG" and "SWA" in swa["aliases"]
+
+
+def test_russian_entities_resolve_to_canonical_names(extract: Extract) -> None:
+    """Reads Russian names with natasha and resolves inflected and foreign forms (ОДКБ, Алма-Ате) to canonical names."""
+    text = ("Президент Казахстана Касым-Жомарт Токаев заявил, что ОДКБ направит войска. "
+            "Первые самолеты приземлились в Алма-Ате, сообщает ТАСС.")
+    art = extract(text)
+    ents = by_name(art)
+    assert art.record["lang"] == "ru"
+    assert ents["Kassym-Jomart Tokayev"]["type"] == "PER"
+    assert ents["Collective Security Treaty Organization"]["type"] == "ORG"
+    assert ents["Almaty"]["aliases"] == ["Алма-Ате"]
+    assert ents["Kazakhstan"]["type"] == "LOC"
+
+
+def test_cyrillic_and_latin_forms_of_one_person_share_a_name(extract: Extract) -> None:
+    """Gives the Cyrillic "Владимир Зеленский" the same canonical name as the Latin "Volodymyr Zelensky"."""
+    ru = by_name(extract("Владимир Зеленский прибыл в Киев в понедельник вечером после визита."))
+    en = by_name(extract("Volodymyr Zelensky arrived in Kyiv on Monday evening after the visit."))
+    assert "Volodymyr Zelenskyy" in ru and "Volodymyr Zelenskyy" in en
+    assert "Kyiv" in ru and "Kyiv" in en
+
+
+def test_german_titles_and_capitalised_nouns(extract: Extract) -> None:
+    """Finds a person after a German compound title and takes no capitalised noun pair for a person."""
+    text = ("Ministerpräsident Michael Kretschmer besuchte Dresden. Die Polizei nahm drei Personen fest, "
+            "der Wert der Drogen wird auf zwei Millionen Euro geschätzt.")
+    ents = by_name(extract(text))
+    assert ents["Michael Kretschmer"]["type"] == "PER"
+    assert ents["Dresden"]["type"] == "LOC"
+    assert [e for e in ents.values() if e["type"] == "PER"] == [ents["Michael Kretschmer"]]
+
+
+def test_user_alias_table_adds_variants(tmp_path: Any) -> None:
+    """Reads a user alias table on top of the shipped one: a listed variant resolves to the user's canonical name."""
+    from newsdesk_plugins.extract.canonical import Canonicaliser
+    from newsdesk_plugins.extract.resources import gazetteer, read_aliases
+
+    table = tmp_path / "aliases.toml"
+    table.write_text('[ORG]\n"Steppe Rail Company" = ["KTZ-Rail", "Степная железная дорога"]\n', encoding="utf-8")
+    canon = Canonicaliser(read_aliases(table), gazetteer())
+    assert canon.resolve("ORG", "KTZ-Rail") == "Steppe Rail Company"
+    assert canon.resolve("ORG", "Степная железная дорога") == "Steppe Rail Company"
+    assert canon.resolve("LOC", "Kiev") == "Kyiv"
+
+
+def test_spans_point_into_text(extract: Extract) -> None:
+    """Gives spans that are offsets into the record's text, one per mention."""
+    text = "Reuters reported that police in Almaty detained 40 people. Almaty was calm by evening."
+    for entity in extract(text).record["entities"]:
+        assert len(entity["spans"]) == entity["mentions"]
+        for start, end in entity["spans"]:
+            assert text[start:end] in entity["aliases"]

@@ -1,0 +1,82 @@
+"""Counts: numbers in digits and words, vague quantities, ranges, money, qualifiers, events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from newsdesk.article import Article
+
+Extract = Callable[..., Article]
+
+
+def facts(art: Article) -> list[tuple[Any, str | None]]:
+    return [(f["value"], f["event"]) for f in art.record["facts"]]
+
+
+def test_digits_words_and_qualifiers(extract: Extract) -> None:
+    """Reads "at least eight people were killed" and "more than 1,200 demonstrators" with their qualifiers."""
+    art = extract("At least eight people were killed in the clashes. More than 1,200 demonstrators gathered in the square.")
+    got = art.record["facts"]
+    assert (got[0]["value"], got[0]["qualifier"], got[0]["what"], got[0]["event"]) == (8, "at least", "people", "KILL")
+    assert (got[1]["value"], got[1]["qualifier"], got[1]["what"], got[1]["event"]) == (1200, "more than", "demonstrators", "PROTEST")
+
+
+def test_vague_counts_are_ranges(extract: Extract) -> None:
+    """Gives "dozens" and "tens of thousands" as ranges."""
+    art = extract("Dozens of rioters were arrested overnight. Tens of thousands of people rallied on Sunday.")
+    assert facts(art) == [([24, 99], "ARREST"), ([20000, 99999], "PROTEST")]
+
+
+def test_ranges_money_and_number_words(extract: Extract) -> None:
+    """Reads "from 60 to 120 tenge", "$1.2 million" and "two thousand police cars"."""
+    art = extract("Gas prices rose from 60 to 120 tenge. The drugs were worth $1.2 million. "
+                  "Rioters damaged two thousand police cars.")
+    got = art.record["facts"]
+    assert (got[0]["value"], got[0]["unit"], got[0]["event"]) == ([60, 120], "KZT", "MONEY")
+    assert (got[1]["value"], got[1]["unit"]) == (1200000, "USD")
+    assert (got[2]["value"], got[2]["what"], got[2]["event"]) == (2000, "police cars", "DAMAGE")
+
+
+def test_event_follows_nearest_verb_in_clause(extract: Extract) -> None:
+    """Gives each count of one sentence its own event: two killed, five wounded."""
+    art = extract("Two workers died and five others were taken to hospital with burns.")
+    assert facts(art) == [(2, "KILL"), (5, "WOUND")]
+
+
+def test_according_to_from_sentence(extract: Extract) -> None:
+    """Attributes a count to the agency the sentence cites."""
+    art = extract("According to Reuters, police detained 150 people in the capital.")
+    assert art.record["facts"][0]["according_to"] == "Reuters"
+
+
+def test_not_counts_ages_years_times_and_bare_numbers(extract: Extract) -> None:
+    """Takes no count from an age, a year, a clock time or a number with no event."""
+    art = extract("A 52-year-old man was detained in 2021 at 10:30. The committee has 15 members.")
+    assert facts(art) == []
+
+
+def test_russian_and_german_counts(extract: Extract) -> None:
+    """Reads digits with Russian and German event words and German thousands separators."""
+    ru = extract("Полиция задержала более 200 человек, еще 18 полицейских получили ранения.")
+    assert facts(ru) == [(200, "ARREST"), (18, "WOUND")]
+    assert ru.record["facts"][0]["qualifier"] == "more than"
+    de = extract("Nach Angaben der Polizei demonstrierten mehr als 100.000 Menschen. Zwölf Polizisten wurden verletzt.")
+    assert facts(de) == [(100000, "PROTEST"), (12, "WOUND")]
+
+
+def test_russian_number_words(extract: Extract) -> None:
+    """Reads Russian number words, also inflected ("три", "девяти"), with their events."""
+    art = extract("При обстреле погибли три человека. Полиция задержала девять участников акции.")
+    assert facts(art) == [(3, "KILL"), (9, "ARREST")]
+
+
+def test_count_after_and_takes_its_own_clause_event(extract: Extract) -> None:
+    """Gives a count after "and" the event of its own clause ("one died and 18 were injured")."""
+    art = extract("Officials said one person had died and 18 had been injured.")
+    assert facts(art) == [(1, "KILL"), (18, "WOUND")]
+
+
+def test_verb_after_count_wins_over_counted_thing(extract: Extract) -> None:
+    """Counts "35 demonstrators were arrested" as an arrest, not a protest."""
+    assert facts(extract("Police said 35 demonstrators were arrested near the square.")) == [(35, "ARREST")]

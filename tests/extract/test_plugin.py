@@ -1,0 +1,45 @@
+"""The plugin's hooks: its configuration section and its registration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pluggy
+import pytest
+
+from newsdesk.config import load_core
+from newsdesk.errors import ConfigError
+from newsdesk_plugins import extract
+
+
+def test_config_section_defaults_and_registration(tmp_path: Path) -> None:
+    """Declares [extract] with typed defaults and registers one engine instance at configure time."""
+    (section,) = extract.newsdesk_config_sections()
+    config = load_core(None, {"paths": {"workdir": str(tmp_path)}, "extract": {"max_chars": 1000}})
+    config.bind_sections([section])
+    settings = config.section("extract")
+    assert (settings.max_chars, settings.ner_model) == (1000, "")
+    pm = pluggy.PluginManager("newsdesk")
+    extract.newsdesk_configure(config=config, pm=pm, role="worker")
+    extract.newsdesk_configure(config=config, pm=pm, role="worker")
+    engine = pm.get_plugin("extract.engine")
+    assert engine.max_chars == 1000
+    assert engine.aliases_file == tmp_path / "config" / "extract_aliases.toml"
+    assert engine._rules == {} and engine._natasha is None  # nothing loaded before the first article
+
+
+def test_config_rejects_wrong_type() -> None:
+    """Refuses a max_chars that is not an integer, naming the key."""
+    (section,) = extract.newsdesk_config_sections()
+    config = load_core(None, {"extract": {"max_chars": "many"}})
+    with pytest.raises(ConfigError, match="max_chars"):
+        config.bind_sections([section])
+
+
+def test_missing_spacy_model_is_a_clear_config_error() -> None:
+    """Refuses at configure time a ner_model that is not installed, saying how to install it."""
+    (section,) = extract.newsdesk_config_sections()
+    config = load_core(None, {"extract": {"ner_model": "xx_no_such_model_sm"}})
+    config.bind_sections([section])
+    with pytest.raises(ConfigError, match="not installed"):
+        extract.newsdesk_configure(config=config, pm=pluggy.PluginManager("newsdesk"), role="main")

@@ -1,0 +1,69 @@
+"""Quotations with their speakers, and the sources an article cites."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from newsdesk.article import Article
+
+Extract = Callable[..., Article]
+
+
+def test_quote_with_said_after(extract: Extract) -> None:
+    """Finds a “…” quote and its speaker named after it ("… ," Seitkali said)."""
+    art = extract("Police spokeswoman Dana Seitkali spoke to reporters. “The streets are open again and calm,” Seitkali said.")
+    (quote,) = art.record["quotes"]
+    assert quote["text"] == "The streets are open again and calm,"
+    assert quote["speaker"] == "Dana Seitkali"
+
+
+def test_guillemets_and_german_quotes(extract: Extract) -> None:
+    """Finds «…» and „…“ quotes and resolves the speakers to canonical names."""
+    ru = extract("Песков отказался от комментариев. «Это вопрос к правоохранительным органам», – сказал Дмитрий Песков.")
+    assert [(q["text"], q["speaker"]) for q in ru.record["quotes"]] == [
+        ("Это вопрос к правоохранительным органам", "Dmitry Peskov")]
+    de = extract("Bundeskanzler Olaf Scholz sagte: „Wir stehen zusammen für unsere Demokratie.“ Die Polizei war da.")
+    assert de.record["quotes"][0]["speaker"] == "Olaf Scholz"
+
+
+def test_dash_line_with_attribution(extract: Extract) -> None:
+    """Reads a dash line ("– …, said X") as a quote by X."""
+    text = "Unrest continued.\n\n– Extremist forces tried to storm the buildings overnight, said police spokesman Saltanat Azirbek."
+    (quote,) = extract(text).record["quotes"]
+    assert quote["text"].startswith("Extremist forces tried")
+    assert quote["speaker"] == "Saltanat Azirbek"
+
+
+def test_attribution_in_next_line(extract: Extract) -> None:
+    """Reads a dash line whose attribution is the next line ("– said X")."""
+    text = "– We will not leave the square until the prices fall again\n– said protest organiser Marat Bekov.\n"
+    (quote,) = extract(text).record["quotes"]
+    assert quote["speaker"] == "Marat Bekov"
+
+
+def test_scare_quotes_are_not_quotations(extract: Extract) -> None:
+    """Takes no quotation from a short phrase in quotation marks ("unfriendly" countries)."""
+    assert extract('Russia will seize assets of "unfriendly" countries, the decree says.').record["quotes"] == []
+
+
+def test_cited_agencies_and_outlets(extract: Extract) -> None:
+    """Finds agencies cited as sources in English ("according to Reuters", "TASS reported", "the AFP news agency")."""
+    text = ("According to Reuters, troops entered the square. TASS reported shots. Police, quoted by Interfax, said "
+            "dozens were detained. KazTAG reports looting, the AFP news agency said. The Vlast newspaper wrote that "
+            "thousands marched.")
+    names = {c["name"] for c in extract(text).record["cited"]}
+    assert names == {"Reuters", "TASS", "Interfax", "KazTAG", "Agence France-Presse", "Vlast"}
+
+
+def test_cited_in_russian_and_german(extract: Extract) -> None:
+    """Finds cited sources in inflected Russian ("по данным Интерфакса") and German ("berichtete die dpa")."""
+    ru = extract("По данным Интерфакса, самолеты приземлились. Об этом пишет «Фонтанка».")
+    assert {c["name"] for c in ru.record["cited"]} == {"Interfax", "Фонтанка"}
+    de = extract("Die Feuerwehr evakuierte 200 Bewohner, berichtete die dpa.")
+    assert {c["name"] for c in de.record["cited"]} == {"Deutsche Presse-Agentur"}
+
+
+def test_ministry_is_not_a_cited_outlet(extract: Extract) -> None:
+    """Does not count a ministry as a cited news source."""
+    text = "According to the Interior Ministry, 40 people were detained."
+    assert extract(text).record["cited"] == []
