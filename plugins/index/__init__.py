@@ -1,0 +1,110 @@
+"""The index plugin: every article searchable, duplicates and stories grouped.
+
+In ``newsdesk run`` it decides ``duplicate_of`` and ``story`` for each article
+(``newsdesk_index``, in the daemon's process, before the record is written),
+indexes the records once the stream holds them (``newsdesk_write``) and, at
+start-up, makes the index agree with the stream. It adds the commands
+``search``, ``stories`` and ``reindex``. See README.md, "The index plugin".
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pluggy
+
+from newsdesk import hookimpl
+from newsdesk.config import Config, Section
+
+if TYPE_CHECKING:
+    from newsdesk_plugins.index.grouping import GroupSettings
+
+
+@dataclass
+class IndexSettings:
+    """The [index] section."""
+
+    #: The index folder, relative to the state folder unless absolute.
+    folder: str = "index"
+    #: The duplicate and story memory (SQLite), relative to the state folder unless absolute.
+    state_file: str = "index.sqlite3"
+    #: Seconds at most between a record reaching the stream and searches seeing it.
+    commit_s: float = 0.5
+    #: Memory for the index writer, in MB (tantivy takes at least 15 MB a thread).
+    writer_heap_mb: int = 64
+    #: Threads the index writer uses in the daemon (0: as many as tantivy likes).
+    writer_threads: int = 1
+    #: Find exact and near duplicates and group articles into stories.
+    group: bool = True
+    #: Estimated Jaccard similarity of word shingles from which an article is a near-duplicate.
+    duplicate_threshold: float = 0.8
+    #: MinHash permutations (more: more exact, slower).
+    num_perm: int = 128
+    #: Words per shingle.
+    shingle_words: int = 3
+    #: Texts shorter than this many words are checked for exact duplicates only.
+    min_words: int = 30
+    #: How many days back a near-duplicate is looked for.
+    duplicate_days: float = 30.0
+    #: A story takes articles up to this many days after its last one.
+    story_window_days: float = 7.0
+    #: Score (0-1) from which an article joins a story.
+    story_threshold: float = 0.3
+
+
+def settings_of(config: Config) -> IndexSettings:
+    settings: IndexSettings = config.section("index")
+    return settings
+
+
+def resolve(config: Config, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else config.path("state") / path
+
+
+@hookimpl
+def newsdesk_config_sections() -> Sequence[Section]:
+    return [Section("index", IndexSettings)]
+
+
+@hookimpl
+def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> None:
+    if role != "main" or config.command != "run":
+        return
+    from newsdesk_plugins.index.grouping import Grouper
+    from newsdesk_plugins.index.plugin import IndexPlugin
+    from newsdesk_plugins.index.tantivy_engine import TantivyBackend
+
+    s = settings_of(config)
+    folder = resolve(config, s.folder)
+    backend = TantivyBackend(folder, writable=True, heap_mb=s.writer_heap_mb,
+                             threads=s.writer_threads)
+    grouper = None
+    if s.group:
+        grouper = Grouper(resolve(config, s.state_file), group_settings(s))
+    if pm.has_plugin("index.writer"):
+        pm.unregister(name="index.writer")
+    pm.register(IndexPlugin(backend, grouper, folder=folder, output=config.path("output"),
+                            prefix=config.output.prefix, commit_s=s.commit_s),
+                name="index.writer")
+
+
+def group_settings(s: IndexSettings) -> GroupSettings:
+    from newsdesk_plugins.index.grouping import GroupSettings
+
+    return GroupSettings(duplicate_threshold=s.duplicate_threshold, num_perm=s.num_perm,
+                         shingle_words=s.shingle_words, min_words=s.min_words,
+                         duplicate_days=s.duplicate_days,
+                         story_window_days=s.story_window_days,
+                         story_threshold=s.story_threshold)
+
+
+@hookimpl
+def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from newsdesk_plugins.index import commands
+
+    commands.register(subparsers)

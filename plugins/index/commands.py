@@ -1,0 +1,268 @@
+"""``newsdesk search``, ``newsdesk stories`` and ``newsdesk reindex``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from newsdesk.app import App
+from newsdesk.errors import EXIT_OK, EXIT_PATH, PathError
+from newsdesk_plugins.index import documents, group_settings, resolve, settings_of
+from newsdesk_plugins.index.backend import Filters, Hit, IndexUnavailable
+from newsdesk_plugins.index.stream import records, stream_files
+
+MAX_LIMIT = 10_000
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser("search", help="search the index (ranked, with snippets)")
+    p.add_argument("query", nargs="*", help="words, \"a phrase\", title:word, a AND b, ...; "
+                   "empty: the newest articles")
+    p.add_argument("--since", type=_day_start, help="published (else received) on or after: "
+                   "YYYY-MM-DD or an ISO 8601 time")
+    p.add_argument("--until", type=_day_end, help="published on or before (a date: that whole day)")
+    p.add_argument("--lang", default="", help="language code, e.g. en")
+    p.add_argument("--entity", default="", help="a canonical entity name or alias")
+    p.add_argument("--site", default="", help="the site, as in the record")
+    p.add_argument("--story", default="", help="a story id (see `newsdesk stories`)")
+    p.add_argument("--limit", type=_limit, default=10, help="results to show (default 10)")
+    p.add_argument("--json", action="store_true", help="one JSON object a line")
+    p.set_defaults(command=cmd_search)
+
+    p = subparsers.add_parser("stories", help="list stories: articles grouped by event")
+    p.add_argument("--since", type=_day_start, help="stories with articles on or after this")
+    p.add_argument("--min-articles", type=_limit, default=2,
+                   help="stories with at least this many articles (default 2)")
+    p.add_argument("--limit", type=_limit, default=20, help="stories to show (default 20)")
+    p.add_argument("--json", action="store_true", help="one JSON object a line")
+    p.set_defaults(command=cmd_stories)
+
+    p = subparsers.add_parser("reindex", help="rebuild the index from JSON-lines files "
+                              "(stop the daemon first)")
+    p.add_argument("files", nargs="*", type=Path,
+                   help="JSON-lines output files (default: the stream in the output folder)")
+    p.set_defaults(command=cmd_reindex)
+
+
+# --- argument types ---------------------------------------------------------------------
+
+
+def _time(value: str) -> tuple[datetime, bool]:
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return datetime.fromisoformat(text).replace(tzinfo=UTC), True
+        moment = documents.parse_time(text)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD) or ISO 8601 time")
+    return moment, False
+
+
+def _day_start(value: str) -> datetime:
+    return _time(value)[0]
+
+
+def _day_end(value: str) -> datetime:
+    moment, whole_day = _time(value)
+    return moment + timedelta(days=1) - timedelta(microseconds=1) if whole_day else moment
+
+
+def _limit(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= n <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_LIMIT}, got {n}")
+    return n
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def _quiet_pipe(func: Any) -> Any:
+    """A reader that stops early (``| head``) ends the command quietly."""
+
+    def run(args: argparse.Namespace, app: App) -> int:
+        try:
+            return int(func(args, app))
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_OK
+
+    run.__name__ = func.__name__
+    run.__doc__ = func.__doc__
+    return run
+
+
+@_quiet_pipe
+def cmd_search(args: argparse.Namespace, app: App) -> int:
+    from newsdesk_plugins.index.tantivy_engine import TantivyBackend
+
+    folder = resolve(app.config, settings_of(app.config).folder)
+    try:
+        backend = TantivyBackend(folder, writable=False)
+    except IndexUnavailable as exc:
+        raise PathError(str(exc)) from None
+    query = " ".join(args.query)
+    filters = Filters(since=args.since, until=args.until, lang=args.lang, entity=args.entity,
+                      site=args.site, story=args.story)
+    results = backend.search(query, filters, args.limit)
+    for note in results.notes:
+        print(f"newsdesk: note: {note}", file=sys.stderr)
+    out = sys.stdout
+    if args.json:
+        for hit in results.hits:
+            out.write(orjson.dumps(hit_json(hit)).decode() + "\n")
+    else:
+        bold = out.isatty()
+        for n, hit in enumerate(results.hits, 1):
+            out.write(_hit_text(n, hit, bold))
+        shown = len(results.hits)
+        print(f"{shown} of {results.total} matching article{'s' * (results.total != 1)}",
+              file=sys.stderr)
+    out.flush()
+    return EXIT_OK
+
+
+def plain_snippet(snippet: str) -> tuple[str, list[list[int]]]:
+    """The snippet without markers and the [start, end) character ranges highlighted."""
+    text, ranges, pos, start = [], [], 0, 0
+    for ch in snippet:
+        if ch == "\x02":
+            start = pos
+        elif ch == "\x03":
+            ranges.append([start, pos])
+        else:
+            text.append(ch)
+            pos += 1
+    return "".join(text), ranges
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    snippet, ranges = plain_snippet(hit.snippet)
+    return {"id": hit.id, "score": round(hit.score, 4), "title": hit.title,
+            "date": hit.when.isoformat().replace("+00:00", "Z") if hit.when else None,
+            "site": hit.site or None, "lang": hit.lang or None, "snippet": snippet,
+            "highlights": ranges, "story": hit.story or None,
+            "duplicate_of": hit.duplicate_of or None, "url": hit.url or None}
+
+
+def _hit_text(n: int, hit: Hit, bold: bool) -> str:
+    on, off = ("\x1b[1m", "\x1b[0m") if bold else ("*", "*")
+    snippet = hit.snippet.replace("\x02", on).replace("\x03", off)
+    date = hit.when.strftime("%Y-%m-%d %H:%M") if hit.when else "no date"
+    meta = ", ".join(x for x in (date, hit.site, hit.lang) if x)
+    title = hit.title or "(no title)"
+    dup = f"  duplicate of {hit.duplicate_of[:12]}" if hit.duplicate_of else ""
+    return f"{n}. {title}\n   {meta}  id {hit.id[:12]}{dup}\n   {snippet}\n\n"
+
+
+# --- stories ----------------------------------------------------------------------------
+
+
+@_quiet_pipe
+def cmd_stories(args: argparse.Namespace, app: App) -> int:
+    from newsdesk_plugins.index.state import State
+
+    path = resolve(app.config, settings_of(app.config).state_file)
+    if not path.exists():
+        raise PathError(f"{path}: no stories yet (the daemon groups articles as they arrive; "
+                        "`newsdesk reindex` groups the stream)")
+    try:
+        state = State(path, readonly=True)
+        rows = state.story_listing(args.since.timestamp() if args.since else None,
+                                   args.min_articles, args.limit)
+        state.close()
+    except sqlite3.Error as exc:
+        raise PathError(f"{path}: cannot read the stories: {exc}") from None
+    for row in rows:
+        row["first_seen"] = _iso(row["first_seen"])
+        row["last_seen"] = _iso(row["last_seen"])
+        if args.json:
+            sys.stdout.write(orjson.dumps(row).decode() + "\n")
+        else:
+            ents = ", ".join(row["entities"])
+            sys.stdout.write(
+                f"{row['story']}  {row['articles']} articles, {row['languages']} "
+                f"language{'s' * (row['languages'] != 1)}, {row['first_seen'][:16]} .. "
+                f"{row['last_seen'][:16]}\n   {row['title'] or '(no title)'}\n"
+                + (f"   {ents}\n" if ents else "") + "\n")
+    if not args.json:
+        print(f"{len(rows)} stor{'ies' if len(rows) != 1 else 'y'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# --- reindex ----------------------------------------------------------------------------
+
+
+def cmd_reindex(args: argparse.Namespace, app: App) -> int:
+    from newsdesk_plugins.index.backend import IndexDoc
+    from newsdesk_plugins.index.grouping import Decision, Grouper
+    from newsdesk_plugins.index.tantivy_engine import TantivyBackend
+
+    config = app.config
+    s = settings_of(config)
+    files = list(args.files) or stream_files(config.path("output"), config.output.prefix)
+    for file in files:
+        if not file.is_file():
+            raise PathError(f"{file}: no such file")
+    if not files:
+        raise PathError(f"{config.path('output')}: no stream files to reindex")
+    folder = resolve(config, s.folder)
+    try:
+        backend = TantivyBackend(folder, writable=True, heap_mb=max(s.writer_heap_mb, 128),
+                                 threads=0)
+    except IndexUnavailable as exc:
+        raise PathError(f"{exc}; stop it before `newsdesk reindex`") from None
+    grouper = Grouper(resolve(config, s.state_file), group_settings(s)) if s.group else None
+    t0 = time.perf_counter()
+    n = 0
+    try:
+        backend.delete_all()
+        if grouper is not None:
+            grouper.state.clear()
+        batch: list[IndexDoc] = []
+        for rec in records(files):
+            if not documents.indexable(rec):
+                continue
+            if grouper is not None:
+                keep = None
+                if isinstance(rec.get("story"), str) and rec["story"]:
+                    keep = Decision(rec.get("duplicate_of") or "", rec["story"])
+                source = rec.get("source")
+                received = source.get("received") if isinstance(source, dict) else None
+                d = grouper.decide(rec["id"], rec, received, keep=keep, commit=False)
+                rec = {**rec, "story": d.story, "duplicate_of": d.duplicate_of}
+            batch.append(documents.to_doc(rec))
+            n += 1
+            if len(batch) >= 1000:
+                backend.upsert(batch)
+                batch = []
+        backend.upsert(batch)
+        backend.commit()
+    except IndexUnavailable as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return EXIT_PATH
+    finally:
+        backend.close()
+        if grouper is not None:
+            grouper.close()
+    print(f"indexed {n} articles from {len(files)} file{'s' * (len(files) != 1)} "
+          f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,126 @@
+"""From an output record to what the index, the duplicate finder and the story
+clusterer read. Every field is optional: any plugin before this one may be off."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from newsdesk_plugins.index.backend import IndexDoc
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO 8601 date or date-time as an aware UTC datetime; None when unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def when(record: dict[str, Any]) -> datetime | None:
+    """When the article is about: its publication time, else when it was received."""
+    source = record.get("source")
+    received = source.get("received") if isinstance(source, dict) else None
+    return parse_time(record.get("published")) or parse_time(received)
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _translation(record: dict[str, Any]) -> dict[str, Any]:
+    value = record.get("translation")
+    return value if isinstance(value, dict) else {}
+
+
+def english(record: dict[str, Any]) -> tuple[str, str]:
+    """The English title and text to compare across languages: the translation when
+    it is English, else the article itself when it is English, else nothing."""
+    tr = _translation(record)
+    if _str(tr.get("text")) and _str(tr.get("lang")) in ("en", ""):
+        return _str(tr.get("title")), _str(tr.get("text"))
+    if _str(record.get("lang")) == "en":
+        return _str(record.get("title")), _str(record.get("text"))
+    return "", ""
+
+
+def entity_names(record: dict[str, Any]) -> list[str]:
+    """Canonical names of the article's entities (aliases not included)."""
+    out = []
+    for e in record.get("entities") or []:
+        if isinstance(e, dict) and _str(e.get("name")):
+            out.append(e["name"])
+    return out
+
+
+def _entity_terms(record: dict[str, Any]) -> list[str]:
+    out = []
+    for e in record.get("entities") or []:
+        if not isinstance(e, dict):
+            continue
+        out.append(_str(e.get("name")))
+        out += [a for a in e.get("aliases") or [] if isinstance(a, str)]
+    return [t for t in out if t]
+
+
+def cited_names(record: dict[str, Any]) -> list[str]:
+    return [_str(c.get("name")) for c in record.get("cited") or []
+            if isinstance(c, dict) and _str(c.get("name"))]
+
+
+def text_of(record: dict[str, Any]) -> str:
+    """The body text; without clean, what a JSON input carried as its text."""
+    text = _str(record.get("text"))
+    if not text:
+        inp = record.get("input")
+        if isinstance(inp, dict):
+            text = _str(inp.get("text"))
+    return text
+
+
+def title_of(record: dict[str, Any]) -> str:
+    title = _str(record.get("title"))
+    if not title:
+        inp = record.get("input")
+        if isinstance(inp, dict):
+            title = _str(inp.get("title"))
+    return title
+
+
+def url_of(record: dict[str, Any]) -> str:
+    inp = record.get("input")
+    for holder in (record, inp if isinstance(inp, dict) else {}, record.get("html_meta") or {}):
+        if isinstance(holder, dict) and _str(holder.get("url")):
+            return _str(holder.get("url"))
+    return ""
+
+
+def to_doc(record: dict[str, Any]) -> IndexDoc:
+    """The index document of an output record."""
+    en_title, en_text = english(record)
+    return IndexDoc(
+        id=_str(record.get("id")),
+        title=title_of(record),
+        text=text_of(record),
+        english=en_text,
+        english_title=en_title,
+        lang=_str(record.get("lang")),
+        site=_str(record.get("site")),
+        when=when(record),
+        entities=_entity_terms(record),
+        cited=cited_names(record),
+        story=_str(record.get("story")),
+        duplicate_of=_str(record.get("duplicate_of")),
+        url=url_of(record),
+    )
+
+
+def indexable(record: dict[str, Any]) -> bool:
+    """Whether a record goes into the index: it has an id and did not fail."""
+    return bool(_str(record.get("id"))) and record.get("status") != "failed"

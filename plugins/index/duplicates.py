@@ -1,0 +1,69 @@
+"""Exact duplicates by a hash of the normalised text, near-duplicates (the same
+article syndicated or lightly edited, in the same language) by MinHash LSH
+(datasketch)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def digest(text: str) -> str:
+    """A hash of the text's words in order: the same text with other spacing,
+    punctuation or case hashes the same."""
+    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
+
+
+class NearDuplicates:
+    """An in-memory LSH over word shingles; signatures are stored by the caller."""
+
+    def __init__(self, threshold: float, num_perm: int, shingle: int, min_words: int) -> None:
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.shingle = shingle
+        self.min_words = min_words
+        self._template = MinHash(num_perm=num_perm)
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+
+    def signature(self, text: str) -> MinHash | None:
+        """The MinHash of the text's word shingles; None for a text too short to tell."""
+        ws = words(text)
+        if len(ws) < self.min_words:
+            return None
+        k = self.shingle
+        shingles = {" ".join(ws[i:i + k]).encode("utf-8") for i in range(len(ws) - k + 1)}
+        m = MinHash(num_perm=self.num_perm, permutations=self._template.permutations,
+                    scheme=self._template.scheme)
+        m.update_batch(list(shingles))
+        return m
+
+    def from_bytes(self, data: bytes) -> MinHash:
+        values = np.frombuffer(data, dtype=self._template.hashvalues.dtype)
+        return MinHash(num_perm=self.num_perm, permutations=self._template.permutations,
+                       scheme=self._template.scheme,
+                       hashvalues=values.copy())
+
+    @staticmethod
+    def to_bytes(m: MinHash) -> bytes:
+        return bytes(m.hashvalues.tobytes())
+
+    def candidates(self, m: MinHash) -> list[str]:
+        return [str(k) for k in self.lsh.query(m)]
+
+    def add(self, rid: str, m: MinHash) -> None:
+        if rid not in self.lsh:
+            self.lsh.insert(rid, m)
+
+    def add_all(self, items: Iterable[tuple[str, MinHash]]) -> None:
+        for rid, m in items:
+            self.add(rid, m)

@@ -1,0 +1,146 @@
+"""Deciding ``duplicate_of`` and ``story`` for an article, and remembering it.
+
+An article seen before (the same id: processed again after a crash, or
+reindexed) gets the answer it got the first time, so the record, the index and
+the state agree whatever order things are replayed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from newsdesk_plugins.index import documents
+from newsdesk_plugins.index.duplicates import NearDuplicates, digest
+from newsdesk_plugins.index.state import ArticleRow, State
+from newsdesk_plugins.index.stories import DAY, Stories
+
+log = structlog.get_logger("newsdesk.index")
+
+
+@dataclass(frozen=True)
+class GroupSettings:
+    duplicate_threshold: float
+    num_perm: int
+    shingle_words: int
+    min_words: int
+    duplicate_days: float
+    story_window_days: float
+    story_threshold: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    duplicate_of: str
+    story: str
+
+
+class Grouper:
+    """Exact and near duplicates, and stories, over the articles so far."""
+
+    def __init__(self, state_file: Path, settings: GroupSettings) -> None:
+        self.settings = settings
+        self.state = State(state_file)
+        self.near = NearDuplicates(settings.duplicate_threshold, settings.num_perm,
+                                   settings.shingle_words, settings.min_words)
+        self.stories = Stories(settings.story_window_days, settings.story_threshold)
+        self._load()
+
+    def _load(self) -> None:
+        newest = self.state.newest()
+        if newest is None:
+            return
+        since = newest - max(self.settings.duplicate_days, 2 * self.settings.story_window_days) * DAY
+        n = 0
+        for row in self.state.articles_since(since):
+            if row.minhash and row.t >= newest - self.settings.duplicate_days * DAY:
+                self.near.add(row.id, self.near.from_bytes(row.minhash))
+            self.stories.df.update(row.terms.keys())
+            self.stories.docs += 1
+            n += 1
+        for story in self.state.stories_since(newest - 2 * self.settings.story_window_days * DAY):
+            self.stories.load(story)
+        log.debug("index state loaded", articles=n, stories=len(self.stories.live))
+
+    def close(self) -> None:
+        self.state.commit()
+        self.state.close()
+
+    def decide(self, rid: str, record: dict[str, Any], received: str | None = None,
+               keep: Decision | None = None, commit: bool = True) -> Decision:
+        """The article's duplicate_of and story (``keep``: adopt these, as reindex does)."""
+        known = self.state.article(rid)
+        if known is not None:
+            return Decision(known.duplicate_of, known.story)
+        moment = documents.when(record) or documents.parse_time(received)
+        t = moment.timestamp() if moment else self.stories.newest
+        text = documents.text_of(record)
+        lang = record.get("lang") if isinstance(record.get("lang"), str) else ""
+        title = documents.title_of(record)
+        dig = digest(text) if text.strip() else ""
+        sig = self.near.signature(text) if text else None
+
+        original = ""
+        if keep is not None:
+            original = keep.duplicate_of
+        else:
+            if dig:
+                same = self.state.by_digest(dig)
+                if same is not None:
+                    original = same.duplicate_of or same.id
+            if not original and sig is not None:
+                original = self._near(sig, lang or "")
+        en_title, en_text = documents.english(record)
+        feats = self.stories.features(t, title, en_title, en_text,
+                                      documents.entity_names(record))
+        story = ""
+        if keep is not None and keep.story:
+            story = keep.story
+        elif original:
+            prior = self.state.article(original)
+            story = prior.story if prior else ""
+        if not story:
+            best = self.stories.best(feats)
+            story = best[0] if best else f"st-{rid[:16]}"
+        if story not in self.stories.live:
+            row = self.state.story(story)
+            if row is not None:
+                self.stories.load(row)
+        srow = self.stories.join(story, story, feats)
+        self.stories.count_terms(feats)
+        if sig is not None:
+            self.near.add(rid, sig)
+        self.state.put_article(ArticleRow(
+            id=rid, t=t, lang=lang or "", digest=dig, duplicate_of=original, story=story,
+            title=feats.title, entities=[e for e in documents.entity_names(record)],
+            terms=feats.terms, minhash=self.near.to_bytes(sig) if sig is not None else None))
+        self.state.put_story(srow)
+        if commit:
+            self.state.commit()
+        if self.stories.docs % 1000 == 0:
+            self.stories.expire()
+        return Decision(original, story)
+
+    def _near(self, sig: Any, lang: str) -> str:
+        best, best_j = "", 0.0
+        for cand in self.near.candidates(sig):
+            found = self.state.minhash(cand)
+            if found is None or found[1] is None or found[0] != lang:
+                continue
+            j = float(sig.jaccard(self.near.from_bytes(found[1])))
+            if j >= self.settings.duplicate_threshold and j > best_j:
+                best, best_j = cand, j
+        if not best:
+            return ""
+        row = self.state.article(best)
+        return (row.duplicate_of or row.id) if row else best
+
+    def forget(self, ids: set[str]) -> None:
+        """Drop articles the stream does not hold (indexed, then the daemon was killed
+        before writing them): they are decided afresh when they come again."""
+        if ids:
+            self.state.forget(ids)
+            self.state.commit()

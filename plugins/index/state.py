@@ -1,0 +1,180 @@
+"""What the duplicate finder and the story clusterer remember across restarts:
+a SQLite file in the state folder (WAL, so ``newsdesk stories`` reads it while
+the daemon writes)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    t REAL NOT NULL,
+    lang TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    duplicate_of TEXT NOT NULL,
+    story TEXT NOT NULL,
+    title TEXT NOT NULL,
+    entities TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    minhash BLOB
+);
+CREATE INDEX IF NOT EXISTS articles_digest ON articles (digest);
+CREATE INDEX IF NOT EXISTS articles_story ON articles (story);
+CREATE INDEX IF NOT EXISTS articles_t ON articles (t);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    first REAL NOT NULL,
+    last REAL NOT NULL,
+    n INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    entities TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_last ON stories (last);
+"""
+
+
+@dataclass
+class ArticleRow:
+    """What is remembered of one article."""
+
+    id: str
+    t: float
+    lang: str
+    digest: str
+    duplicate_of: str
+    story: str
+    title: str
+    entities: list[str]
+    terms: dict[str, float]
+    minhash: bytes | None
+
+
+@dataclass
+class StoryRow:
+    """A story: its centroid (weighted English terms, entity counts) and its span."""
+
+    id: str
+    first: float
+    last: float
+    n: int
+    title: str
+    terms: dict[str, float]
+    entities: dict[str, int]
+
+
+class State:
+    """The SQLite file; ``readonly`` for commands that only look."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        if readonly:
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=10)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+            self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    # --- articles ------------------------------------------------------------------
+
+    def article(self, rid: str) -> ArticleRow | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (rid,)).fetchone()
+        return _article(row) if row else None
+
+    def by_digest(self, digest: str) -> ArticleRow | None:
+        row = self.db.execute("SELECT * FROM articles WHERE digest = ? ORDER BY t LIMIT 1",
+                              (digest,)).fetchone()
+        return _article(row) if row else None
+
+    def minhash(self, rid: str) -> tuple[str, bytes | None] | None:
+        row = self.db.execute("SELECT lang, minhash FROM articles WHERE id = ?",
+                              (rid,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def put_article(self, a: ArticleRow) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (a.id, a.t, a.lang, a.digest, a.duplicate_of, a.story, a.title,
+             json.dumps(a.entities), json.dumps(a.terms), a.minhash))
+
+    def articles_since(self, t: float) -> Iterator[ArticleRow]:
+        for row in self.db.execute("SELECT * FROM articles WHERE t >= ?", (t,)):
+            yield _article(row)
+
+    def ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT id FROM articles")}
+
+    def forget(self, ids: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+
+    def newest(self) -> float | None:
+        row = self.db.execute("SELECT max(t) FROM articles").fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    def clear(self) -> None:
+        self.db.execute("DELETE FROM articles")
+        self.db.execute("DELETE FROM stories")
+
+    # --- stories -------------------------------------------------------------------
+
+    def put_story(self, s: StoryRow) -> None:
+        self.db.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?)",
+                        (s.id, s.first, s.last, s.n, s.title, json.dumps(s.terms),
+                         json.dumps(s.entities)))
+
+    def story(self, sid: str) -> StoryRow | None:
+        row = self.db.execute("SELECT * FROM stories WHERE id = ?", (sid,)).fetchone()
+        return _story(row) if row else None
+
+    def stories_since(self, t: float) -> Iterator[StoryRow]:
+        for row in self.db.execute("SELECT * FROM stories WHERE last >= ?", (t,)):
+            yield _story(row)
+
+    def story_listing(self, since: float | None, min_articles: int,
+                      limit: int) -> list[dict[str, Any]]:
+        """Stories as ``newsdesk stories`` shows them, last seen first, counted from the
+        articles table (so an article forgotten after a crash is not counted)."""
+        rows = self.db.execute(
+            "SELECT story, count(*) AS n, min(t), max(t), count(DISTINCT lang) "
+            "FROM articles WHERE story != '' AND t >= ? GROUP BY story HAVING n >= ? "
+            "ORDER BY max(t) DESC LIMIT ?",
+            (since if since is not None else float("-inf"), min_articles, limit)).fetchall()
+        out = []
+        for sid, n, first, last, langs in rows:
+            story = self.story(sid)
+            entities: dict[str, int] = {}
+            title = story.title if story else ""
+            for (names,) in self.db.execute("SELECT entities FROM articles WHERE story = ?",
+                                            (sid,)):
+                for name in json.loads(names):
+                    entities[name] = entities.get(name, 0) + 1
+            top = sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+            out.append({"story": sid, "articles": n, "languages": langs, "first_seen": first,
+                        "last_seen": last, "title": title, "entities": [k for k, _ in top]})
+        return out
+
+
+def _article(row: tuple[Any, ...]) -> ArticleRow:
+    return ArticleRow(id=row[0], t=row[1], lang=row[2], digest=row[3], duplicate_of=row[4],
+                      story=row[5], title=row[6], entities=json.loads(row[7]),
+                      terms=json.loads(row[8]), minhash=row[9])
+
+
+def _story(row: tuple[Any, ...]) -> StoryRow:
+    return StoryRow(id=row[0], first=row[1], last=row[2], n=row[3], title=row[4],
+                    terms=json.loads(row[5]), entities=json.loads(row[6]))

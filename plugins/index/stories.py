@@ -1,0 +1,209 @@
+"""Stories: articles about the same event, across outlets and languages.
+
+An article is compared with the stories active around its time (last seen
+within ``window_days``) on two things the languages share: the English text
+(its translation, or itself when English) as weighted terms, and the
+canonical entity names extract wrote. It joins the best story that scores
+over the threshold, else it starts one. A story lives on as long as articles
+keep joining it within the window, so day-to-day developments of an event
+are linked the way Europe Media Monitor links its daily clusters over a week.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from newsdesk_plugins.index.state import StoryRow
+
+DAY = 86400.0
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+#: Terms kept per article and per story centroid.
+ARTICLE_TERMS = 40
+STORY_TERMS = 80
+#: Terms of a story that lead to it as a candidate.
+KEY_TERMS = 15
+
+
+class IdfLike(Protocol):
+    def get(self, term: str, default: float = 1.0) -> float: ...
+
+
+def _stopwords() -> frozenset[str]:
+    from stop_words import get_stop_words
+
+    extra = {"said", "says", "told", "also", "would", "could", "one", "two", "new", "year",
+             "years", "first", "last", "week", "monday", "tuesday", "wednesday", "thursday",
+             "friday", "saturday", "sunday", "according", "people", "time", "percent"}
+    return frozenset(get_stop_words("en")) | extra
+
+
+def terms(title: str, text: str, stop: frozenset[str], limit: int = ARTICLE_TERMS,
+          idf: IdfLike | None = None) -> dict[str, float]:
+    """The article's top terms (title words count twice), L2-normalised weights."""
+    counts: Counter[str] = Counter()
+    for w in _WORD.findall(title.lower()):
+        if w not in stop:
+            counts[w] += 2
+    for w in _WORD.findall(text[:6000].lower()):
+        if w not in stop:
+            counts[w] += 1
+    weights = {t: (1 + math.log(c)) * (idf.get(t, 1.0) if idf else 1.0)
+               for t, c in counts.items()}
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return _normalise(dict(top))
+
+
+def _normalise(v: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(x * x for x in v.values()))
+    return {k: round(x / norm, 5) for k, x in v.items()} if norm else {}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(k, 0.0) for k, x in a.items())
+
+
+@dataclass
+class Features:
+    """What an article brings to story matching."""
+
+    t: float
+    terms: dict[str, float]
+    entities: list[str]
+    title: str
+
+
+@dataclass
+class _Live:
+    row: StoryRow
+    keys: set[str] = field(default_factory=set)
+
+
+class Stories:
+    """Online story clustering over a sliding window; the caller persists rows."""
+
+    def __init__(self, window_days: float, threshold: float) -> None:
+        self.window = window_days * DAY
+        self.threshold = threshold
+        self.live: dict[str, _Live] = {}
+        self.by_key: dict[str, set[str]] = {}
+        self.stop = _stopwords()
+        self.df: Counter[str] = Counter()
+        self.docs = 0
+        self.newest = 0.0
+
+    # --- features ------------------------------------------------------------------
+
+    def features(self, t: float, title: str, en_title: str, en_text: str,
+                 entities: Iterable[str]) -> Features:
+        idf = self._idf() if self.docs >= 50 else None
+        return Features(t=t, terms=terms(en_title, en_text, self.stop, idf=idf),
+                        entities=sorted({e.lower() for e in entities if e}),
+                        title=en_title or title)
+
+    def _idf(self) -> IdfLike:
+        return _IdfView(self.df, self.docs)
+
+    def count_terms(self, f: Features) -> None:
+        self.df.update(f.terms.keys())
+        self.docs += 1
+
+    # --- assigning -----------------------------------------------------------------
+
+    def score(self, f: Features, s: StoryRow) -> float:
+        """How well an article fits a story: cosine of the English terms, plus the share
+        of the article's entities that are among the story's main ones."""
+        text = cosine(f.terms, s.terms) if f.terms else 0.0
+        top = {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
+        shared = len(top.intersection(f.entities))
+        ent = shared / max(1, min(len(f.entities), len(top))) if f.entities else 0.0
+        if not f.terms or not s.terms:  # no English on one side: entities alone
+            return ent * 0.8 if shared >= 2 else 0.0
+        if shared == 0 and text < 0.5:
+            return 0.0
+        return 0.65 * text + 0.35 * ent
+
+    def best(self, f: Features) -> tuple[str, float] | None:
+        seen: set[str] = set()
+        keys = f.entities + sorted(f.terms, key=lambda k: -f.terms[k])[:KEY_TERMS]
+        for k in keys:
+            seen |= self.by_key.get(k, set())
+        best: tuple[str, float] | None = None
+        for sid in seen:
+            live = self.live.get(sid)
+            if live is None:
+                continue
+            s = live.row
+            if not (s.first - self.window <= f.t <= s.last + self.window):
+                continue
+            sc = self.score(f, s)
+            if sc >= self.threshold and (best is None or sc > best[1]
+                                         or (sc == best[1] and sid < best[0])):
+                best = (sid, sc)
+        return best
+
+    def join(self, sid: str | None, new_id: str, f: Features) -> StoryRow:
+        """Add the article to story ``sid`` (or a new story named after ``new_id``)."""
+        if sid is None or sid not in self.live:
+            row = StoryRow(id=sid or new_id, first=f.t, last=f.t, n=0, title=f.title,
+                           terms={}, entities={})
+            self.live[row.id] = _Live(row)
+        live = self.live[sid or new_id]
+        s = live.row
+        merged = {k: v * s.n for k, v in s.terms.items()}
+        for k, v in f.terms.items():
+            merged[k] = merged.get(k, 0.0) + v
+        s.n += 1
+        top = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
+        s.terms = _normalise(dict(top))
+        for e in f.entities:
+            s.entities[e] = s.entities.get(e, 0) + 1
+        if len(s.entities) > 60:
+            s.entities = dict(sorted(s.entities.items(), key=lambda kv: -kv[1])[:60])
+        s.first, s.last = min(s.first, f.t), max(s.last, f.t)
+        if not s.title:
+            s.title = f.title
+        self._index(live)
+        self.newest = max(self.newest, f.t)
+        return s
+
+    def load(self, row: StoryRow) -> None:
+        live = _Live(row)
+        self.live[row.id] = live
+        self._index(live)
+        self.newest = max(self.newest, row.last)
+
+    def _index(self, live: _Live) -> None:
+        s = live.row
+        keys = set(sorted(s.terms, key=lambda k: -s.terms[k])[:KEY_TERMS])
+        keys |= {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
+        for k in live.keys - keys:
+            self.by_key.get(k, set()).discard(s.id)
+        for k in keys - live.keys:
+            self.by_key.setdefault(k, set()).add(s.id)
+        live.keys = keys
+
+    def expire(self) -> None:
+        """Forget stories no article has joined for twice the window (they stay on disk)."""
+        cut = self.newest - 2 * self.window
+        for sid in [sid for sid, live in self.live.items() if live.row.last < cut]:
+            for k in self.live[sid].keys:
+                self.by_key.get(k, set()).discard(sid)
+            del self.live[sid]
+
+
+class _IdfView:
+    """Inverse document frequencies computed on lookup from running counts."""
+
+    def __init__(self, df: Counter[str], n: int) -> None:
+        self.df = df
+        self.n = n
+
+    def get(self, term: str, default: float = 1.0) -> float:
+        return math.log((1 + self.n) / (1 + self.df.get(term, 0))) + 1.0

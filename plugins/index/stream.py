@@ -1,0 +1,30 @@
+"""Reading records back from JSON-lines files (the stream, or files given to reindex)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+
+def stream_files(folder: Path, prefix: str) -> list[Path]:
+    """The daemon's stream files in the output folder, oldest first."""
+    return sorted(folder.glob(f"{prefix}-*.jsonl"))
+
+
+def records(files: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    """Every whole, readable JSON-object line of ``files`` (a torn last line or a
+    line that is not a record is skipped)."""
+    for file in files:
+        with file.open("rb") as fh:
+            for line in fh:
+                if not line.endswith(b"\n"):
+                    break
+                try:
+                    rec = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    continue
+                if isinstance(rec, dict):
+                    yield rec

@@ -1,0 +1,330 @@
+"""The embedded index: tantivy (its official Python bindings), in one folder.
+
+Everything tantivy-specific lives here. One process writes (the daemon, or
+``newsdesk reindex``); any number of other processes open the folder
+read-only and see each commit as soon as it is made, without locks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from newsdesk_plugins.index.backend import Filters, Hit, IndexDoc, IndexUnavailable, Results
+
+#: Bumped when the schema changes; an index of another version is rebuilt by ``reindex``.
+SCHEMA_VERSION = 1
+#: Searchable text fields and their weight in the ranking.
+TEXT_FIELDS = {"title": 2.0, "text": 1.0, "en_title": 1.5, "en": 0.8}
+#: Longest token kept (longer ones are noise: URLs, base64).
+MAX_TOKEN = 40
+#: A query longer than this many words is searched on its first words only.
+MAX_QUERY_WORDS = 64
+SNIPPET_CHARS = 200
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_OPERATORS = {"AND", "OR", "NOT", "IN", "TO"}
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_text_field("title", stored=True, tokenizer_name="nd_text")
+    sb.add_text_field("text", stored=True, tokenizer_name="nd_text")
+    sb.add_text_field("en_title", stored=True, tokenizer_name="nd_en")
+    sb.add_text_field("en", stored=False, tokenizer_name="nd_en")
+    # The translation, stored only when it is not the text itself (for snippets).
+    sb.add_text_field("translation", stored=True, tokenizer_name="raw", index_option="basic")
+    for name in ("lang", "site", "story", "duplicate_of"):
+        sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw",
+                          index_option="basic")
+    sb.add_text_field("url", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("entity", stored=False, tokenizer_name="nd_key", index_option="basic")
+    sb.add_text_field("cited", stored=False, tokenizer_name="nd_key", index_option="basic")
+    sb.add_date_field("when", stored=True, indexed=True, fast=True)
+    return sb.build()
+
+
+def _register(index: tantivy.Index) -> None:
+    words = tantivy.Tokenizer.simple()
+    index.register_tokenizer("nd_text", tantivy.TextAnalyzerBuilder(words)
+                             .filter(tantivy.Filter.remove_long(MAX_TOKEN))
+                             .filter(tantivy.Filter.lowercase())
+                             .filter(tantivy.Filter.ascii_fold()).build())
+    index.register_tokenizer("nd_en", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                             .filter(tantivy.Filter.remove_long(MAX_TOKEN))
+                             .filter(tantivy.Filter.lowercase())
+                             .filter(tantivy.Filter.ascii_fold())
+                             .filter(tantivy.Filter.stemmer("english")).build())
+    index.register_tokenizer("nd_key", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw())
+                             .filter(tantivy.Filter.lowercase()).build())
+
+
+def key(value: str) -> str:
+    """How entity and cited-source names are stored and looked up (case-insensitive)."""
+    return value.strip().lower()
+
+
+class TantivyBackend:
+    """A tantivy index in ``folder``; ``writable`` takes the single-writer lock."""
+
+    def __init__(self, folder: Path, *, writable: bool, heap_mb: int = 64,
+                 threads: int = 1) -> None:
+        self.folder = folder
+        self.writable = writable
+        self._heap = max(15, heap_mb) * 1024 * 1024
+        self._threads = threads
+        self._writer: Any = None
+        self.index = self._open()
+
+    # --- opening -----------------------------------------------------------------
+
+    def _open(self) -> tantivy.Index:
+        exists = (self.folder / "meta.json").exists()
+        if not exists and not self.writable:
+            raise IndexUnavailable(f"{self.folder}: no index here yet (the daemon makes it "
+                                   "as articles arrive; `newsdesk reindex` builds it)")
+        try:
+            if exists:
+                index = tantivy.Index.open(str(self.folder))
+                if not self._has_fields(index):
+                    raise IndexUnavailable(f"{self.folder}: the index was made by another "
+                                           "version; rebuild it with `newsdesk reindex`")
+            else:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                index = tantivy.Index(_schema(), str(self.folder), reuse=False)
+        except (OSError, ValueError) as exc:
+            raise IndexUnavailable(f"{self.folder}: cannot open the index: {exc}") from exc
+        _register(index)
+        if self.writable:
+            try:
+                self._writer = index.writer(self._heap, self._threads)
+            except ValueError as exc:
+                if "lock" in str(exc).lower():
+                    raise IndexUnavailable(
+                        f"{self.folder}: another process (the daemon?) is writing the index"
+                    ) from exc
+                raise IndexUnavailable(f"{self.folder}: cannot write the index: {exc}") from exc
+        return index
+
+    @staticmethod
+    def _has_fields(index: tantivy.Index) -> bool:
+        try:
+            tantivy.Query.term_query(index.schema, "translation", "x")
+            tantivy.Query.term_query(index.schema, "story", "x")
+        except ValueError:
+            return False
+        return True
+
+    def exists(self) -> bool:
+        """Whether the index folder is still there (it may be deleted under us)."""
+        return (self.folder / "meta.json").exists()
+
+    def reopen(self) -> None:
+        """Drop the writer and make the index again (after its folder was deleted)."""
+        self.close()
+        self.index = self._open()
+
+    # --- writing -----------------------------------------------------------------
+
+    def _doc(self, d: IndexDoc) -> tantivy.Document:
+        doc = tantivy.Document()
+        doc.add_text("id", d.id)
+        doc.add_text("title", d.title)
+        doc.add_text("text", d.text)
+        doc.add_text("en_title", d.english_title)
+        doc.add_text("en", d.english)
+        if d.english and d.english != d.text:
+            doc.add_text("translation", d.english)
+        for name, value in (("lang", d.lang), ("site", d.site), ("story", d.story),
+                            ("duplicate_of", d.duplicate_of), ("url", d.url)):
+            if value:
+                doc.add_text(name, value)
+        for name in set(d.entities):
+            doc.add_text("entity", key(name))
+        for name in set(d.cited):
+            doc.add_text("cited", key(name))
+        if d.when is not None:
+            doc.add_date("when", d.when)
+        return doc
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> None:
+        writer = self._need_writer()
+        for d in docs:
+            writer.delete_documents_by_term("id", d.id)
+            writer.add_document(self._doc(d))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        writer = self._need_writer()
+        for rid in ids:
+            writer.delete_documents_by_term("id", rid)
+
+    def delete_all(self) -> None:
+        self._need_writer().delete_all_documents()
+
+    def commit(self) -> None:
+        try:
+            self._need_writer().commit()
+        except (OSError, ValueError) as exc:
+            raise IndexUnavailable(f"{self.folder}: could not commit the index: {exc}") from exc
+        self.index.reload()
+
+    def rollback(self) -> None:
+        if self._writer is not None:
+            try:
+                self._writer.rollback()
+            except (OSError, ValueError):
+                self._writer = None  # a broken writer: make a new one next time
+
+    def _need_writer(self) -> Any:
+        if not self.writable:
+            raise IndexUnavailable(f"{self.folder}: the index was opened read-only")
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(self._heap, self._threads)
+            except ValueError as exc:
+                raise IndexUnavailable(f"{self.folder}: cannot write the index: {exc}") from exc
+        return self._writer
+
+    def close(self) -> None:
+        if self._writer is not None:
+            try:
+                self._writer.rollback()
+            except (OSError, ValueError):
+                pass
+            self._writer = None  # dropping it releases the lock
+
+    # --- reading -----------------------------------------------------------------
+
+    def count(self) -> int:
+        self.index.reload()
+        return int(self.index.searcher().num_docs)
+
+    def ids(self) -> set[str]:
+        self.index.reload()
+        searcher = self.index.searcher()
+        n = int(searcher.num_docs)
+        if n == 0:
+            return set()
+        answer = searcher.aggregate(tantivy.Query.all_query(),
+                                    {"ids": {"terms": {"field": "id", "size": n + 1}}})
+        return {b["key"] for b in answer["ids"]["buckets"]}
+
+    def search(self, query: str, filters: Filters, limit: int,
+               highlight: bool = True) -> Results:
+        self.index.reload()
+        searcher = self.index.searcher()
+        notes: list[str] = []
+        text_query = self._parse(query, notes)
+        parts = [(tantivy.Occur.Must, q) for q in self._filters(filters)]
+        if text_query is not None:
+            parts.insert(0, (tantivy.Occur.Must, text_query))
+        if not parts:
+            full: tantivy.Query = tantivy.Query.all_query()
+        elif len(parts) == 1 and text_query is not None:
+            full = text_query
+        else:
+            full = tantivy.Query.boolean_query(parts)
+        limit = max(1, limit)
+        if text_query is None:  # no words: newest first
+            result = searcher.search(full, limit, count=True, order_by_field="when")
+        else:
+            result = searcher.search(full, limit, count=True)
+        hits = []
+        snippets = self._snippets(searcher, text_query) if highlight and text_query else None
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            hits.append(self._hit(doc, score, snippets))
+        return Results(hits=hits, total=int(result.count or 0), notes=notes)
+
+    def _parse(self, query: str, notes: list[str]) -> tantivy.Query | None:
+        words = _WORD.findall(query)
+        if not words:
+            if query.strip():
+                notes.append("the query has no words to search for; showing the newest articles")
+            return None
+        fields = list(TEXT_FIELDS)
+        if len(words) > MAX_QUERY_WORDS:
+            notes.append(f"the query has {len(words)} words; searched for the first "
+                         f"{MAX_QUERY_WORDS}")
+            query = " ".join(words[:MAX_QUERY_WORDS])
+        try:
+            return self.index.parse_query(query, fields, field_boosts=TEXT_FIELDS)
+        except ValueError as exc:
+            reason = str(exc).splitlines()[0][:120] if str(exc) else "invalid syntax"
+            notes.append(f"query syntax not understood ({reason}); searched for its words")
+        plain = " ".join(w.lower() if w in _OPERATORS else w for w in words[:MAX_QUERY_WORDS])
+        try:
+            return self.index.parse_query(plain, fields, field_boosts=TEXT_FIELDS)
+        except ValueError:  # should not happen with bare words; never let it out
+            return tantivy.Query.empty_query()
+
+    def _filters(self, f: Filters) -> list[tantivy.Query]:
+        schema = self.index.schema
+        out = []
+        if f.since is not None or f.until is not None:
+            out.append(tantivy.Query.range_query(schema, "when", tantivy.FieldType.Date,
+                                                 f.since, f.until))
+        for name, value in (("lang", f.lang), ("site", f.site), ("story", f.story)):
+            if value:
+                out.append(tantivy.Query.term_query(schema, name, value.strip()))
+        for name, value in (("entity", f.entity), ("cited", f.cited)):
+            if value:
+                out.append(tantivy.Query.term_query(schema, name, key(value)))
+        return out
+
+    def _snippets(self, searcher: Any, query: tantivy.Query) -> dict[str, Any]:
+        gens = {}
+        for name in ("text", "en"):
+            gen = tantivy.SnippetGenerator.create(searcher, query, self.index.schema, name)
+            gen.set_max_num_chars(SNIPPET_CHARS)
+            gens[name] = gen
+        return gens
+
+    def _hit(self, doc: tantivy.Document, score: float, snippets: dict[str, Any] | None) -> Hit:
+        values = doc.to_dict()
+
+        def first(name: str) -> str:
+            got = values.get(name) or [""]
+            return str(got[0])
+
+        text = first("text")
+        snippet = ""
+        if snippets is not None:
+            snippet = _render(snippets["text"].snippet_from_doc(doc))
+            translation = first("translation")
+            if "\x02" not in snippet and translation:
+                other = _render(snippets["en"].snippet_from_doc(tantivy.Document(en=translation)))
+                if "\x02" in other:
+                    snippet = other
+        if not snippet:
+            snippet = text[:SNIPPET_CHARS]
+        when = values.get("when")
+        moment = when[0] if when else None
+        if isinstance(moment, datetime) and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return Hit(id=first("id"), score=float(score) if isinstance(score, float) else 0.0,
+                   title=first("title") or first("en_title"), when=moment, site=first("site"),
+                   lang=first("lang"), snippet=snippet, story=first("story"),
+                   duplicate_of=first("duplicate_of"), url=first("url"))
+
+    def close_reader(self) -> None:
+        """Nothing to release for a reader; kept for symmetry with other engines."""
+
+
+def _render(snippet: Any) -> str:
+    """The snippet's fragment with each highlighted range between \\x02 and \\x03."""
+    fragment: str = snippet.fragment()
+    raw = fragment.encode("utf-8")
+    out, pos = [], 0
+    for r in sorted(snippet.highlighted(), key=lambda r: r.start):
+        out.append(raw[pos:r.start].decode("utf-8", "replace"))
+        out.append("\x02" + raw[r.start:r.end].decode("utf-8", "replace") + "\x03")
+        pos = r.end
+    out.append(raw[pos:].decode("utf-8", "replace"))
+    return " ".join("".join(out).split())
