@@ -254,13 +254,17 @@ class TantivyBackend:
                          f"{MAX_QUERY_WORDS}")
             query = " ".join(words[:MAX_QUERY_WORDS])
         try:
-            return self.index.parse_query(query, fields, field_boosts=TEXT_FIELDS)
+            return self.index.parse_query(query, fields, field_boosts=TEXT_FIELDS,
+                                          conjunction_by_default=True)
         except ValueError as exc:
             reason = str(exc).splitlines()[0][:120] if str(exc) else "invalid syntax"
             notes.append(f"query syntax not understood ({reason}); searched for its words")
-        plain = " ".join(w.lower() if w in _OPERATORS else w for w in words[:MAX_QUERY_WORDS])
+        plain = " ".join(w for w in words[:MAX_QUERY_WORDS] if w not in _OPERATORS)
+        if not plain:
+            return None
         try:
-            return self.index.parse_query(plain, fields, field_boosts=TEXT_FIELDS)
+            return self.index.parse_query(plain, fields, field_boosts=TEXT_FIELDS,
+                                          conjunction_by_default=True)
         except ValueError:  # should not happen with bare words; never let it out
             return tantivy.Query.empty_query()
 
@@ -297,9 +301,9 @@ class TantivyBackend:
         snippet = ""
         if snippets is not None:
             snippet = _render(snippets["text"].snippet_from_doc(doc))
-            translation = first("translation")
-            if "\x02" not in snippet and translation:
-                other = _render(snippets["en"].snippet_from_doc(tantivy.Document(en=translation)))
+            english = first("translation") or text
+            if "\x02" not in snippet and english:
+                other = _render(snippets["en"].snippet_from_doc(tantivy.Document(en=english)))
                 if "\x02" in other:
                     snippet = other
         if not snippet:
