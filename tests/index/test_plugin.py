@@ -1,0 +1,174 @@
+"""The plugin inside ``newsdesk run``: the index hook, indexing at write time, commits,
+a deleted index folder, a failing disk, and agreeing with the stream at start-up."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsdesk.app import App, Settings, build_app
+from newsdesk.article import Article, Source
+from newsdesk.output import Batch
+from newsdesk.pipeline import run_stages
+from newsdesk_plugins.index.backend import Filters, IndexUnavailable
+from newsdesk_plugins.index.documents import to_doc
+from newsdesk_plugins.index.plugin import IndexPlugin
+from newsdesk_plugins.index.tantivy_engine import TantivyBackend
+
+from .helpers import STORM_EN, TRAM_EN, record, write_stream
+
+
+def app_for(workdir: Path, commit_s: float = 0.0) -> App:
+    (workdir / "config").mkdir(parents=True, exist_ok=True)
+    (workdir / "config" / "newsdesk.toml").write_text(f"[index]\ncommit_s = {commit_s}\n")
+    return build_app(Settings(workdir=str(workdir), command="run"))
+
+
+def plugin(app: App) -> IndexPlugin:
+    p = app.pm.get_plugin("index.writer")
+    assert isinstance(p, IndexPlugin)
+    return p
+
+
+def article(rec: dict[str, Any]) -> Article:
+    src = Source(path="/x/" + rec["id"][:8], name=rec["id"][:8] + ".txt", size=1,
+                 mtime="2026-03-03T10:00:00Z", received="2026-03-03T10:00:00Z")
+    keep = {k: v for k, v in rec.items() if k not in ("id", "source", "status", "errors",
+                                                       "timings_ms", "schema")}
+    return Article(id=rec["id"], source=src, content=rec["text"], record=keep)
+
+
+def reader(workdir: Path) -> TantivyBackend:
+    return TantivyBackend(workdir / "state" / "index", writable=False)
+
+
+def test_the_index_hook_adds_story_and_duplicate_of_to_the_record(workdir: Path) -> None:
+    """newsdesk_index, run as the daemon runs it, gives every article a story and a copy
+    its duplicate_of."""
+    app = app_for(workdir)
+    first = article(record(TRAM_EN, title="Lyon tram"))
+    copy = article(record(TRAM_EN + " Copyright Wire.", title="Lyon tram (wire)"))
+    for a in (first, copy):
+        run_stages(app.pm, a, ("index",))
+    assert first.record["story"].startswith("st-") and "duplicate_of" not in first.record
+    assert copy.record["duplicate_of"] == first.id
+    assert copy.record["story"] == first.record["story"]
+    assert not first.errors and not copy.errors
+    app.shutdown()
+
+
+def test_written_records_are_searchable_from_another_reader(workdir: Path) -> None:
+    """newsdesk_write indexes the batch the stream got; a read-only reader sees it after
+    the commit; failed records are left out."""
+    app = app_for(workdir)
+    recs = [record(TRAM_EN, title="Lyon tram"), record(STORM_EN, title="Storm"),
+            record("unreadable", status="failed")]
+    app.pm.hook.newsdesk_write(batch=Batch.of(recs))
+    r = reader(workdir)
+    assert r.ids() == {recs[0]["id"], recs[1]["id"]}
+    assert [h.title for h in r.search("storm", Filters(), 5).hits] == ["Storm"]
+    app.shutdown()
+
+
+def test_a_commit_follows_within_commit_s_without_another_batch(workdir: Path) -> None:
+    """With commit_s set, a lone batch is committed by the timer, well within a second."""
+    app = app_for(workdir, commit_s=0.3)
+    app.pm.hook.newsdesk_write(batch=Batch.of([record(TRAM_EN, title="first")]))
+    time.sleep(0.05)
+    app.pm.hook.newsdesk_write(batch=Batch.of([record(STORM_EN, title="second")]))
+    r = reader(workdir)
+    deadline = time.monotonic() + 1.0
+    while r.count() < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert r.count() == 2
+    app.shutdown()
+
+
+def test_a_deleted_index_folder_is_made_again_and_logged(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Deleting the index under the daemon: the next batch makes a new index (holding that
+    batch), and the log says `newsdesk reindex` rebuilds the rest."""
+    import shutil
+
+    app = app_for(workdir)
+    app.pm.hook.newsdesk_write(batch=Batch.of([record(TRAM_EN, title="before")]))
+    shutil.rmtree(workdir / "state" / "index")
+    app.pm.hook.newsdesk_write(batch=Batch.of([record(STORM_EN, title="after")]))
+    err = capsys.readouterr().err
+    assert "index folder was deleted" in err and "newsdesk reindex" in err
+    assert [h.title for h in reader(workdir).search("", Filters(), 5).hits] == ["after"]
+    app.shutdown()
+
+
+def test_a_failing_index_never_refuses_the_batch_and_catches_up(
+        workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit that fails (a full disk) is logged once and the batch is not refused (the
+    stream is still written); once the disk has room, the waiting records are indexed."""
+    app = app_for(workdir)
+    p = plugin(app)
+    real_commit = p.backend.commit
+
+    def full() -> None:
+        raise IndexUnavailable("could not commit the index: No space left on device")
+
+    monkeypatch.setattr(p.backend, "commit", full)
+    a, b = record(TRAM_EN, title="a"), record(STORM_EN, title="b")
+    app.pm.hook.newsdesk_write(batch=Batch.of([a]))
+    app.pm.hook.newsdesk_write(batch=Batch.of([b]))
+    err = capsys.readouterr().err
+    assert err.count("could not write the index") == 1 and "No space left" in err
+    monkeypatch.setattr(p.backend, "commit", real_commit)
+    app.pm.hook.newsdesk_write(batch=Batch.of([]))  # an empty batch is not delivered...
+    p._commit()  # ...so commit as the timer would
+    assert reader(workdir).ids() == {a["id"], b["id"]}
+    assert "written again" in capsys.readouterr().err
+    app.shutdown()
+
+
+def test_a_state_failure_becomes_an_error_in_the_record(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If duplicates and stories cannot be stored (a full disk), the article goes on with
+    an index error in its record (status partial)."""
+    import sqlite3
+
+    app = app_for(workdir)
+    p = plugin(app)
+    assert p.grouper is not None
+
+    def full(*_: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(p.grouper.state, "put_article", full)
+    a = article(record(TRAM_EN, title="x"))
+    run_stages(app.pm, a, ("index",))
+    assert a.status == "partial" and "disk is full" in a.errors[0]["message"]
+    app.shutdown()
+
+
+def test_startup_makes_the_index_hold_exactly_the_stream(workdir: Path) -> None:
+    """newsdesk_startup indexes stream records the index lacks and removes articles the
+    stream does not hold (indexed, then killed before the write)."""
+    in_both, only_stream = record(TRAM_EN, title="both"), record(STORM_EN, title="stream")
+    only_index = record("An article that never reached the stream.", title="ghost")
+    app = app_for(workdir)
+    backend = plugin(app).backend
+    backend.upsert(to_doc(r) for r in (in_both, only_index))
+    backend.commit()
+    app.shutdown()
+    write_stream(workdir / "output" / "articles-2026-03-03.jsonl", [in_both, only_stream])
+    (workdir / "output" / "articles-2026-03-04.jsonl").write_bytes(b'{"id": "torn')
+    app = app_for(workdir)
+    app.pm.hook.newsdesk_startup(config=app.config)
+    assert reader(workdir).ids() == {in_both["id"], only_stream["id"]}
+    app.shutdown()
+
+
+def test_other_commands_do_not_open_the_index_for_writing(workdir: Path) -> None:
+    """Only `run` registers the writer: `process` and the search commands leave the lock."""
+    app = build_app(Settings(workdir=str(workdir), command="process"))
+    assert app.pm.get_plugin("index.writer") is None
+    assert not (workdir / "state" / "index").exists()
