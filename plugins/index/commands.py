@@ -227,7 +227,7 @@ def cmd_reindex(args: argparse.Namespace, app: App) -> int:
     folder = resolve(config, s.folder)
     try:
         backend = TantivyBackend(folder, writable=True, heap_mb=max(s.writer_heap_mb, 128),
-                                 threads=0)
+                                 threads=0, fresh=True)
     except IndexUnavailable as exc:
         raise PathError(f"{exc}; stop it before `newsdesk reindex`") from None
     grouper = Grouper(resolve(config, s.state_file), group_settings(s)) if s.group else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Iterable
 
 import numpy as np
@@ -33,24 +34,34 @@ class NearDuplicates:
         self.shingle = shingle
         self.min_words = min_words
         self._template = MinHash(num_perm=num_perm)
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        # The LSH is asked for candidates well below the threshold (fewer misses); each
+        # candidate is then checked against the threshold on its full signature.
+        self.lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
 
     def signature(self, text: str) -> MinHash | None:
-        """The MinHash of the text's word shingles; None for a text too short to tell."""
+        """The MinHash of the text's word shingles; None for a text too short to tell.
+
+        Words are hashed once (crc32, stable across runs) and shingle hashes are
+        combined with numpy, so a long article costs one pass over its words."""
         ws = words(text)
         if len(ws) < self.min_words:
             return None
-        k = self.shingle
-        shingles = {" ".join(ws[i:i + k]).encode("utf-8") for i in range(len(ws) - k + 1)}
+        h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in ws), dtype=np.uint64,
+                        count=len(ws))
+        k = min(self.shingle, len(ws))
+        n = len(ws) - k + 1
+        combined = h[:n].copy()
+        for j in range(1, k):
+            combined = (combined * np.uint64(0x9E3779B1) + h[j:j + n]) & np.uint64(0xFFFFFFFF)
         m = MinHash(num_perm=self.num_perm, permutations=self._template.permutations,
-                    scheme=self._template.scheme)
-        m.update_batch(list(shingles))
+                    scheme=self._template.scheme, hashfunc=int)
+        m.update_batch(np.unique(combined).tolist())
         return m
 
     def from_bytes(self, data: bytes) -> MinHash:
         values = np.frombuffer(data, dtype=self._template.hashvalues.dtype)
         return MinHash(num_perm=self.num_perm, permutations=self._template.permutations,
-                       scheme=self._template.scheme,
+                       scheme=self._template.scheme, hashfunc=int,
                        hashvalues=values.copy())
 
     @staticmethod

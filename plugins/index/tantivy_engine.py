@@ -8,6 +8,7 @@ read-only and see each commit as soon as it is made, without locks.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,8 @@ import tantivy
 from newsdesk_plugins.index.backend import Filters, Hit, IndexDoc, IndexUnavailable, Results
 
 #: Bumped when the schema changes; an index of another version is rebuilt by ``reindex``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
+VERSION_FILE = "newsdesk-schema"
 #: Searchable text fields and their weight in the ranking.
 TEXT_FIELDS = {"title": 2.0, "text": 1.0, "en_title": 1.5, "en": 0.8}
 #: Longest token kept (longer ones are noise: URLs, base64).
@@ -35,15 +37,15 @@ def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
     sb.add_text_field("title", stored=True, tokenizer_name="nd_text")
+    # The original text is tokenised once: English text into the stemmed field "en",
+    # other languages into "text" (and their English translation into "en").
     sb.add_text_field("text", stored=True, tokenizer_name="nd_text")
-    sb.add_text_field("en_title", stored=True, tokenizer_name="nd_en")
-    sb.add_text_field("en", stored=False, tokenizer_name="nd_en")
-    # The translation, stored only when it is not the text itself (for snippets).
-    sb.add_text_field("translation", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("en_title", stored=False, tokenizer_name="nd_en")
+    sb.add_text_field("en", stored=True, tokenizer_name="nd_en")
     for name in ("lang", "site", "story", "duplicate_of"):
         sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw",
                           index_option="basic")
-    sb.add_text_field("url", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_bytes_field("url", stored=True, indexed=False)
     sb.add_text_field("entity", stored=False, tokenizer_name="nd_key", index_option="basic")
     sb.add_text_field("cited", stored=False, tokenizer_name="nd_key", index_option="basic")
     sb.add_date_field("when", stored=True, indexed=True, fast=True)
@@ -74,13 +76,34 @@ class TantivyBackend:
     """A tantivy index in ``folder``; ``writable`` takes the single-writer lock."""
 
     def __init__(self, folder: Path, *, writable: bool, heap_mb: int = 64,
-                 threads: int = 1) -> None:
+                 threads: int = 1, fresh: bool = False) -> None:
         self.folder = folder
         self.writable = writable
         self._heap = max(15, heap_mb) * 1024 * 1024
         self._threads = threads
         self._writer: Any = None
+        if fresh:
+            self._remove_unused()
         self.index = self._open()
+
+    def _remove_unused(self) -> None:
+        """Delete the folder's index (for a rebuild), unless another process writes it."""
+        if not (self.folder / "meta.json").exists():
+            return
+        old: Any = None
+        writer: Any = None
+        try:
+            old = tantivy.Index.open(str(self.folder))
+            writer = old.writer(15_000_000, 1)
+        except ValueError as exc:
+            if "lock" in str(exc).lower():
+                raise IndexUnavailable(
+                    f"{self.folder}: another process (the daemon?) is writing the index"
+                ) from exc
+        except OSError:
+            pass  # unreadable: it is replaced anyway
+        del writer, old
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     # --- opening -----------------------------------------------------------------
 
@@ -92,12 +115,13 @@ class TantivyBackend:
         try:
             if exists:
                 index = tantivy.Index.open(str(self.folder))
-                if not self._has_fields(index):
+                if not self._version_ok():
                     raise IndexUnavailable(f"{self.folder}: the index was made by another "
                                            "version; rebuild it with `newsdesk reindex`")
             else:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 index = tantivy.Index(_schema(), str(self.folder), reuse=False)
+                (self.folder / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
         except (OSError, ValueError) as exc:
             raise IndexUnavailable(f"{self.folder}: cannot open the index: {exc}") from exc
         _register(index)
@@ -112,14 +136,11 @@ class TantivyBackend:
                 raise IndexUnavailable(f"{self.folder}: cannot write the index: {exc}") from exc
         return index
 
-    @staticmethod
-    def _has_fields(index: tantivy.Index) -> bool:
+    def _version_ok(self) -> bool:
         try:
-            tantivy.Query.term_query(index.schema, "translation", "x")
-            tantivy.Query.term_query(index.schema, "story", "x")
-        except ValueError:
+            return (self.folder / VERSION_FILE).read_text().strip() == str(SCHEMA_VERSION)
+        except OSError:
             return False
-        return True
 
     def exists(self) -> bool:
         """Whether the index folder is still there (it may be deleted under us)."""
@@ -136,13 +157,17 @@ class TantivyBackend:
         doc = tantivy.Document()
         doc.add_text("id", d.id)
         doc.add_text("title", d.title)
-        doc.add_text("text", d.text)
-        doc.add_text("en_title", d.english_title)
-        doc.add_text("en", d.english)
-        if d.english and d.english != d.text:
-            doc.add_text("translation", d.english)
+        english_original = bool(d.english) and d.english == d.text
+        if d.text and not english_original:
+            doc.add_text("text", d.text)
+        if d.english:
+            doc.add_text("en", d.english)
+        if d.english_title:
+            doc.add_text("en_title", d.english_title)
+        if d.url:
+            doc.add_bytes("url", d.url.encode("utf-8", "replace"))
         for name, value in (("lang", d.lang), ("site", d.site), ("story", d.story),
-                            ("duplicate_of", d.duplicate_of), ("url", d.url)):
+                            ("duplicate_of", d.duplicate_of)):
             if value:
                 doc.add_text(name, value)
         for name in set(d.entities):
@@ -295,25 +320,31 @@ class TantivyBackend:
 
         def first(name: str) -> str:
             got = values.get(name) or [""]
-            return str(got[0])
+            value = got[0]
+            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
-        text = first("text")
+        original = first("text")
+        english = first("en")
+        text = original or english
+        translation = english if original else ""
         snippet = ""
         if snippets is not None:
-            snippet = _render(snippets["text"].snippet_from_doc(doc))
-            english = first("translation") or text
-            if "\x02" not in snippet and english:
-                other = _render(snippets["en"].snippet_from_doc(tantivy.Document(en=english)))
-                if "\x02" in other:
-                    snippet = other
+            # Try the original as both analyzers see it, then the translation.
+            for field, source in (("text", text), ("en", text), ("en", translation)):
+                if not source:
+                    continue
+                got = _render(snippets[field].snippet_from_doc(tantivy.Document(**{field: source})))
+                if "\x02" in got:
+                    snippet = got
+                    break
         if not snippet:
-            snippet = text[:SNIPPET_CHARS]
+            snippet = " ".join(text[:SNIPPET_CHARS].split())
         when = values.get("when")
         moment = when[0] if when else None
         if isinstance(moment, datetime) and moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         return Hit(id=first("id"), score=float(score) if isinstance(score, float) else 0.0,
-                   title=first("title") or first("en_title"), when=moment, site=first("site"),
+                   title=first("title"), when=moment, site=first("site"),
                    lang=first("lang"), snippet=snippet, story=first("story"),
                    duplicate_of=first("duplicate_of"), url=first("url"))
 

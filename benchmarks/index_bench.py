@@ -1,0 +1,264 @@
+"""Benchmark of the index plugin against the targets of issue 6.
+
+    .venv/bin/python benchmarks/index_bench.py --folder ../shared/datasets/news-articles-dev
+
+prints, on generated articles (a Zipf vocabulary of made-up words, ~300 words
+each) and on the real articles of ``--folder`` (read, never copied):
+
+- indexing rate: records to committed tantivy index, articles/s, with the
+  writer on 1 thread (the daemon's default) and on 2 threads;
+- search latency p50/p99 at ``--articles`` (default 100,000) articles, top 10,
+  engine only and with stored fields and snippets as ``newsdesk search`` does;
+- near-duplicate detection rate (MinHash signature, LSH query and insert),
+  articles/s, and the whole per-article grouping cost of the daemon (exact and
+  near duplicates, stories, SQLite state);
+- on the real articles: near-duplicate recall on lightly edited copies (a
+  sentence dropped, a few words changed, a line added) and false duplicates
+  among the originals;
+- index size on disk per article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsdesk_plugins.index import IndexSettings, group_settings
+from newsdesk_plugins.index.backend import Filters
+from newsdesk_plugins.index.documents import to_doc
+from newsdesk_plugins.index.duplicates import NearDuplicates
+from newsdesk_plugins.index.grouping import Grouper
+from newsdesk_plugins.index.tantivy_engine import TantivyBackend
+
+TARGETS = {"rate": 5000.0, "p50": 2.0, "p99": 10.0, "dups": 1000.0}
+
+
+# --- articles ---------------------------------------------------------------------------
+
+
+def vocabulary(n: int, rng: random.Random) -> list[str]:
+    syll = ["ka", "lo", "mer", "tan", "vi", "su", "ren", "dol", "pa", "ti", "gor", "en",
+            "ma", "ri", "sol", "ban", "te", "no", "vek", "li", "dra", "mun", "sa", "ho"]
+    words: set[str] = set()
+    while len(words) < n:
+        words.add("".join(rng.choice(syll) for _ in range(rng.randint(1, 4))))
+    return sorted(words, key=lambda w: (len(w), w))
+
+
+def generated(n: int, seed: int = 1) -> list[dict[str, Any]]:
+    """Records with a Zipf word distribution, dates over 60 days, sites and entities."""
+    rng = random.Random(seed)
+    vocab = vocabulary(50_000, rng)
+    np_rng = np.random.default_rng(seed)
+    ranks = np_rng.zipf(1.15, size=n * 300)
+    ranks = ranks[ranks <= len(vocab)] - 1
+    people = [f"{rng.choice(vocab).title()} {rng.choice(vocab).title()}" for _ in range(2000)]
+    out = []
+    pos = 0
+    for i in range(n):
+        length = rng.randint(150, 450)
+        if pos + length + 10 > len(ranks):
+            pos = 0
+        words = [vocab[r] for r in ranks[pos:pos + length]]
+        title = " ".join(vocab[r] for r in ranks[pos + length:pos + length + 8]).capitalize()
+        pos += length + 8
+        sentences = [" ".join(words[j:j + 15]).capitalize() + "." for j in range(0, length, 15)]
+        ents = rng.sample(people, 3)
+        day = 1 + i * 60 // n
+        out.append({
+            "id": f"{i:064x}", "status": "ok", "title": title, "text": " ".join(sentences),
+            "lang": "en", "site": f"site{i % 50}.example",
+            "published": f"2026-{1 + (day - 1) // 30:02d}-{1 + (day - 1) % 30:02d}T{i % 24:02d}:00",
+            "entities": [{"name": e, "type": "PER", "aliases": []} for e in ents],
+            "cited": [], "source": {"received": "2026-03-01T00:00:00Z"},
+        })
+    return out
+
+
+def real(folder: Path) -> list[dict[str, Any]]:
+    out = []
+    for line in (folder / "articles.jsonl").read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        out.append({"id": f"real{row['id']:060d}", "status": "ok", "title": row.get("title") or "",
+                    "text": row.get("text") or "", "lang": "en",
+                    "site": str(row.get("site") or ""), "published": row.get("date"),
+                    "entities": [], "cited": [], "source": {"received": "2026-03-01T00:00:00Z"}})
+    return out
+
+
+def replicate(records: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """``n`` records cycling through ``records`` with new ids (for rates on real text)."""
+    return [{**records[i % len(records)], "id": f"rep{i:061d}"} for i in range(n)]
+
+
+def edited(rec: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """A syndicated copy: one sentence dropped, three words changed, a credit line added."""
+    sentences = rec["text"].split(". ")
+    if len(sentences) > 3:
+        del sentences[rng.randrange(len(sentences))]
+    words = ". ".join(sentences).split(" ")
+    for _ in range(3):
+        words[rng.randrange(len(words))] = "edited"
+    return {**rec, "id": "copy" + rec["id"][4:], "text": " ".join(words) + "\n\n(Wire copy.)"}
+
+
+# --- measurements -----------------------------------------------------------------------
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def index_rate(records: list[dict[str, Any]], folder: Path, threads: int) -> tuple[float, TantivyBackend]:
+    shutil.rmtree(folder, ignore_errors=True)
+    backend = TantivyBackend(folder, writable=True, heap_mb=256, threads=threads)
+    t0 = time.perf_counter()
+    for start in range(0, len(records), 1000):
+        backend.upsert(to_doc(r) for r in records[start:start + 1000])
+    backend.commit()
+    elapsed = time.perf_counter() - t0
+    return len(records) / elapsed, backend
+
+
+def queries(records: list[dict[str, Any]], n: int, seed: int = 2) -> list[str]:
+    """Queries made of words of the corpus: one word, two words, and a quoted phrase."""
+    rng = random.Random(seed)
+    out = []
+    while len(out) < n:
+        words = rng.choice(records)["text"].replace(".", "").split()
+        if len(words) < 4:
+            continue
+        i = rng.randrange(len(words) - 2)
+        kind = len(out) % 3
+        out.append(words[i] if kind == 0 else " ".join(words[i:i + 2]) if kind == 1
+                   else f'"{words[i]} {words[i + 1]}"')
+    return out
+
+
+def latency(backend: TantivyBackend, qs: list[str], highlight: bool) -> tuple[float, float]:
+    times = []
+    for q in qs:
+        t0 = time.perf_counter()
+        backend.search(q, Filters(), 10, highlight=highlight)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+
+
+def dup_rate(records: list[dict[str, Any]]) -> float:
+    s = IndexSettings()
+    near = NearDuplicates(s.duplicate_threshold, s.num_perm, s.shingle_words, s.min_words)
+    t0 = time.perf_counter()
+    for r in records:
+        sig = near.signature(r["text"])
+        if sig is not None:
+            near.candidates(sig)
+            near.add(r["id"], sig)
+    return len(records) / (time.perf_counter() - t0)
+
+
+def grouping_rate(records: list[dict[str, Any]], state: Path) -> float:
+    g = Grouper(state, group_settings(IndexSettings()))
+    t0 = time.perf_counter()
+    for r in records:
+        g.decide(r["id"], r)
+    rate = len(records) / (time.perf_counter() - t0)
+    g.close()
+    return rate
+
+
+def dup_quality(records: list[dict[str, Any]], state: Path) -> tuple[float, int, int]:
+    g = Grouper(state, group_settings(IndexSettings()))
+    originals = [r for r in records if len(r["text"].split()) >= 30]
+    false = sum(1 for r in originals if g.decide(r["id"], r).duplicate_of)
+    rng = random.Random(3)
+    found = sum(1 for r in originals if g.decide("copy" + r["id"][4:], edited(r, rng))
+                .duplicate_of == r["id"])
+    g.close()
+    return found / max(1, len(originals)), false, len(originals)
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def mark(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+def report(name: str, records: list[dict[str, Any]], work: Path, n_queries: int,
+           group_n: int) -> None:
+    print(f"\n## {name}: {len(records):,} articles, "
+          f"{sum(len(r['text']) for r in records) / len(records):,.0f} characters each on average")
+    rate1, b = index_rate(records, work / "idx1", threads=1)
+    b.close()
+    rate2, backend = index_rate(records, work / "idx2", threads=2)
+    print(f"indexing rate, writer on 1 thread: {rate1:,.0f} articles/s")
+    print(f"indexing rate, writer on 2 threads: {rate2:,.0f} articles/s "
+          f"(target >= {TARGETS['rate']:,.0f}: {mark(max(rate1, rate2) >= TARGETS['rate'])})")
+    size = folder_size(work / "idx2")
+    print(f"index size on disk: {size / 1e6:,.1f} MB, {size / len(records):,.0f} bytes/article")
+    backend.close()
+    reader = TantivyBackend(work / "idx2", writable=False)
+    qs = queries(records, n_queries)
+    latency(reader, qs[:50], True)  # warm the caches
+    p50, p99 = latency(reader, qs, highlight=False)
+    print(f"search latency, top 10, engine only: p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+          f"(targets <= {TARGETS['p50']} / <= {TARGETS['p99']} ms: "
+          f"{mark(p50 <= TARGETS['p50'] and p99 <= TARGETS['p99'])})")
+    p50, p99 = latency(reader, qs, highlight=True)
+    print(f"search latency, top 10 with stored fields and snippets (as `newsdesk search`): "
+          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+          f"({mark(p50 <= TARGETS['p50'] and p99 <= TARGETS['p99'])})")
+    sample = records[:group_n]
+    rate = dup_rate(sample)
+    print(f"near-duplicate detection (signature, LSH query, insert) on {len(sample):,}: "
+          f"{rate:,.0f} articles/s (target >= {TARGETS['dups']:,.0f}: "
+          f"{mark(rate >= TARGETS['dups'])})")
+    rate = grouping_rate(sample, work / f"state-{name}.sqlite3")
+    print(f"whole grouping per article in the daemon (exact + near duplicates, stories, "
+          f"SQLite state) on {len(sample):,}: {rate:,.0f} articles/s")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--folder", type=Path, help="news-articles-dev style folder "
+                    "(articles.jsonl with title, text, site, date)")
+    ap.add_argument("--articles", type=int, default=100_000, help="generated articles")
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--group", type=int, default=10_000,
+                    help="articles for the duplicate and story rates")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="index-bench-"))
+    try:
+        print(f"generating {args.articles:,} articles ...", file=sys.stderr)
+        gen = generated(args.articles)
+        report("generated", gen, work, args.queries, args.group)
+        del gen
+        if args.folder:
+            originals = real(args.folder)
+            rep = replicate(originals, min(args.articles, 20_000))
+            report(f"real ({args.folder.name}, {len(originals)} articles cycled)", rep, work,
+                   args.queries, min(args.group, len(rep)))
+            recall, false, n = dup_quality(originals, work / "quality.sqlite3")
+            print(f"near-duplicate recall on edited copies of the {n} real articles: "
+                  f"{recall:.3f}; originals wrongly taken as duplicates: {false}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
