@@ -217,12 +217,18 @@ class TantivyBackend:
         return self._writer
 
     def close(self) -> None:
+        """Drop what was not committed, let running merges finish, release the lock."""
         if self._writer is not None:
+            writer, self._writer = self._writer, None
             try:
-                self._writer.rollback()
-            except (OSError, ValueError):
-                pass
-            self._writer = None  # dropping it releases the lock
+                writer.rollback()
+                writer.wait_merging_threads()
+            except (OSError, ValueError, RuntimeError):
+                pass  # dropping the writer releases the lock anyway
+
+    def segments(self) -> int:
+        self.index.reload()
+        return int(self.index.searcher().num_segments)
 
     # --- reading -----------------------------------------------------------------
 
@@ -329,8 +335,9 @@ class TantivyBackend:
         translation = english if original else ""
         snippet = ""
         if snippets is not None:
-            # Try the original as both analyzers see it, then the translation.
-            for field, source in (("text", text), ("en", text), ("en", translation)):
+            # The field the original was indexed in, then the translation.
+            tries = [("text", original), ("en", translation)] if original else [("en", english)]
+            for field, source in tries:
                 if not source:
                     continue
                 got = _render(snippets[field].snippet_from_doc(tantivy.Document(**{field: source})))
