@@ -28,6 +28,10 @@ MAX_TOKEN = 40
 #: A query longer than this many words is searched on its first words only.
 MAX_QUERY_WORDS = 64
 SNIPPET_CHARS = 200
+#: Characters around the first match a snippet is looked for in (long texts).
+WINDOW = 1200
+#: Characters of a text scanned for a snippet when the window has no match.
+SNIPPET_SCAN = 50_000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "IN", "TO"}
@@ -268,9 +272,11 @@ class TantivyBackend:
             result = searcher.search(full, limit, count=True)
         hits = []
         snippets = self._snippets(searcher, text_query) if highlight and text_query else None
+        needles = [w.lower() for w in _WORD.findall(query)[:MAX_QUERY_WORDS]
+                   if w not in _OPERATORS and len(w) > 1]
         for score, address in result.hits:
             doc = searcher.doc(address)
-            hits.append(self._hit(doc, score, snippets))
+            hits.append(self._hit(doc, score, snippets, needles))
         return Results(hits=hits, total=int(result.count or 0), notes=notes)
 
     def _parse(self, query: str, notes: list[str]) -> tantivy.Query | None:
@@ -321,7 +327,8 @@ class TantivyBackend:
             gens[name] = gen
         return gens
 
-    def _hit(self, doc: tantivy.Document, score: float, snippets: dict[str, Any] | None) -> Hit:
+    def _hit(self, doc: tantivy.Document, score: float, snippets: dict[str, Any] | None,
+             needles: list[str]) -> Hit:
         values = doc.to_dict()
 
         def first(name: str) -> str:
@@ -340,7 +347,14 @@ class TantivyBackend:
             for field, source in tries:
                 if not source:
                     continue
-                got = _render(snippets[field].snippet_from_doc(tantivy.Document(**{field: source})))
+                gen = snippets[field]
+                got = ""
+                near = _window(source, needles)
+                if near is not None:  # a long text: look around the first match first
+                    got = _render(gen.snippet_from_doc(tantivy.Document(**{field: near})))
+                if "\x02" not in got:
+                    got = _render(gen.snippet_from_doc(
+                        tantivy.Document(**{field: source[:SNIPPET_SCAN]})))
                 if "\x02" in got:
                     snippet = got
                     break
@@ -357,6 +371,19 @@ class TantivyBackend:
 
     def close_reader(self) -> None:
         """Nothing to release for a reader; kept for symmetry with other engines."""
+
+
+def _window(text: str, needles: list[str]) -> str | None:
+    """Around the first place a query word appears in a long text (None: a short text,
+    or no word appears as typed, e.g. only its stem matched)."""
+    if len(text) <= WINDOW * 2:
+        return None
+    lower = text.lower()
+    found = [i for i in (lower.find(n) for n in needles) if i >= 0]
+    if not found:
+        return None
+    start = max(0, min(found) - WINDOW // 4)
+    return text[start:start + WINDOW]
 
 
 def _render(snippet: Any) -> str:

@@ -128,3 +128,17 @@ def test_a_missing_index_is_one_clear_error_for_a_reader(tmp_path: Path) -> None
     """Opening an index that does not exist read-only says where and how to build it."""
     with pytest.raises(IndexUnavailable, match="reindex"):
         TantivyBackend(tmp_path / "nothing", writable=False)
+
+
+def test_a_long_article_gets_its_snippet_around_a_late_match(tmp_path: Path) -> None:
+    """In a long text the snippet is taken where the query word is, far from the start,
+    and a word matched only through its stem is still highlighted."""
+    filler = "Nothing of note happened in the valley that week. " * 400
+    b = TantivyBackend(tmp_path / "long", writable=True, heap_mb=15)
+    b.upsert([to_doc(record(filler + "Then the volcano erupted at dawn. " + filler,
+                            title="Valley news"))])
+    b.commit()
+    hit = b.search("volcano", Filters(), 1).hits[0]
+    assert "\x02volcano\x03 erupted" in hit.snippet
+    hit = b.search("erupting", Filters(), 1).hits[0]
+    assert "\x02erupted\x03" in hit.snippet
