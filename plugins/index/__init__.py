@@ -19,6 +19,7 @@ import pluggy
 
 from newsdesk import hookimpl
 from newsdesk.config import Config, Section
+from newsdesk.errors import PluginError
 
 if TYPE_CHECKING:
     from newsdesk_plugins.index.grouping import GroupSettings
@@ -77,12 +78,16 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
         return
     from newsdesk_plugins.index.grouping import Grouper
     from newsdesk_plugins.index.plugin import IndexPlugin
+    from newsdesk_plugins.index.backend import IndexUnavailable
     from newsdesk_plugins.index.tantivy_engine import TantivyBackend
 
     s = settings_of(config)
     folder = resolve(config, s.folder)
-    backend = TantivyBackend(folder, writable=True, heap_mb=s.writer_heap_mb,
-                             threads=s.writer_threads)
+    try:
+        backend = TantivyBackend(folder, writable=True, heap_mb=s.writer_heap_mb,
+                                 threads=s.writer_threads)
+    except IndexUnavailable as exc:
+        raise PluginError(f"index: {exc}") from None
     grouper = None
     if s.group:
         grouper = Grouper(resolve(config, s.state_file), group_settings(s))

@@ -1,7 +1,7 @@
 """The interface an index engine implements, and the plain data it exchanges.
 
 The plugin talks to an index only through :class:`Backend`: add or replace a
-document by id, delete by id, commit, search, count, list ids. The embedded
+document by id, delete by id, commit, search, count, compare with a set of ids. The embedded
 engine is tantivy (``tantivy_engine.py``); an OpenSearch or Elasticsearch
 backend (bulk API) would implement the same protocol in its own plugin module.
 """
@@ -104,6 +104,10 @@ class Backend(Protocol):
 
     def ids(self) -> set[str]:
         """Ids of every document in the committed index."""
+
+    def compare(self, ids: set[str]) -> tuple[set[str], set[str]]:
+        """The ids of ``ids`` the committed index lacks, and the ids it holds that are
+        not in ``ids`` (cheap even for millions of documents)."""
 
     def close(self) -> None:
         """Release the writer and any file handles."""

@@ -214,6 +214,7 @@ def _iso(t: float) -> str:
 def cmd_reindex(args: argparse.Namespace, app: App) -> int:
     from newsdesk_plugins.index.backend import IndexDoc
     from newsdesk_plugins.index.grouping import Decision, Grouper
+    from newsdesk_plugins.index.state import State
     from newsdesk_plugins.index.tantivy_engine import TantivyBackend
 
     config = app.config
@@ -230,13 +231,17 @@ def cmd_reindex(args: argparse.Namespace, app: App) -> int:
                                  threads=0, fresh=True)
     except IndexUnavailable as exc:
         raise PathError(f"{exc}; stop it before `newsdesk reindex`") from None
-    grouper = Grouper(resolve(config, s.state_file), group_settings(s)) if s.group else None
+    grouper = None
+    if s.group:
+        state = State(resolve(config, s.state_file))
+        state.clear()  # before the memory is loaded from it
+        state.commit()
+        state.close()
+        grouper = Grouper(resolve(config, s.state_file), group_settings(s))
     t0 = time.perf_counter()
     n = 0
     try:
         backend.delete_all()
-        if grouper is not None:
-            grouper.state.clear()
         batch: list[IndexDoc] = []
         for rec in records(files):
             if not documents.indexable(rec):

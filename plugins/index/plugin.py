@@ -138,12 +138,10 @@ class IndexPlugin:
             try:
                 if not self.backend.exists():
                     self.backend.reopen()
-                in_index = self.backend.ids()
+                missing, extra = self.backend.compare(in_stream)
             except IndexUnavailable as exc:
                 log.error("could not read the index at start-up", error=str(exc))
                 return
-            missing = in_stream - in_index
-            extra = in_index - in_stream
             if self.grouper is not None:
                 self.grouper.forget(self.grouper.state.ids() - in_stream)
             if missing:

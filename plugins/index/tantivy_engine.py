@@ -7,6 +7,7 @@ read-only and see each commit as soon as it is made, without locks.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ import tantivy
 from newsdesk_plugins.index.backend import Filters, Hit, IndexDoc, IndexUnavailable, Results
 
 #: Bumped when the schema changes; an index of another version is rebuilt by ``reindex``.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 VERSION_FILE = "newsdesk-schema"
 #: Searchable text fields and their weight in the ranking.
 TEXT_FIELDS = {"title": 2.0, "text": 1.0, "en_title": 1.5, "en": 0.8}
@@ -39,7 +40,9 @@ _OPERATORS = {"AND", "OR", "NOT", "IN", "TO"}
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    sb.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    # A 64-bit hash of the id, as a fast field: listing every id of a large index.
+    sb.add_integer_field("key", stored=False, indexed=True, fast=True)
     sb.add_text_field("title", stored=True, tokenizer_name="nd_text")
     # The original text is tokenised once: English text into the stemmed field "en",
     # other languages into "text" (and their English translation into "en").
@@ -69,6 +72,12 @@ def _register(index: tantivy.Index) -> None:
                              .filter(tantivy.Filter.stemmer("english")).build())
     index.register_tokenizer("nd_key", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw())
                              .filter(tantivy.Filter.lowercase()).build())
+
+
+def id_key(rid: str) -> int:
+    """A signed 64-bit hash of an article id (stable across runs)."""
+    return int.from_bytes(hashlib.blake2b(rid.encode("utf-8"), digest_size=8).digest(),
+                          "big", signed=True)
 
 
 def key(value: str) -> str:
@@ -160,6 +169,7 @@ class TantivyBackend:
     def _doc(self, d: IndexDoc) -> tantivy.Document:
         doc = tantivy.Document()
         doc.add_text("id", d.id)
+        doc.add_integer("key", id_key(d.id))
         doc.add_text("title", d.title)
         english_original = bool(d.english) and d.english == d.text
         if d.text and not english_original:
@@ -241,14 +251,27 @@ class TantivyBackend:
         return int(self.index.searcher().num_docs)
 
     def ids(self) -> set[str]:
+        return self.compare(set())[1]
+
+    def compare(self, ids: set[str]) -> tuple[set[str], set[str]]:
         self.index.reload()
         searcher = self.index.searcher()
         n = int(searcher.num_docs)
         if n == 0:
-            return set()
-        answer = searcher.aggregate(tantivy.Query.all_query(),
-                                    {"ids": {"terms": {"field": "id", "size": n + 1}}})
-        return {b["key"] for b in answer["ids"]["buckets"]}
+            return set(ids), set()
+        addresses = [a for _, a in searcher.search(tantivy.Query.all_query(), n,
+                                                   count=False).hits]
+        keys = searcher.fast_field_values("key", addresses)
+        wanted = {id_key(i): i for i in ids}
+        present = set(keys)
+        missing = {i for k, i in wanted.items() if k not in present}
+        extra = set()
+        for address, k in zip(addresses, keys, strict=True):
+            if k not in wanted:
+                got = searcher.doc(address).get_first("id")
+                if isinstance(got, str):
+                    extra.add(got)
+        return missing, extra
 
     def search(self, query: str, filters: Filters, limit: int,
                highlight: bool = True) -> Results:

@@ -142,3 +142,20 @@ def test_a_long_article_gets_its_snippet_around_a_late_match(tmp_path: Path) -> 
     assert "\x02volcano\x03 erupted" in hit.snippet
     hit = b.search("erupting", Filters(), 1).hits[0]
     assert "\x02erupted\x03" in hit.snippet
+
+
+@pytest.mark.slow
+def test_comparing_with_the_stream_works_past_65000_documents(tmp_path: Path) -> None:
+    """compare() lists what is missing and extra in an index of 70,000 documents (more than
+    tantivy's aggregation bucket limit)."""
+    from newsdesk_plugins.index.backend import IndexDoc
+
+    b = TantivyBackend(tmp_path / "big", writable=True, heap_mb=64, threads=2)
+    ids = [f"{n:064x}" for n in range(70_000)]
+    b.upsert(IndexDoc(id=i, title="t", text="x", english="", english_title="", lang="",
+                      site="", when=None) for i in ids)
+    b.commit()
+    stream = set(ids[5:]) | {"not-indexed"}
+    missing, extra = b.compare(stream)
+    assert missing == {"not-indexed"}
+    assert extra == set(ids[:5])

@@ -172,3 +172,14 @@ def test_other_commands_do_not_open_the_index_for_writing(workdir: Path) -> None
     app = build_app(Settings(workdir=str(workdir), command="process"))
     assert app.pm.get_plugin("index.writer") is None
     assert not (workdir / "state" / "index").exists()
+
+
+def test_a_second_daemon_on_the_same_index_is_one_clear_error(workdir: Path) -> None:
+    """While one `run` holds the index, another one's configure fails with a plugin error
+    naming the folder, not a traceback."""
+    from newsdesk.errors import PluginError
+
+    first = app_for(workdir)
+    with pytest.raises(PluginError, match="another process"):
+        app_for(workdir)
+    first.shutdown()
