@@ -30,6 +30,9 @@ class App:
     config: cfg.Config
     pm: pluggy.PluginManager
     plugins: list[PluginInfo]
+    #: Plugins registered while configuring (stateful instances), by name: the name of
+    #: the loaded plugin whose ``newsdesk_configure`` registered them.
+    owners: dict[str, str] = field(default_factory=dict)
 
     @property
     def command(self) -> str:
@@ -72,5 +75,21 @@ def build_app(settings: Settings, role: str = "main") -> App:
     pm, infos = _plugins(config)
     declared = [s for group in pm.hook.newsdesk_config_sections() for s in group]
     config.bind_sections(declared)
-    pm.hook.newsdesk_configure(config=config, pm=pm, role=role)
-    return App(settings=settings, config=config, pm=pm, plugins=infos)
+    owners = _configure(pm, config, role)
+    return App(settings=settings, config=config, pm=pm, plugins=infos, owners=owners)
+
+
+def _configure(pm: pluggy.PluginManager, config: cfg.Config, role: str) -> dict[str, str]:
+    """Call every ``newsdesk_configure`` in pluggy's order (last registered first), one
+    at a time, and return which plugin registered each new plugin."""
+    owners: dict[str, str] = {}
+    caller = pm.hook.newsdesk_configure
+    for impl in reversed(caller.get_hookimpls()):
+        before = {id(p) for p in pm.get_plugins()}
+        pm.subset_hook_caller("newsdesk_configure", remove_plugins=[
+            p for p in pm.get_plugins() if p is not impl.plugin
+        ])(config=config, pm=pm, role=role)
+        for name, plugin in pm.list_name_plugin():
+            if id(plugin) not in before and name is not None:
+                owners[name] = impl.plugin_name
+    return owners

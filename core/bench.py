@@ -136,8 +136,8 @@ def command(args: argparse.Namespace, app: App) -> int:
     work = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
     inbox, out = work / "inbox", work / "output"
     inbox.mkdir()
-    stage_plugins = sorted({
-        impl.plugin_name for stage in STAGES
+    stage_plugins = sorted({  # by the names --disable knows: a configured instance's owner
+        app.owners.get(impl.plugin_name, impl.plugin_name) for stage in STAGES
         for impl in getattr(app.pm.hook, f"newsdesk_{stage}").get_hookimpls()
     })
     disable = [] if args.stages else stage_plugins

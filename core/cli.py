@@ -176,7 +176,8 @@ def _cmd_plugins(args: argparse.Namespace, app: App) -> int:
 
     origins = {info.name: info.origin for info in app.plugins}
     for name, plugin in sorted(app.pm.list_name_plugin(), key=lambda np: np[0]):
-        origin = origins.get(name, f"registered at configure time ({type(plugin).__name__})")
+        origin = origins.get(name) or (
+            f"registered by {app.owners.get(name, '?')} at configure time ({type(plugin).__name__})")
         hooks = ", ".join(h.removeprefix("newsdesk_") for h in hooks_of(app.pm, plugin))
         print(f"{name}\t{origin}\t{hooks}")
     return 0

@@ -156,6 +156,34 @@ def test_plugins_lists_the_builtins_with_origin_and_hooks(
     assert rows["hello"] == [f"file {hello}", "register_commands"]
 
 
+STATEFUL = """
+from newsdesk import hookimpl
+
+class Counter:
+    @hookimpl
+    def newsdesk_extract(self, article):
+        article.record["counted"] = True
+
+@hookimpl
+def newsdesk_configure(config, pm, role):
+    pm.register(Counter(), name="counter.instance")
+"""
+
+
+def test_plugins_names_the_plugin_that_registered_an_instance(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An instance registered in `newsdesk_configure` is listed with the plugin that
+    registered it, the name `--disable` takes."""
+    write_plugin(tmp_path / "plugins", "counter", STATEFUL)
+    code, out, _ = run(capsys, "plugins", "--workdir", str(tmp_path), "--plugins-dir",
+                       str(tmp_path / "plugins"))
+    assert code == EXIT_OK
+    rows = {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
+    assert rows["counter.instance"] == [
+        "registered by counter at configure time (Counter)", "extract"]
+
+
 def test_plugins_leaves_out_a_disabled_plugin(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
