@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -90,19 +92,21 @@ def _limit(value: str) -> int:
 # --- search -----------------------------------------------------------------------------
 
 
-def _quiet_pipe(func: Any) -> Any:
+Command = Callable[[argparse.Namespace, App], int]
+
+
+def _quiet_pipe(func: Command) -> Command:
     """A reader that stops early (``| head``) ends the command quietly."""
 
+    @functools.wraps(func)
     def run(args: argparse.Namespace, app: App) -> int:
         try:
-            return int(func(args, app))
+            return func(args, app)
         except BrokenPipeError:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return EXIT_OK
 
-    run.__name__ = func.__name__
-    run.__doc__ = func.__doc__
     return run
 
 

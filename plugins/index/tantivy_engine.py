@@ -300,7 +300,8 @@ class TantivyBackend:
         for score, address in result.hits:
             doc = searcher.doc(address)
             hits.append(self._hit(doc, score, snippets, needles))
-        return Results(hits=hits, total=int(result.count or 0), notes=notes)
+        total = getattr(result, "count", None)  # present when count=True (not in the stubs)
+        return Results(hits=hits, total=int(total or 0), notes=notes)
 
     def _parse(self, query: str, notes: list[str]) -> tantivy.Query | None:
         words = _WORD.findall(query)

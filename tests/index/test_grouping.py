@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ def grouper(tmp_path: Path, **changes: object) -> Grouper:
     return Grouper(tmp_path / "index.sqlite3", group_settings(settings))
 
 
-def decide(g: Grouper, rec: dict[str, object]) -> Decision:
+def decide(g: Grouper, rec: dict[str, Any]) -> Decision:
     return g.decide(str(rec["id"]), rec)
 
 
