@@ -3,6 +3,7 @@ the stream and the index agreeing after kill -9."""
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import threading
@@ -114,3 +115,44 @@ def test_kill_9_in_a_burst_then_restart_leaves_stream_and_index_equal(daemon) ->
         assert hit.story == records[hit.id].get("story", "")
         assert hit.duplicate_of == records[hit.id].get("duplicate_of", "")
     assert any(r.get("duplicate_of") for r in records.values())
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A 1 MB tmpfs (needs root and mount rights; skipped where they are missing)."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace')[:80]}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+@pytest.mark.slow
+def test_a_full_disk_under_the_index_keeps_the_stream_and_catches_up(daemon, small_disk) -> None:
+    """With the index on a full disk every record still reaches the stream, one error is
+    logged, and once there is room the waiting articles are indexed."""
+    d = daemon(*ARGS)
+    (d.workdir / "config").mkdir(exist_ok=True)
+    (d.workdir / "config" / "newsdesk.toml").write_text(
+        f'[index]\nfolder = "{small_disk / "index"}"\n')
+    d.start()
+    rng = random.Random(6)
+    for n in range(200):  # varied words, so that the index does not compress to nothing
+        filler = " ".join("".join(rng.choice("abcdefghijklmnop") for _ in range(7))
+                          for _ in range(500))
+        drop(d.inbox, f"big{n}.txt", f"Big report {n}\n\n{filler}.\n")
+    d.wait_records(200, timeout=60)
+    d.wait_log("could not write the index")
+    log = d.log.read_text()
+    assert log.count("could not write the index") == 1 and "No space left" in log
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
+    drop(d.inbox, "after.txt", body(999))
+    d.wait_log("the index is written again")
+    assert d.stop() == 0
+    index = TantivyBackend(small_disk / "index", writable=False)
+    assert index.ids() == stream_ids(d.workdir)
