@@ -15,7 +15,10 @@ each) and on the real articles of ``--folder`` (read, never copied):
 - on the real articles: near-duplicate recall on lightly edited copies (a
   sentence dropped, a few words changed, a line added) and false duplicates
   among the originals;
-- index size on disk per article.
+- index size on disk per article;
+- story grouping on the hand-made labelled set tests/index/data/stories.jsonl
+  (B-cubed precision, recall and F1), with the entities as labelled and as the
+  extract plugin finds them, with and without English translations.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import json
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +45,7 @@ from newsdesk_plugins.index.duplicates import NearDuplicates, words
 from newsdesk_plugins.index.grouping import Grouper
 from newsdesk_plugins.index.tantivy_engine import TantivyBackend
 
+STORIES = Path(__file__).resolve().parent.parent / "tests" / "index" / "data" / "stories.jsonl"
 TARGETS = {"rate": 5000.0, "p50": 2.0, "p99": 10.0, "dups": 1000.0}
 
 
@@ -242,6 +247,72 @@ def dup_quality(records: list[dict[str, Any]], state: Path) -> dict[str, float]:
             "recall_close": found_close / max(1, close), "false": false}
 
 
+def bcubed(gold: list[str], pred: list[str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering against gold labels."""
+    p = r = 0.0
+    for i in range(len(gold)):
+        same_pred = {j for j in range(len(gold)) if pred[j] == pred[i]}
+        same_gold = {j for j in range(len(gold)) if gold[j] == gold[i]}
+        both = len(same_pred & same_gold)
+        p += both / len(same_pred)
+        r += both / len(same_gold)
+    p, r = p / len(gold), r / len(gold)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def extracted_entities(rows: list[dict[str, Any]], work: Path) -> list[list[str]]:
+    """Entity names as the real clean and extract plugins give them (`newsdesk process`)."""
+    folder = work / "story-texts"
+    folder.mkdir()
+    paths = []
+    for n, row in enumerate(rows):
+        path = folder / f"{n:03d}.txt"
+        path.write_text(f"{row['title']}\n\n{row['text']}\n", encoding="utf-8")
+        paths.append(str(path))
+    done = subprocess.run([sys.executable, "-m", "newsdesk", "process", "--workdir", str(work),
+                           "--disable", "index", *paths], capture_output=True, timeout=600)
+    if done.returncode != 0:
+        raise SystemExit(f"newsdesk process failed: {done.stderr.decode()[-500:]}")
+    out: dict[str, list[str]] = {}
+    for line in done.stdout.splitlines():
+        rec = json.loads(line)
+        out[rec["source"]["name"]] = [e["name"] for e in rec.get("entities") or []]
+    return [out.get(f"{n:03d}.txt", []) for n in range(len(rows))]
+
+
+def story_quality(rows: list[dict[str, Any]], entities: list[list[str]], work: Path,
+                  translations: bool = True) -> tuple[float, float, float, int]:
+    g = Grouper(work / f"stories-{time.monotonic_ns()}.sqlite3", group_settings(IndexSettings()))
+    order = sorted(range(len(rows)), key=lambda i: rows[i]["published"])
+    gold, pred = [], []
+    for i in order:
+        row = rows[i]
+        rec = {"id": f"story{i:059d}", "title": row["title"], "text": row["text"],
+               "lang": row["lang"], "published": row["published"],
+               "entities": [{"name": e} for e in entities[i]]}
+        if translations and "translation" in row:
+            rec["translation"] = row["translation"]
+        pred.append(g.decide(rec["id"], rec).story)
+        gold.append(row["event"])
+    g.close()
+    p, r, f = bcubed(gold, pred)
+    return p, r, f, len(set(pred))
+
+
+def report_stories(path: Path, work: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    events = len({r["event"] for r in rows})
+    print(f"\n## stories: {path.name}, {len(rows)} articles about {events} events "
+          f"({', '.join(sorted({r['lang'] for r in rows}))}), B-cubed precision / recall / F1")
+    hand = [r["entities"] for r in rows]
+    real_ents = extracted_entities(rows, work)
+    for name, ents, tr in (("entities as labelled, with translations", hand, True),
+                           ("entities from the extract plugin, with translations", real_ents, True),
+                           ("entities from the extract plugin, no translations", real_ents, False)):
+        p, r, f, n = story_quality(rows, ents, work, tr)
+        print(f"{name}: {p:.3f} / {r:.3f} / {f:.3f} ({n} stories)")
+
+
 # --- report -----------------------------------------------------------------------------
 
 
@@ -286,9 +357,15 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--group", type=int, default=10_000,
                     help="articles for the duplicate and story rates")
+    ap.add_argument("--stories", type=Path, default=STORIES,
+                    help="labelled story set (one article a line with its event)")
+    ap.add_argument("--stories-only", action="store_true", help="only the story figures")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="index-bench-"))
     try:
+        report_stories(args.stories, work)
+        if args.stories_only:
+            return 0
         print(f"generating {args.articles:,} articles ...", file=sys.stderr)
         gen = generated(args.articles)
         report("generated", gen, work, args.queries, args.group)

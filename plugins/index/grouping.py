@@ -7,6 +7,7 @@ the state agree whatever order things are replayed in.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,11 @@ from newsdesk_plugins.index.state import ArticleRow, State
 from newsdesk_plugins.index.stories import DAY, Stories
 
 log = structlog.get_logger("newsdesk.index")
+
+
+def story_id(first: str) -> str:
+    """The id of a story started by article ``first``: stable, whatever the id looks like."""
+    return "st-" + hashlib.blake2b(first.encode("utf-8"), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,7 @@ class Grouper:
             story = prior.story if prior else ""
         if not story:
             best = self.stories.best(feats)
-            story = best[0] if best else f"st-{rid[:16]}"
+            story = best[0] if best else story_id(rid)
         if story not in self.stories.live:
             row = self.state.story(story)
             if row is not None:

@@ -25,6 +25,10 @@ _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 #: Terms kept per article and per story centroid.
 ARTICLE_TERMS = 40
 STORY_TERMS = 80
+#: Entities an article without English text must share with a story to join it.
+MIN_SHARED = 3
+#: Below this cosine of the English terms, shared entities alone do not make a story.
+MIN_TEXT = 0.2
 #: Terms of a story that lead to it as a candidate.
 KEY_TERMS = 15
 
@@ -103,9 +107,12 @@ class Stories:
     def features(self, t: float, title: str, en_title: str, en_text: str,
                  entities: Iterable[str]) -> Features:
         idf = self._idf() if self.docs >= 50 else None
-        return Features(t=t, terms=terms(en_title, en_text, self.stop, idf=idf),
-                        entities=sorted({e.lower() for e in entities if e}),
-                        title=en_title or title)
+        names = sorted({e.lower() for e in entities if e})
+        # The words of the entity names are left out of the terms: entities are compared
+        # on their own, and the terms then say what happened rather than to whom.
+        stop = self.stop | {w for n in names for w in _WORD.findall(n)}
+        return Features(t=t, terms=terms(en_title, en_text, stop, idf=idf),
+                        entities=names, title=en_title or title)
 
     def _idf(self) -> IdfLike:
         return _IdfView(self.df, self.docs)
@@ -117,16 +124,17 @@ class Stories:
     # --- assigning -----------------------------------------------------------------
 
     def score(self, f: Features, s: StoryRow) -> float:
-        """How well an article fits a story: cosine of the English terms, plus the share
-        of the article's entities that are among the story's main ones."""
+        """How well an article fits a story: cosine of the English terms (at least
+        ``MIN_TEXT``), plus the share of the article's entities that are among the
+        story's main ones."""
         text = cosine(f.terms, s.terms) if f.terms else 0.0
         top = {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
         shared = len(top.intersection(f.entities))
         ent = shared / max(1, min(len(f.entities), len(top))) if f.entities else 0.0
-        if not f.terms or not s.terms:  # no English on one side: entities alone
-            return ent * 0.8 if shared >= 2 else 0.0
-        if shared == 0 and text < 0.5:
-            return 0.0
+        if not f.terms or not s.terms:  # no English on one side: entities alone, and
+            return ent * 0.8 if shared >= MIN_SHARED else 0.0  # enough of them
+        if text < MIN_TEXT or (shared == 0 and text < 0.5):
+            return 0.0  # the same people and places, but not the same happening
         return 0.65 * text + 0.35 * ent
 
     def best(self, f: Features) -> tuple[str, float] | None:

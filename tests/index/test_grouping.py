@@ -89,16 +89,17 @@ def test_the_same_event_across_outlets_and_languages_is_one_story(g: Grouper) ->
 
 
 def test_an_article_without_english_joins_on_shared_entities_only(g: Grouper) -> None:
-    """With no translation, two shared canonical entities are needed to join."""
-    en = record(TRAM_EN, title="Lyon approves tram line", published="2026-03-03",
-                entities=["Lyon", "Claire Dubois"])
-    both = record(TRAM_DE, title="Straßenbahn", lang="de", published="2026-03-03",
-                  entities=["Lyon", "Claire Dubois"])
-    one = record("Der Stadtrat von Lyon hat am Dienstag auch über neue Radwege gesprochen.",
-                 title="Lyon", lang="de", published="2026-03-03", entities=["Lyon"])
+    """With no translation, three shared canonical entities are needed to join; two (the
+    same mayor and city, perhaps another event) are not enough."""
+    ents = ["Lyon", "Claire Dubois", "Sytral"]
+    en = record(TRAM_EN, title="Lyon approves tram line", published="2026-03-03", entities=ents)
+    three = record(TRAM_DE, title="Straßenbahn", lang="de", published="2026-03-03",
+                   entities=ents)
+    two = record("Bürgermeisterin Claire Dubois aus Lyon kandidiert für die Region.",
+                 title="Lyon", lang="de", published="2026-03-03", entities=ents[:2])
     s = decide(g, en).story
-    assert decide(g, both).story == s
-    assert decide(g, one).story != s
+    assert decide(g, three).story == s
+    assert decide(g, two).story != s
 
 
 def test_a_story_takes_articles_within_its_window_only(g: Grouper) -> None:
