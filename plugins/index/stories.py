@@ -29,6 +29,8 @@ STORY_TERMS = 80
 MIN_SHARED = 3
 #: Below this cosine of the English terms, shared entities alone do not make a story.
 MIN_TEXT = 0.2
+#: Candidate stories scored per article (those sharing the most keys with it).
+MAX_CANDIDATES = 12
 #: Terms of a story that lead to it as a candidate.
 KEY_TERMS = 15
 
@@ -138,12 +140,14 @@ class Stories:
         return 0.65 * text + 0.35 * ent
 
     def best(self, f: Features) -> tuple[str, float] | None:
-        seen: set[str] = set()
+        hits: Counter[str] = Counter()
         keys = f.entities + sorted(f.terms, key=lambda k: -f.terms[k])[:KEY_TERMS]
         for k in keys:
-            seen |= self.by_key.get(k, set())
+            hits.update(self.by_key.get(k, ()))
         best: tuple[str, float] | None = None
-        for sid in seen:
+        # Only the stories sharing the most keys are scored (the others cannot reach
+        # the threshold in practice, and scoring all would cost a cosine each).
+        for sid, _ in hits.most_common(MAX_CANDIDATES):
             live = self.live.get(sid)
             if live is None:
                 continue
