@@ -52,8 +52,11 @@ def _chunks(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
         if not cut:
             space = window.rfind(" ", max_chars // 3)
             cut = space + 1 if space > 0 else max_chars
-        out.append((start, start + cut))
+        piece = text[start : start + cut]
+        out.append((start, start + len(piece.rstrip())))
         start += cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         out.append((start, end))
     return out
