@@ -48,7 +48,7 @@ def install(args: argparse.Namespace, settings: object, folder: Path) -> int:
             pkg = install_file(Path(args.file).expanduser(), folder)
         else:
             if len(args.pair) != 2:
-                print("newsdesk: error: translate install needs FROM TO (e.g. ru en) or --file PATH", flush=True)
+                print("newsdesk: error: translate install needs FROM TO (e.g. ru en) or --file PATH", file=sys.stderr)
                 return EXIT_USAGE
             src, tgt = (code.lower() for code in args.pair)
             pkg = install_from_index(src, tgt, folder, settings.argos_index, settings.download_timeout_s)

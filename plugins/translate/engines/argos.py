@@ -14,12 +14,18 @@ from typing import Any
 from newsdesk_plugins.translate.engines import EngineError
 from newsdesk_plugins.translate.packages import Package, installed
 
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=\S)")
+_END = re.compile(r"[.!?…]+[\"'”»)]*(?=\s+\S)")
 
 
 def sentences(line: str) -> list[str]:
     """Split a line into sentences (Argos models are trained on sentences)."""
-    return [s for s in _SENTENCE.split(line) if s.strip()]
+    out: list[str] = []
+    pos = 0
+    for m in _END.finditer(line):
+        out.append(line[pos : m.end()].strip())
+        pos = m.end()
+    out.append(line[pos:].strip())
+    return [s for s in out if s]
 
 
 class Argos:
