@@ -67,20 +67,22 @@ class LanguageId:
             self._model = model
         return self._model
 
-    def judge(self, text: str) -> tuple[str | None, float]:
+    def judge(self, text: str, relaxed: bool = False) -> tuple[str | None, float]:
         """Return (language, confidence) of ``text``.
 
         The language is None when the passage is too short or too ambiguous to judge
         (it then inherits its neighbours'), and ``"und"`` when its letters are in a
-        script none of the expected languages is written in.
+        script none of the expected languages is written in. ``relaxed``: judge
+        whatever has three letters, half as sure (the last resort for a text of short
+        lines only).
         """
-        if letters(text) < self.min_letters:
+        if letters(text) < (3 if relaxed else self.min_letters):
             return None, 0.0
         script = script_of(text)
         if self.scripts is not None and script not in self.scripts:
             return UNKNOWN, 1.0
         lang, prob = self._identifier().classify(text[:2000])
-        if float(prob) < self.min_confidence:
+        if float(prob) < (self.min_confidence / 2 if relaxed else self.min_confidence):
             return None, float(prob)
         return str(lang), float(prob)
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsdesk_plugins.translate.langid import UNKNOWN, LanguageId
+from newsdesk_plugins.translate.langid import LanguageId
 
 _SENTENCE_END = re.compile(r"[.!?…。]+[\"'”»)]*\s+")
 
@@ -93,7 +93,9 @@ def segment(text: str, lid: LanguageId, max_chars: int, hint: str | None,
     A paragraph is one segment in one language unless one of its lines is judged,
     with at least ``break_confidence``, to be in another: then it is cut into runs of
     lines. Segments too short or too ambiguous to judge inherit the language of the
-    segment before them (else the one after, else ``hint``, else "und").
+    segment before them (else the one after). When no segment could be judged, the
+    whole text is judged leniently; failing that every segment takes ``hint`` (the
+    article's language), else None: too little text to tell.
     """
     segs: list[Segment] = []
     for para in paragraphs(text, max_chars):
@@ -116,12 +118,15 @@ def segment(text: str, lid: LanguageId, max_chars: int, hint: str | None,
             segs.append(Segment(text[run_s:run_e], run_s, run_e, run_lang, confidence=run_conf))
             run_s, run_e, run_lang, run_conf = s, e, lang, conf
         segs.append(Segment(text[run_s:run_e], run_s, run_e, run_lang, confidence=run_conf))
+    if segs and all(s.lang is None for s in segs):
+        whole, _conf = lid.judge(text, relaxed=True)
+        hint = whole or hint
     inherit(segs, hint)
     return segs
 
 
 def inherit(segs: list[Segment], hint: str | None) -> None:
-    """Give each segment without a language its neighbours' (before, then after)."""
+    """Give each segment without a language its neighbours' (before, then after), else ``hint``."""
     known = [i for i, s in enumerate(segs) if s.lang is not None]
     for i, seg in enumerate(segs):
         if seg.lang is not None:
@@ -133,4 +138,4 @@ def inherit(segs: list[Segment], hint: str | None) -> None:
         elif after:
             seg.lang = segs[after[0]].lang
         else:
-            seg.lang = hint or UNKNOWN
+            seg.lang = hint

@@ -94,6 +94,9 @@ def translate_segments(tr: Translator, article: Article, segs: list[Segment], us
     for seg in segs:
         if seg.lang == tr.target or not letters(seg.text):
             continue
+        if seg.lang is None:
+            seg.note = "too little text to identify its language"
+            continue
         if seg.lang == UNKNOWN:
             script = script_of(seg.text) or "no"
             seg.note = f"language not identified ({script.lower()} script, not among the expected languages)"

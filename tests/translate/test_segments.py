@@ -42,10 +42,13 @@ def test_short_lines_inherit_their_neighbours_language(lid: LanguageId) -> None:
     assert [s.lang for s in segs] == ["es", "es", "es", "es"]
 
 
-def test_a_text_with_nothing_to_judge_takes_the_hint_or_und(lid: LanguageId) -> None:
-    """With no judgeable passage at all, segments take the article's language, else "und"."""
+def test_a_text_of_short_lines_only_is_judged_as_a_whole(lid: LanguageId) -> None:
+    """With no passage long enough to judge, the whole text is judged leniently; with
+    nothing to judge at all, segments take the article's language, else none."""
+    assert [s.lang for s in segment("Fine story.", lid, 1500, None)] == ["en"]
+    assert [s.lang for s in segment("Ayer.\n\nLluvia fuerte.", lid, 1500, None)] == ["es", "es"]
     assert [s.lang for s in segment("12:30", lid, 1500, "pl")] == ["pl"]
-    assert [s.lang for s in segment("12:30", lid, 1500, None)] == ["und"]
+    assert [s.lang for s in segment("12:30", lid, 1500, None)] == [None]
 
 
 def test_a_script_no_expected_language_uses_is_unknown(lid: LanguageId) -> None:

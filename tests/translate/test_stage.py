@@ -150,6 +150,14 @@ def test_without_clean_the_input_itself_is_read(translator: Callable[..., Transl
     assert art.record["translation"]["text"] == ES.upper()
 
 
+def test_a_passage_too_short_to_identify_is_kept_without_error(translator: Callable[..., Translator]) -> None:
+    """A body with too little text to tell its language is kept as it is, status ok."""
+    art = translate(translator(Recording(upper)), "Zł 5")
+    (seg,) = art.record["segments"]
+    assert seg["lang"] is None and seg["translation"] is None and "too little text" in seg["note"]
+    assert art.status == "ok"
+
+
 def test_an_empty_body_gives_empty_segments(translator: Callable[..., Translator]) -> None:
     """No text: no segments, an empty translation, no error."""
     art = translate(translator(Recording(upper)), "  \n\n ")
