@@ -124,7 +124,12 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
         old: Any = pm.get_plugin("translate.engine")
         pm.unregister(name="translate.engine")
         old.close()
-    pm.register(build(config), name="translate.engine")
+    stage = build(config)
+    if role == "worker":
+        # The identifier (0.3-0.6 s) loads as the worker starts, not inside the first
+        # article's time limit; translation models still load on first use.
+        stage.lid.warm()
+    pm.register(stage, name="translate.engine")
 
 
 @hookimpl

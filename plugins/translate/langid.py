@@ -67,6 +67,10 @@ class LanguageId:
             self._model = model
         return self._model
 
+    def warm(self) -> None:
+        """Load the model now (a worker does this as it starts)."""
+        self._identifier()
+
     def judge(self, text: str, relaxed: bool = False) -> tuple[str | None, float]:
         """Return (language, confidence) of ``text``.
 

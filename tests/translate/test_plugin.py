@@ -29,17 +29,20 @@ def _config(tmp_path: Path, **values: object) -> object:
 
 def test_config_section_defaults_and_registration(tmp_path: Path) -> None:
     """newsdesk_config_sections declares [translate]; newsdesk_configure registers one
-    stage instance (replacing an earlier one) with nothing loaded yet."""
+    stage instance (replacing an earlier one); in the main process nothing is loaded,
+    in a worker the language identifier is, before the first article."""
     config = _config(tmp_path, libretranslate_url="http://127.0.0.1:5000")
     settings = config.section("translate")  # type: ignore[attr-defined]
     assert (settings.target, settings.engine, settings.max_segment_chars) == ("en", "auto", 1500)
     pm = pluggy.PluginManager("newsdesk")
     translate.newsdesk_configure(config=config, pm=pm, role="worker")
-    translate.newsdesk_configure(config=config, pm=pm, role="worker")
+    translate.newsdesk_configure(config=config, pm=pm, role="main")
     stage = pm.get_plugin("translate.engine")
     assert [type(e) for e in stage.engines] == [Argos, LibreTranslate, Apertium]
     assert stage.cache.path == tmp_path / "state" / "translate_cache.sqlite"
     assert stage.lid._model is None and stage.cache._db is None
+    translate.newsdesk_configure(config=config, pm=pm, role="worker")
+    assert pm.get_plugin("translate.engine").lid._model is not None
     translate.newsdesk_shutdown(config=config)
 
 
