@@ -8,6 +8,7 @@ the record. See README.md, "The translate plugin".
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -105,6 +106,18 @@ def build(config: Config) -> Translator:
     return Translator(s.target.lower(), lid, engines, cache, s.max_segment_chars, s.max_chars)
 
 
+def run_id(role: str) -> str:
+    """Name this run for the once-per-run warnings: the daemon's process (a worker's
+    parent) or this process, by id and start time (ids are reused, start times are not)."""
+    pid = os.getppid() if role == "worker" else os.getpid()
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        started = stat.rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        started = "?"
+    return f"{pid}:{started}"
+
+
 @hookimpl
 def newsdesk_config_sections() -> Sequence[Section]:
     return [Section("translate", TranslateSettings)]
@@ -125,6 +138,7 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
         pm.unregister(name="translate.engine")
         old.close()
     stage = build(config)
+    stage.run_id = run_id(role)
     if role == "worker":
         # The identifier (0.3-0.6 s) loads as the worker starts, not inside the first
         # article's time limit; translation models still load on first use.

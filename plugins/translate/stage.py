@@ -34,7 +34,8 @@ class Translator:
         self.cache = cache
         self.max_segment_chars = max_segment_chars
         self.max_chars = max_chars
-        self.run_id = run_id or str(os.getppid())
+        #: Names the run for the once-per-run warnings (set by newsdesk_configure).
+        self.run_id = run_id or str(os.getpid())
         self._warned: set[str] = set()
 
     def engine_for(self, src: str, tgt: str) -> Engine | None:

@@ -4,6 +4,7 @@ whole `newsdesk process` run."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pluggy
@@ -42,7 +43,10 @@ def test_config_section_defaults_and_registration(tmp_path: Path) -> None:
     assert stage.cache.path == tmp_path / "state" / "translate_cache.sqlite"
     assert stage.lid._model is None and stage.cache._db is None
     translate.newsdesk_configure(config=config, pm=pm, role="worker")
-    assert pm.get_plugin("translate.engine").lid._model is not None
+    worker = pm.get_plugin("translate.engine")
+    assert worker.lid._model is not None
+    assert worker.run_id == translate.run_id("worker") != translate.run_id("main")
+    assert worker.run_id.startswith(f"{os.getppid()}:")
     translate.newsdesk_shutdown(config=config)
 
 
