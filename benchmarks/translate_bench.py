@@ -9,6 +9,12 @@ restricted to the configured languages) on every flores-dev sentence and on a li
 3 to 8 consecutive words cut from each (seeded), beside py3langid over all its
 languages and pycld2 when it is installed; sentences per second and memory.
 
+Mixed paragraphs: paragraphs of two flores sentences (one a line) in one language with a
+line in another language put among them (a full sentence, or 3 to 8 words of one; as a
+control, 3 to 8 words of a third sentence in the same language, which must not split the
+paragraph), cut and labelled by the plugin's own segmenter: the share of lines given the
+right language.
+
 Translation: for each installed engine and each flores language it has a pair to
 English for, chrF and BLEU (sacrebleu, the ``bench`` extra) against ``dev.en`` and
 sentences per second, the sentences sent in batches as the stage sends an article's
@@ -109,6 +115,43 @@ def bench_langid(folder: Path, languages: list[str], seed: int) -> None:
     print()
 
 
+def bench_mixed(folder: Path, languages: list[str], seed: int, n: int = 500) -> None:
+    from newsdesk_plugins.translate.segments import segment
+
+    rng = random.Random(seed)
+    data = {lang: read(folder, lang) for lang in LANGS}
+    lid = LanguageId(languages, 12, 0.6)
+    print(f"## Mixed paragraphs ({n} per kind, the plugin's segmenter and defaults)\n")
+    print("| inserted line | lines right | paragraphs all right | inserted lines right |")
+    print("|---|---|---|---|")
+    for kind in ("full sentence", "3-8 words", "3-8 words, same language (control)"):
+        lines_ok = lines = paras_ok = inserted_ok = 0
+        for _ in range(n):
+            a, b = rng.sample(LANGS, 2)
+            if kind.endswith("(control)"):
+                b = a
+            i, j, k = rng.sample(range(len(data[a])), 3)
+            base = [data[a][i], data[a][j]]
+            other = data[b][k]
+            if kind != "full sentence":
+                cut = short_lines([other], rng)
+                other = cut[0] if cut else other
+            pos = rng.randint(0, 2)
+            para = base[:pos] + [other] + base[pos:]
+            want = [a] * pos + [b] + [a] * (2 - pos)
+            text = "\n".join(para)
+            got: list[str | None] = []
+            for seg in segment(text, lid, 1500, None):
+                got.extend([seg.lang] * (seg.text.count("\n") + 1))
+            right = [g == w for g, w in zip(got, want, strict=True)]
+            lines += 3
+            lines_ok += sum(right)
+            paras_ok += all(right)
+            inserted_ok += right[pos]
+        print(f"| {kind} | {100 * lines_ok / lines:.1f}% | {100 * paras_ok / n:.1f}% | {100 * inserted_ok / n:.1f}% |")
+    print()
+
+
 def engines(args: argparse.Namespace) -> list[Engine]:
     out: list[Engine] = [Apertium(600), Argos(Path(args.argos_dir), beam_size=args.beam, threads=args.threads)]
     if args.libretranslate:
@@ -169,7 +212,9 @@ def main() -> int:
     if not (args.flores / "dev.en").exists():
         print(f"{args.flores}: no dev.en here (give the flores-dev folder)", file=sys.stderr)
         return 2
-    bench_langid(args.flores, [c for c in args.languages.split(",") if c], args.seed)
+    languages = [c for c in args.languages.split(",") if c]
+    bench_langid(args.flores, languages, args.seed)
+    bench_mixed(args.flores, languages, args.seed)
     if not args.no_translation:
         bench_translation(args.flores, args)
     return 0

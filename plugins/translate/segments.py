@@ -87,16 +87,18 @@ def paragraphs(text: str, max_chars: int) -> list[list[tuple[int, int]]]:
 
 
 def segment(text: str, lid: LanguageId, max_chars: int, hint: str | None,
-            break_confidence: float = 0.9) -> list[Segment]:
+            break_confidence: float | None = None) -> list[Segment]:
     """Cut ``text`` into segments and give each a language.
 
     A paragraph is one segment in one language unless one of its lines is judged,
-    with at least ``break_confidence``, to be in another: then it is cut into runs of
-    lines. Segments too short or too ambiguous to judge inherit the language of the
+    with at least ``break_confidence`` (default: the identifier's ``min_confidence``),
+    to be in another: then it is cut into runs of lines. Segments too short or too ambiguous to judge inherit the language of the
     segment before them (else the one after). When no segment could be judged, the
     whole text is judged leniently; failing that every segment takes ``hint`` (the
     article's language), else None: too little text to tell.
     """
+    if break_confidence is None:
+        break_confidence = lid.min_confidence
     segs: list[Segment] = []
     for para in paragraphs(text, max_chars):
         p_start, p_end = para[0][0], para[-1][1]
