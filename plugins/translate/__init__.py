@@ -59,6 +59,8 @@ class TranslateSettings:
     argos_beam_size: int = 2
     #: CPU threads one worker gives CTranslate2.
     argos_threads: int = 1
+    #: Seconds one Argos batch (the passages of one article) may take.
+    argos_timeout_s: float = 120.0
     #: The URL of a self-hosted LibreTranslate server; empty: not used.
     libretranslate_url: str = ""
     #: Its API key, if it asks for one.
@@ -95,7 +97,8 @@ def build(config: Config) -> Translator:
     wanted = ENGINES if s.engine == "auto" else (() if s.engine == "none" else (s.engine,))
     for name in wanted:
         if name == "argos":
-            engines.append(Argos(state_path(config, s.argos_dir), s.argos_beam_size, s.argos_threads))
+            engines.append(Argos(state_path(config, s.argos_dir), s.argos_beam_size, s.argos_threads,
+                                 timeout_s=s.argos_timeout_s))
         elif name == "libretranslate" and s.libretranslate_url:
             engines.append(LibreTranslate(s.libretranslate_url, s.libretranslate_key, s.libretranslate_timeout_s,
                                           s.libretranslate_retries, s.libretranslate_batch))

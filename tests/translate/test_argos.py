@@ -108,6 +108,39 @@ def test_a_broken_package_is_an_engine_error(package: Path, tmp_path: Path,
     assert "does not load" in art.errors[0]["message"]
 
 
+def test_a_hung_or_failing_model_leaves_the_passage(package: Path, tmp_path: Path,
+                                                    translator: Callable[..., Translator]) -> None:
+    """A CTranslate2 call past argos_timeout_s, or one that raises, keeps the passage
+    untranslated with the reason in errors; after a time-out the model loads afresh."""
+    import time
+
+    folder = tmp_path / "pkgs"
+    install_file(package, folder)
+    engine = Argos(folder, timeout_s=0.3)
+    model, sp = engine._load(engine.packages()["es-en"])
+
+    class Slow:
+        def translate_batch(self, batch: list[list[str]], **kw: Any) -> Any:
+            time.sleep(2)
+            return model.translate_batch(batch, **kw)
+
+    class Raising:
+        def translate_batch(self, batch: list[list[str]], **kw: Any) -> Any:
+            raise RuntimeError("out of memory")
+
+    engine._loaded["es-en"] = (Slow(), sp)
+    art = translate(translator(engine, cache=False), ES)
+    assert art.record["segments"][0]["translation"] is None
+    assert "argos es-en did not answer within 0.3 s" in art.errors[0]["message"]
+    assert "es-en" not in engine._loaded
+    engine._loaded["es-en"] = (Raising(), sp)
+    art = translate(translator(engine, cache=False), ES)
+    assert "argos es-en failed: out of memory" in art.errors[0]["message"]
+    del engine._loaded["es-en"]
+    art = translate(translator(engine, cache=False), ES)
+    assert art.record["segments"][0]["engine"] == "argos" and art.status == "ok"
+
+
 def test_a_newer_package_replaces_the_older(tmp_path: Path) -> None:
     """Installing a newer version of a pair replaces the installed one."""
     folder = tmp_path / "pkgs"

@@ -78,6 +78,24 @@ def test_newsdesk_register_commands_adds_translate(tmp_path: Path, capsys: pytes
 
 
 @needs_apertium
+def test_list_shows_the_apertium_pairs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With apertium-eng-spa installed, `translate list` shows es-en and en-es under apertium."""
+    assert main(["translate", "list", "--workdir", str(tmp_path)]) == 0
+    rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines()]
+    assert ["es-en", "apertium"] in rows and ["en-es", "apertium"] in rows
+
+
+def test_list_says_when_a_libretranslate_server_is_down(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A configured LibreTranslate server that cannot be reached is listed with the reason."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "newsdesk.toml").write_text(
+        '[translate]\nlibretranslate_url = "http://127.0.0.1:9"\nlibretranslate_timeout_s = 2.0\n')
+    assert main(["translate", "list", "--workdir", str(tmp_path)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "libretranslate" in x)
+    assert "http://127.0.0.1:9: no pairs" in line and "failed" in line
+
+
+@needs_apertium
 @pytest.mark.slow
 def test_newsdesk_process_writes_segments_and_translation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`newsdesk process` on a mixed-language article runs newsdesk_translate after clean

@@ -8,6 +8,7 @@ CTranslate2 in one ``translate_batch`` call.
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,10 @@ def sentences(line: str) -> list[str]:
 class Argos:
     name = "argos"
 
-    def __init__(self, folder: Path, beam_size: int = 2, threads: int = 1, max_batch: int = 32) -> None:
+    def __init__(self, folder: Path, beam_size: int = 2, threads: int = 1, max_batch: int = 32,
+                 timeout_s: float = 120.0) -> None:
         self.folder = folder
+        self.timeout_s = timeout_s
         self.beam_size = beam_size
         self.threads = threads
         self.max_batch = max_batch
@@ -84,17 +87,13 @@ class Argos:
                     where.append((t, n))
                     pieces.append(sp.encode(sent, out_type=str))
         prefix = pkg.meta.get("target_prefix")
-        try:
-            results = translator.translate_batch(
-                pieces,
-                max_batch_size=self.max_batch,
-                beam_size=self.beam_size,
-                max_decoding_length=256,
-                replace_unknowns=True,
-                target_prefix=[[prefix]] * len(pieces) if isinstance(prefix, str) and prefix else None,
-            ) if pieces else []
-        except Exception as exc:  # noqa: BLE001 - CTranslate2 raises RuntimeError and friends
-            raise EngineError(f"argos {pkg.pair} failed: {exc}") from None
+        options: dict[str, Any] = {
+            "max_batch_size": self.max_batch, "beam_size": self.beam_size,
+            "max_decoding_length": 256, "replace_unknowns": True,
+        }
+        if isinstance(prefix, str) and prefix:
+            options["target_prefix"] = [[prefix]] * len(pieces)
+        results = self._run(pkg, translator, pieces, options) if pieces else []
         out: list[list[list[str]]] = [[[] for _ in lines] for lines in shape]
         for (t, n), res in zip(where, results, strict=True):
             tokens = list(res.hypotheses[0]) if res.hypotheses else []
@@ -102,3 +101,24 @@ class Argos:
                 tokens = tokens[1:]
             out[t][n].append(sp.decode(tokens).strip())
         return ["\n".join(" ".join(s for s in line) for line in text) for text in out]
+
+    def _run(self, pkg: Package, translator: Any, pieces: list[list[str]], options: dict[str, Any]) -> list[Any]:
+        """One ``translate_batch`` call, given up after ``timeout_s`` (CTranslate2 cannot be
+        interrupted: the model is dropped and loads afresh for the next batch)."""
+        box: dict[str, Any] = {}
+
+        def call() -> None:
+            try:
+                box["results"] = translator.translate_batch(pieces, **options)
+            except Exception as exc:  # noqa: BLE001 - handed to the caller below
+                box["error"] = exc
+
+        worker = threading.Thread(target=call, name=f"argos-{pkg.pair}", daemon=True)
+        worker.start()
+        worker.join(self.timeout_s)
+        if worker.is_alive():
+            self._loaded.pop(pkg.pair, None)
+            raise EngineError(f"argos {pkg.pair} did not answer within {self.timeout_s:g} s")
+        if "error" in box:
+            raise EngineError(f"argos {pkg.pair} failed: {box['error']}")
+        return list(box["results"])
