@@ -108,6 +108,10 @@ def translate_segments(tr: Translator, article: Article, segs: list[Segment], us
         article.add_error(STAGE, PLUGIN, f"{unknown} passage(s) in a language that could not be identified "
                                          "were kept untranslated")
     for src, group in groups.items():
+        if not tr.engines:
+            for seg in group:
+                seg.note = "translation is off (no engine configured)"
+            continue
         engine = tr.engine_for(src, tr.target)
         if engine is None:
             reason = f"no translation engine installed for {src}->{tr.target}"

@@ -61,11 +61,21 @@ def test_no_engine_for_a_pair_keeps_the_passage_and_warns_once_per_run(
     assert [w["pair"] for w in warnings] == ["de-en"]
 
 
+def test_with_no_engine_configured_languages_are_identified_only(translator: Callable[..., Translator]) -> None:
+    """engine = "none": segments carry their languages, nothing is translated, no warning."""
+    with capture_logs() as logs:
+        art = translate(translator(), BODY)
+    assert [s["lang"] for s in art.record["segments"]] == ["en", "es", "de"]
+    assert art.record["segments"][1]["note"] == "translation is off (no engine configured)"
+    assert not [e for e in logs if e["log_level"] == "warning"] and art.status == "ok"
+
+
 def test_a_new_run_warns_again(translator: Callable[..., Translator]) -> None:
     """The once-per-run warning is given again by the next run."""
+    engine = Recording(upper, pairs={("es", "en")})
     with capture_logs() as logs:
-        translate(translator(run_id="r1"), DE)
-        translate(translator(run_id="r2"), DE)
+        translate(translator(engine, run_id="r1"), DE)
+        translate(translator(engine, run_id="r2"), DE)
     assert len([e for e in logs if e["log_level"] == "warning"]) == 2
 
 
