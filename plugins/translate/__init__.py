@@ -61,6 +61,12 @@ class TranslateSettings:
     argos_threads: int = 1
     #: Seconds one Argos batch (the passages of one article) may take.
     argos_timeout_s: float = 120.0
+    #: One Argos process for the whole daemon (started when packages are installed):
+    #: it batches the passages of articles in flight together and holds each model
+    #: once; false: each worker loads the models it needs.
+    argos_shared: bool = True
+    #: How long the shared Argos process waits for more articles' passages to batch.
+    argos_batch_window_ms: float = 30.0
     #: The URL of a self-hosted LibreTranslate server; empty: not used.
     libretranslate_url: str = ""
     #: Its API key, if it asks for one.
@@ -82,8 +88,9 @@ def state_path(config: Config, name: str) -> Path:
     return path if path.is_absolute() else config.path("state") / path
 
 
-def build(config: Config) -> Translator:
+def build(config: Config, role: str = "main") -> Translator:
     """Build the stage's engine (nothing loads until the first article)."""
+    from newsdesk_plugins.translate.broker import Broker, BrokerClient
     from newsdesk_plugins.translate.cache import Cache
     from newsdesk_plugins.translate.engines import Engine
     from newsdesk_plugins.translate.engines.apertium import Apertium
@@ -97,8 +104,9 @@ def build(config: Config) -> Translator:
     wanted = ENGINES if s.engine == "auto" else (() if s.engine == "none" else (s.engine,))
     for name in wanted:
         if name == "argos":
+            remote = BrokerClient(config.path("state"), s.argos_timeout_s) if s.argos_shared else None
             engines.append(Argos(state_path(config, s.argos_dir), s.argos_beam_size, s.argos_threads,
-                                 timeout_s=s.argos_timeout_s))
+                                 timeout_s=s.argos_timeout_s, remote=remote))
         elif name == "libretranslate" and s.libretranslate_url:
             engines.append(LibreTranslate(s.libretranslate_url, s.libretranslate_key, s.libretranslate_timeout_s,
                                           s.libretranslate_retries, s.libretranslate_batch))
@@ -106,7 +114,12 @@ def build(config: Config) -> Translator:
             engines.append(Apertium(s.apertium_timeout_s))
     cache = Cache(state_path(config, s.cache)) if s.cache else None
     lid = LanguageId(s.languages, s.min_letters, s.min_confidence)
-    return Translator(s.target.lower(), lid, engines, cache, s.max_segment_chars, s.max_chars)
+    broker = None
+    if role == "main" and s.argos_shared and "argos" in wanted:
+        broker = Broker(config.path("state"), state_path(config, s.argos_dir), s.argos_beam_size,
+                        s.argos_threads, s.argos_timeout_s, s.argos_batch_window_ms / 1000)
+    return Translator(s.target.lower(), lid, engines, cache, s.max_segment_chars, s.max_chars,
+                      broker=broker)
 
 
 def run_id(role: str) -> str:
@@ -140,18 +153,13 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
         old: Any = pm.get_plugin("translate.engine")
         pm.unregister(name="translate.engine")
         old.close()
-    stage = build(config)
+    stage = build(config, role)
     stage.run_id = run_id(role)
     if role == "worker":
         # The identifier (0.3-0.6 s) loads as the worker starts, not inside the first
         # article's time limit; translation models still load on first use.
         stage.lid.warm()
     pm.register(stage, name="translate.engine")
-
-
-@hookimpl
-def newsdesk_shutdown(config: Config) -> None:
-    """Nothing to flush: the cache commits as it goes (its connection closes with the process)."""
 
 
 @hookimpl

@@ -12,7 +12,9 @@ import structlog
 
 from newsdesk import hookimpl
 from newsdesk.article import Article
+from newsdesk.config import Config
 from newsdesk_plugins.translate import numbers
+from newsdesk_plugins.translate.broker import Broker
 from newsdesk_plugins.translate.cache import Cache, key
 from newsdesk_plugins.translate.engines import Engine, EngineError
 from newsdesk_plugins.translate.langid import UNKNOWN, LanguageId, letters, script_of
@@ -27,7 +29,8 @@ class Translator:
     """Holds the identifier, the engines and the cache (each built on first use)."""
 
     def __init__(self, target: str, lid: LanguageId, engines: list[Engine], cache: Cache | None,
-                 max_segment_chars: int, max_chars: int, run_id: str | None = None) -> None:
+                 max_segment_chars: int, max_chars: int, run_id: str | None = None,
+                 broker: Broker | None = None) -> None:
         self.target = target
         self.lid = lid
         self.engines = engines
@@ -37,6 +40,8 @@ class Translator:
         #: Names the run for the once-per-run warnings (set by newsdesk_configure).
         self.run_id = run_id or str(os.getpid())
         self._warned: set[str] = set()
+        #: The shared Argos process this (main) process starts, if any.
+        self.broker = broker
 
     def engine_for(self, src: str, tgt: str) -> Engine | None:
         """The first engine (in the configured order) installed for the pair."""
@@ -67,7 +72,29 @@ class Translator:
     def newsdesk_translate(self, article: Article) -> None:
         run(self, article)
 
+    @hookimpl
+    def newsdesk_startup(self, config: Config) -> None:
+        """Start the shared Argos process when Argos packages are installed."""
+        from newsdesk_plugins.translate.packages import installed
+
+        if self.broker is None or not installed(self.broker.folder):
+            return
+        t0 = time.perf_counter()
+        try:
+            self.broker.start()
+        except Exception as exc:  # noqa: BLE001 - workers then run the models themselves
+            log.warning("the shared Argos process did not start; workers load the models",
+                        error=str(exc), exc_info=True)
+            return
+        log.info("shared Argos process started", seconds=round(time.perf_counter() - t0, 2))
+
+    @hookimpl
+    def newsdesk_shutdown(self, config: Config) -> None:
+        self.close()
+
     def close(self) -> None:
+        if self.broker is not None:
+            self.broker.stop()
         if self.cache is not None:
             self.cache.close()
 

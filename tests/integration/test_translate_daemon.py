@@ -48,3 +48,24 @@ def test_two_workers_warn_once_per_pair_and_share_the_cache(daemon: Any, tmp_pat
     log = [orjson.loads(line) for line in d2.log.read_bytes().splitlines() if line.startswith(b"{")]
     warnings = [e for e in log if e.get("event") == "no translation engine for a language pair"]
     assert [w["pair"] for w in warnings] == ["de-en", "de-en"]
+
+
+def test_workers_share_one_argos_process(daemon: Any, tmp_path: Path) -> None:
+    """With an Argos package installed, the daemon starts one shared Argos process at
+    start-up; workers' Spanish passages are translated through it, and it stops with
+    the daemon."""
+    from ..translate.tiny_argos import build_package
+    from newsdesk_plugins.translate.packages import install_file
+
+    install_file(build_package(tmp_path / "es_en.argosmodel"), tmp_path / "state" / "argos-packages")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "newsdesk.toml").write_text(
+        "[daemon]\nworkers = 2\ntimeout_s = 60.0\n[translate]\nengine = \"argos\"\n")
+    d = daemon().start()
+    for n in range(4):
+        drop(d.inbox, f"s{n}.txt", "Incendio\n\n" + SPANISH.format(n=n))
+    records = d.wait_records(4, timeout=90)
+    assert d.stop() == 0
+    assert all(r["segments"][-1]["engine"] == "argos" for r in records)
+    log = d.log.read_text()
+    assert "shared Argos process started" in log

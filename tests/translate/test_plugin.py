@@ -47,7 +47,8 @@ def test_config_section_defaults_and_registration(tmp_path: Path) -> None:
     assert worker.lid._model is not None
     assert worker.run_id == translate.run_id("worker") != translate.run_id("main")
     assert worker.run_id.startswith(f"{os.getppid()}:")
-    translate.newsdesk_shutdown(config=config)
+    worker.newsdesk_shutdown(config=config)
+    assert worker.cache._db is None
 
 
 def test_a_named_engine_is_the_only_one(tmp_path: Path) -> None:

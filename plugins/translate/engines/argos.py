@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsdesk_plugins.translate.engines import EngineError
 from newsdesk_plugins.translate.packages import Package, installed
+
+if TYPE_CHECKING:
+    from newsdesk_plugins.translate.broker import BrokerClient
 
 _END = re.compile(r"[.!?…]+[\"'”»)]*(?=\s+\S)")
 
@@ -33,8 +36,10 @@ class Argos:
     name = "argos"
 
     def __init__(self, folder: Path, beam_size: int = 2, threads: int = 1, max_batch: int = 32,
-                 timeout_s: float = 120.0) -> None:
+                 timeout_s: float = 120.0, remote: BrokerClient | None = None) -> None:
         self.folder = folder
+        #: The daemon's shared Argos process, used when it is running.
+        self.remote = remote
         self.timeout_s = timeout_s
         self.beam_size = beam_size
         self.threads = threads
@@ -72,6 +77,8 @@ class Argos:
         pkg = self.packages().get(f"{src}-{tgt}")
         if pkg is None:
             raise EngineError(f"no argos package installed for {src}-{tgt}")
+        if self.remote is not None and self.remote.connect():
+            return self.remote.translate(texts, src, tgt)
         translator, sp = self._load(pkg)
         # Every sentence of every text, in one batch; remember where each belongs.
         where: list[tuple[int, int]] = []
