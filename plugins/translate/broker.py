@@ -32,17 +32,17 @@ def address(state: Path) -> str:
     return f"\0newsdesk-translate-{digest}"
 
 
-def _key(state: Path, create: bool) -> bytes | None:
+def _write_key(state: Path, key: bytes) -> None:
+    state.mkdir(parents=True, exist_ok=True)
     path = state / KEY_FILE
-    if create:
-        state.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_bytes(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
-        return key
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+
+
+def _read_key(state: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return (state / KEY_FILE).read_bytes()
     except OSError:
         return None
 
@@ -59,13 +59,22 @@ class _Request:
 
 
 def serve(state: str, folder: str, beam_size: int, threads: int, timeout_s: float,
-          window_s: float, ready: Any) -> None:
+          window_s: float, ready: Any, parent: int) -> None:
     """Body of the broker process."""
     from newsdesk_plugins.translate.engines.argos import Argos
 
     engine = Argos(Path(folder), beam_size, threads, timeout_s=timeout_s)
-    key = _key(Path(state), create=True)
-    listener = Listener(address(Path(state)), family="AF_UNIX", authkey=key)
+    key = secrets.token_bytes(32)
+    listener = Listener(address(Path(state)), family="AF_UNIX", authkey=key)  # raises if one runs
+    _write_key(Path(state), key)
+
+    def watch_parent() -> None:
+        # Killed daemon (even by SIGKILL): do not linger as an orphan holding the models.
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True, name="argos-parent").start()
     ready.set()
     pending: queue.Queue[_Request] = queue.Queue()
     batches: list[int] = []
@@ -140,12 +149,19 @@ class Broker:
     def start(self, wait_s: float = 30.0) -> None:
         ctx = multiprocessing.get_context("spawn")
         ready = ctx.Event()
-        self.process = ctx.Process(target=serve, args=(*self.args, ready), daemon=True,
+        self.process = ctx.Process(target=serve, args=(*self.args, ready, os.getpid()), daemon=True,
                                    name="newsdesk-argos")
         self.process.start()
-        if not ready.wait(wait_s):
-            self.stop()
-            raise RuntimeError("the Argos process did not start")
+        deadline = time.monotonic() + wait_s
+        while not ready.wait(0.05):
+            if not self.process.is_alive():
+                code = self.process.exitcode
+                self.process = None
+                raise RuntimeError(f"the Argos process exited with status {code} as it started "
+                                   "(another one serving this state folder?)")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the Argos process did not start within {wait_s:g} s")
 
     def stop(self) -> None:
         if self.process is not None and self.process.is_alive():
@@ -165,7 +181,7 @@ class BrokerClient:
     def connect(self) -> bool:
         """True when a broker serves this state folder (connects if need be)."""
         if self._conn is None:
-            key = _key(self.state, create=False)
+            key = _read_key(self.state)
             if key is None:
                 return False
             try:

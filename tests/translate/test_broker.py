@@ -109,6 +109,54 @@ def test_newsdesk_startup_starts_it_and_newsdesk_shutdown_stops_it(state: Path) 
     assert not process.is_alive()
 
 
+def test_a_second_broker_for_the_same_state_folder_says_why_it_cannot_start(broker: Broker, state: Path) -> None:
+    """Only one shared Argos process serves a state folder; a second one fails at once
+    with a clear reason and the first keeps serving."""
+    second = Broker(state, state / "argos-packages", 1, 1, 30.0, window_s=0.01)
+    with pytest.raises(RuntimeError, match="exited with status"):
+        second.start()
+    assert BrokerClient(state, 30.0).connect()
+
+
+def test_the_broker_does_not_outlive_a_killed_daemon(tmp_path: Path) -> None:
+    """When the process that started it dies (even by SIGKILL), the shared Argos process
+    exits within seconds instead of lingering with the models."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from newsdesk_plugins.translate.broker import Broker\n"
+        "if __name__ == '__main__':\n"
+        f"    b = Broker(Path({str(tmp_path)!r}), Path({str(tmp_path / 'pkgs')!r}), 1, 1, 5.0, 0.01)\n"
+        "    b.start()\n"
+        "    print(b.process.pid, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    (tmp_path / "parent.py").write_text(script)
+    parent = subprocess.Popen([sys.executable, str(tmp_path / "parent.py")], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            stat = Path(f"/proc/{child}/stat").read_text()
+        except OSError:
+            break  # gone
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            break  # exited, waiting to be reaped by whoever adopted it
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail(f"the Argos process outlived its parent: {Path(f'/proc/{child}/stat').read_text()[:200]}")
+
+
 def test_no_packages_no_broker(tmp_path: Path) -> None:
     """Without Argos packages no process is started."""
     (section,) = translate.newsdesk_config_sections()
