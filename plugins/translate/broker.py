@@ -211,7 +211,7 @@ class BrokerClient:
 
     def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
         answer = self.call(("translate", texts, src, tgt))
-        return list(answer[1])
+        return [str(t) for t in answer[1]]
 
     def close(self) -> None:
         if self._conn is not None:
