@@ -85,5 +85,5 @@ def sample_inputs() -> list[SampleInput]:
         SampleInput("новости-дня.txt", "Короткая новость дня.".encode(), ("ok",),
                     "Cyrillic name"),
         SampleInput("新闻.txt", "A short news item filed under a Chinese name.".encode(), ("ok",),
-                    "Chinese name (the text is English: a script extract does not cover gives \"partial\")"),
+                    "Chinese name (the text is English: Chinese text gives \"partial\", extract and translate say why)"),
     ]

@@ -22,7 +22,7 @@ STORY = (
     "Residents asked for more stops in the northern districts.\n"
 )
 
-DISABLE_STAGES = ("--disable", "clean", "--disable", "extract")
+DISABLE_STAGES = ("--disable", "clean", "--disable", "extract", "--disable", "translate")
 
 RAISING = '''
 from newsdesk import hookimpl

@@ -1,0 +1,185 @@
+"""The stage on whole articles: what goes into the record, and what happens when an
+engine is missing, crashes or answers nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from structlog.testing import capture_logs
+
+from newsdesk_plugins.translate.stage import Translator
+
+from .conftest import Failing, Recording, make_article, translate
+
+ES = "La policía detuvo ayer a tres personas por el robo de 200 ordenadores en Sevilla."
+DE = "Die Polizei hat gestern drei Personen wegen des Diebstahls festgenommen."
+EN = "The police said the investigation was continuing."
+BODY = f"{EN}\n\n{ES}\n\n{DE}"
+
+
+def upper(text: str) -> str:
+    return text.upper()
+
+
+def test_the_record_has_segments_and_the_whole_body_in_the_target_language(
+        translator: Callable[..., Translator]) -> None:
+    """Target-language passages stay as they are, the rest are replaced by their
+    translation in translation.text; segments keep the original text and the engine."""
+    engine = Recording(upper)
+    art = translate(translator(engine), BODY, "Tres detenidos en Sevilla por un robo")
+    rec = art.record
+    assert [s["lang"] for s in rec["segments"]] == ["en", "es", "de"]
+    assert rec["segments"][0]["translation"] is None and rec["segments"][0]["engine"] is None
+    assert rec["segments"][1]["text"] == ES and rec["segments"][1]["translation"] == ES.upper()
+    assert rec["segments"][1]["engine"] == "recording"
+    assert rec["translation"]["text"] == f"{EN}\n\n{ES.upper()}\n\n{DE.upper()}"
+    assert rec["translation"]["title"] == "TRES DETENIDOS EN SEVILLA POR UN ROBO"
+    assert rec["translation"]["lang"] == "en" and rec["translation"]["engines"] == ["recording"]
+    assert art.status == "ok"
+
+
+def test_segments_of_one_language_go_to_the_engine_in_one_batch(translator: Callable[..., Translator]) -> None:
+    """All Spanish passages of an article, title included, are one call to the engine."""
+    engine = Recording(upper)
+    translate(translator(engine), f"{ES}\n\n{EN}\n\n{ES} Otra vez.", "Tres detenidos en Sevilla por un robo")
+    assert len(engine.batches) == 1 and len(engine.batches[0]) == 3
+
+
+def test_no_engine_for_a_pair_keeps_the_passage_and_warns_once_per_run(
+        translator: Callable[..., Translator]) -> None:
+    """Without an engine for de->en the German passage is kept, marked untranslated with
+    the reason, the status stays ok, and two articles (in two workers) give one warning."""
+    engine = Recording(upper, pairs={("es", "en")})
+    with capture_logs() as logs:
+        first = translate(translator(engine, run_id="r1"), BODY)
+        second = translate(translator(engine, run_id="r1"), f"{DE} Noch einmal.")
+    seg = first.record["segments"][2]
+    assert seg["translation"] is None and seg["note"] == "no translation engine installed for de->en"
+    assert first.record["translation"]["text"].endswith(DE)
+    assert first.status == "ok" and second.status == "ok"
+    warnings = [e for e in logs if e["log_level"] == "warning"]
+    assert [w["pair"] for w in warnings] == ["de-en"]
+
+
+def test_with_no_engine_configured_languages_are_identified_only(translator: Callable[..., Translator]) -> None:
+    """engine = "none": segments carry their languages, nothing is translated, no warning."""
+    with capture_logs() as logs:
+        art = translate(translator(), BODY)
+    assert [s["lang"] for s in art.record["segments"]] == ["en", "es", "de"]
+    assert art.record["segments"][1]["note"] == "translation is off (no engine configured)"
+    assert not [e for e in logs if e["log_level"] == "warning"] and art.status == "ok"
+
+
+def test_a_new_run_warns_again(translator: Callable[..., Translator]) -> None:
+    """The once-per-run warning is given again by the next run."""
+    engine = Recording(upper, pairs={("es", "en")})
+    with capture_logs() as logs:
+        translate(translator(engine, run_id="r1"), DE)
+        translate(translator(engine, run_id="r2"), DE)
+    assert len([e for e in logs if e["log_level"] == "warning"]) == 2
+
+
+def test_reprocessing_translates_nothing_again(translator: Callable[..., Translator]) -> None:
+    """The second time an article is processed every passage comes from the disk cache."""
+    engine = Recording(upper)
+    first = translate(translator(engine), BODY)
+    again = Recording(upper)
+    second = translate(translator(again), BODY)
+    assert again.batches == [] and len(engine.batches) == 2  # es and de, once each
+    assert second.record["translation"] == first.record["translation"]
+
+
+def test_a_changed_passage_only_is_translated_again(translator: Callable[..., Translator]) -> None:
+    """Only passages not in the cache go to the engine."""
+    translate(translator(Recording(upper)), BODY)
+    engine = Recording(upper)
+    translate(translator(engine), BODY.replace("Sevilla", "Málaga"))
+    assert engine.batches == [[ES.replace("Sevilla", "Málaga")]]
+
+
+def test_a_translation_that_changes_a_number_is_flagged(translator: Callable[..., Translator]) -> None:
+    """A translation whose numbers differ from the original's has numbers_mismatch and a note."""
+    art = translate(translator(Recording(lambda t: t.replace("200", "20"))), ES)
+    (seg,) = art.record["segments"]
+    assert seg["numbers_mismatch"] is True and "numbers" in seg["note"]
+    ok = translate(translator(Recording(upper), cache=False), ES)
+    assert ok.record["segments"][0]["numbers_mismatch"] is False
+
+
+def test_an_engine_that_crashes_leaves_the_passage_and_says_why(translator: Callable[..., Translator]) -> None:
+    """An engine raising keeps the passages untranslated, the reason in errors; the rest
+    of the article is still translated by the other language's engine."""
+    crash = Failing(RuntimeError("segfault in the model"))
+    crash.pairs = {("es", "en")}
+    fine = Recording(upper, pairs={("de", "en")})
+    art = translate(translator(crash, fine), BODY)
+    es, de = art.record["segments"][1], art.record["segments"][2]
+    assert es["translation"] is None and "segfault in the model" in es["note"]
+    assert de["translation"] == DE.upper()
+    assert art.status == "partial"
+    assert any("es->en" in e["message"] and "segfault" in e["message"] for e in art.errors)
+
+
+def test_an_engine_that_returns_nothing_is_not_a_translation(translator: Callable[..., Translator]) -> None:
+    """Empty answers keep the original, with a note and an error."""
+    art = translate(translator(Recording(lambda t: "  ")), ES)
+    (seg,) = art.record["segments"]
+    assert seg["translation"] is None and "returned nothing" in seg["note"]
+    assert art.record["translation"]["text"] == ES
+    assert any("returned nothing" in e["message"] for e in art.errors)
+
+
+def test_an_engine_returning_too_few_answers_is_an_error(translator: Callable[..., Translator]) -> None:
+    """A batch answered with the wrong number of translations is refused as a whole."""
+    class Short(Recording):
+        def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
+            return texts[:-1]
+
+    art = translate(translator(Short(upper)), f"{ES}\n\n{ES} Y otro más.")
+    assert all(s["translation"] is None for s in art.record["segments"])
+    assert any("returned 1 translations for 2" in e["message"] for e in art.errors)
+
+
+def test_unknown_script_is_kept_with_the_reason_in_errors(translator: Callable[..., Translator]) -> None:
+    """A passage in a script none of the expected languages is written in stays untranslated,
+    and errors say so."""
+    greek = "Η κυβέρνηση ανακοίνωσε νέα μέτρα για την οικονομία της χώρας."
+    art = translate(translator(Recording(upper)), f"{EN}\n\n{greek}")
+    seg = art.record["segments"][1]
+    assert seg["lang"] == "und" and seg["translation"] is None and "greek script" in seg["note"]
+    assert any("could not be identified" in e["message"] for e in art.errors)
+
+
+def test_without_clean_the_input_itself_is_read(translator: Callable[..., Translator]) -> None:
+    """When clean did not run (no text in the record) the article's content is translated."""
+    art = make_article(ES)
+    del art.record["text"]
+    from newsdesk_plugins.translate.stage import run
+
+    run(translator(Recording(upper)), art)
+    assert art.record["translation"]["text"] == ES.upper()
+
+
+def test_a_passage_too_short_to_identify_is_kept_without_error(translator: Callable[..., Translator]) -> None:
+    """A body with too little text to tell its language is kept as it is, status ok."""
+    art = translate(translator(Recording(upper)), "Zł 5")
+    (seg,) = art.record["segments"]
+    assert seg["lang"] is None and seg["translation"] is None and "too little text" in seg["note"]
+    assert art.status == "ok"
+
+
+def test_an_empty_body_gives_empty_segments(translator: Callable[..., Translator]) -> None:
+    """No text: no segments, an empty translation, no error."""
+    art = translate(translator(Recording(upper)), "  \n\n ")
+    assert art.record["segments"] == [] and art.record["translation"]["text"] == "  \n\n "
+    assert art.status == "ok"
+
+
+def test_a_huge_paragraph_is_translated_in_pieces(translator: Callable[..., Translator]) -> None:
+    """A 100,000-character paragraph goes to the engine as pieces no longer than the maximum."""
+    engine = Recording(upper)
+    sentence = "La ciudad celebró ayer su fiesta mayor con música y fuegos artificiales. "
+    text = (sentence * 1400)[:100_000]
+    art = translate(translator(engine, max_segment_chars=2000), text)
+    assert max(len(t) for t in engine.batches[0]) <= 2000
+    assert art.record["translation"]["text"].rstrip() == text.upper().rstrip()
