@@ -40,14 +40,46 @@ def _translation(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def english(record: dict[str, Any]) -> tuple[str, str]:
-    """The English title and text to compare across languages: the translation when
-    it is English, else the article itself when it is English, else nothing."""
+    """The English title and text to compare across languages.
+
+    From the translate plugin's ``segments`` when there are any: each passage's
+    translation when the target language is English, or the passage itself when it is
+    in English; passages left untranslated in another language are left out (with no
+    engine installed, translate copies them into ``translation`` as they are). Without
+    segments, a ``translation`` into English unless it says no engine was used; else the
+    article itself when it is in English; else nothing."""
     tr = _translation(record)
-    if _str(tr.get("text")) and _str(tr.get("lang")) in ("en", ""):
-        return _str(tr.get("title")), _str(tr.get("text"))
-    if _str(record.get("lang")) == "en":
-        return _str(record.get("title")), _str(record.get("text"))
-    return "", ""
+    to_english = _str(tr.get("lang")) == "en"
+    lang = _str(record.get("lang"))
+    segments = record.get("segments")
+    translated = isinstance(segments, list) and any(
+        isinstance(seg, dict) and _str(seg.get("translation")) for seg in segments)
+    if lang == "en" and not translated:
+        text = _str(record.get("text"))  # English as written (indexed once, see to_doc)
+    elif isinstance(segments, list) and segments:
+        parts = []
+        for seg in segments:
+            if not isinstance(seg, dict):
+                continue
+            if to_english and _str(seg.get("translation")):
+                parts.append(_str(seg.get("translation")))
+            elif _str(seg.get("lang")) == "en" and _str(seg.get("text")):
+                parts.append(_str(seg.get("text")))
+        text = "\n\n".join(parts)
+        if not text and lang == "en":
+            text = _str(record.get("text"))
+    elif to_english and _str(tr.get("text")) and tr.get("engines") != []:
+        text = _str(tr.get("text"))
+    elif lang == "en":
+        text = _str(record.get("text"))
+    else:
+        text = ""
+    title = ""
+    if to_english and _str(tr.get("title")) and not tr.get("title_note"):
+        title = _str(tr.get("title"))
+    elif lang == "en":
+        title = title_of(record)
+    return (title, text) if text else ("", "")
 
 
 def entity_names(record: dict[str, Any]) -> list[str]:

@@ -156,3 +156,24 @@ def test_a_record_with_no_fields_at_all_still_gets_a_story(g: Grouper) -> None:
     bare = {"id": "f" * 64, "source": {"received": "2026-03-03T10:00:00Z"}}
     d = decide(g, bare)
     assert d.story and d.duplicate_of == ""
+
+
+def test_untranslated_passages_are_not_taken_for_english() -> None:
+    """With no translation engine, translate copies a German passage into `translation`
+    as it is: the English text used for stories and the English field is then only what
+    is really English (translated passages, or passages written in English)."""
+    from newsdesk_plugins.index.documents import english
+
+    untranslated = record(TRAM_DE, title="Straßenbahn", lang="de",
+                          translation={"lang": "en", "text": TRAM_DE, "title": "Straßenbahn",
+                                       "engines": [], "title_note": "no engine for de->en"})
+    untranslated["segments"] = [{"text": TRAM_DE, "lang": "de", "translation": None,
+                                 "note": "no translation engine installed for de->en"}]
+    assert english(untranslated) == ("", "")
+    mixed = dict(untranslated, segments=[
+        {"text": TRAM_DE, "lang": "de", "translation": "The council approved the tram."},
+        {"text": "Quote in English.", "lang": "en", "translation": None},
+        {"text": "Nur Deutsch hier.", "lang": "de", "translation": None}])
+    assert english(mixed)[1] == "The council approved the tram.\n\nQuote in English."
+    plain_english = record(TRAM_EN, title="Tram", lang="en")
+    assert english(plain_english) == ("Tram", TRAM_EN)
