@@ -22,7 +22,8 @@ STORY = (
     "Residents asked for more stops in the northern districts.\n"
 )
 
-DISABLE_STAGES = ("--disable", "clean", "--disable", "extract", "--disable", "translate")
+DISABLE_STAGES = ("--disable", "clean", "--disable", "extract", "--disable", "translate",
+                  "--disable", "index")
 
 RAISING = '''
 from newsdesk import hookimpl
