@@ -236,6 +236,10 @@ def run(tr: Translator, article: Article) -> None:
         "text": assemble(text, segs),
         "title": assemble(title, title_segs) if title is not None else None,
         "engines": sorted(used),
+        # False when a passage in another language was left as written (no engine,
+        # an engine failure, a script no expected language uses): text is then mixed.
+        "complete": all(s.translation is not None or s.lang in (tr.target, None)
+                        for s in segs + title_segs),
     }
     notes = [s.note for s in title_segs if s.note]
     translation["title_note"] = notes[0] if notes else None

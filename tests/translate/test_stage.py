@@ -35,6 +35,7 @@ def test_the_record_has_segments_and_the_whole_body_in_the_target_language(
     assert rec["translation"]["text"] == f"{EN}\n\n{ES.upper()}\n\n{DE.upper()}"
     assert rec["translation"]["title"] == "TRES DETENIDOS EN SEVILLA POR UN ROBO"
     assert rec["translation"]["lang"] == "en" and rec["translation"]["engines"] == ["recording"]
+    assert rec["translation"]["complete"] is True
     assert art.status == "ok"
 
 
@@ -56,6 +57,7 @@ def test_no_engine_for_a_pair_keeps_the_passage_and_warns_once_per_run(
     seg = first.record["segments"][2]
     assert seg["translation"] is None and seg["note"] == "no translation engine installed for de->en"
     assert first.record["translation"]["text"].endswith(DE)
+    assert first.record["translation"]["complete"] is False
     assert first.status == "ok" and second.status == "ok"
     warnings = [e for e in logs if e["log_level"] == "warning"]
     assert [w["pair"] for w in warnings] == ["de-en"]
@@ -67,6 +69,7 @@ def test_with_no_engine_configured_languages_are_identified_only(translator: Cal
         art = translate(translator(), BODY)
     assert [s["lang"] for s in art.record["segments"]] == ["en", "es", "de"]
     assert art.record["segments"][1]["note"] == "translation is off (no engine configured)"
+    assert art.record["translation"]["complete"] is False
     assert not [e for e in logs if e["log_level"] == "warning"] and art.status == "ok"
 
 
