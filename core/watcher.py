@@ -27,7 +27,10 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
+
+from newsdesk.inotify_grouping import observer as native_observer
 
 from newsdesk.scan import is_ignored
 
@@ -83,7 +86,10 @@ class Watcher:
         self.stable_s = stable_s
         self._lock = threading.Lock()
         self._candidates: dict[Path, tuple[int, int, float]] = {}
-        self._observer: Observer | PollingObserver | None = None
+        self._observer: BaseObserver | None = None
+        #: Pair inotify move events by cookie (see newsdesk.inotify_grouping); False:
+        #: watchdog's own grouping (kept for comparison in benchmarks).
+        self.indexed = os.environ.get("NEWSDESK_WATCHDOG_GROUPER") != "watchdog"
         self._spy = _OverflowSpy(on_overflow)
 
     def _wanted(self, path: Path) -> bool:
@@ -140,9 +146,9 @@ class Watcher:
 
     def start(self) -> None:
         if self.polling:
-            observer: Observer | PollingObserver = PollingObserver(timeout=self.poll_interval_s)
+            observer: BaseObserver = PollingObserver(timeout=self.poll_interval_s)
         else:
-            observer = Observer()
+            observer = native_observer() if self.indexed else Observer()
         events = None if self.polling else EVENTS
         observer.schedule(_Handler(self), str(self.inbox), recursive=False, event_filter=events)
         logging.getLogger("watchdog").addHandler(self._spy)
