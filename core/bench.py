@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from newsdesk.app import App
+from newsdesk.app import App, Settings, build_app
 from newsdesk.pipeline import STAGES
 
 WORDS = (
@@ -131,16 +131,27 @@ def _pct(values: list[float], p: float) -> float:
     return values[k]
 
 
+def _stage_plugins(app: App, work: Path) -> list[str]:
+    """The plugins, by the names ``--disable`` takes, that run a stage in a daemon on
+    ``work``: found by configuring one as ``run`` does (some plugins register their
+    stage only there), then shut down before the daemon starts."""
+    config_file = str(Path(app.config.file).absolute()) if app.config.file else None
+    probe = build_app(Settings(workdir=str(work), config_file=config_file, command="run"))
+    try:
+        return sorted({
+            probe.owners.get(impl.plugin_name, impl.plugin_name) for stage in STAGES
+            for impl in getattr(probe.pm.hook, f"newsdesk_{stage}").get_hookimpls()
+        })
+    finally:
+        probe.shutdown()
+
+
 def command(args: argparse.Namespace, app: App) -> int:
     rng = random.Random(7)
     work = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
     inbox, out = work / "inbox", work / "output"
     inbox.mkdir()
-    stage_plugins = sorted({  # by the names --disable knows: a configured instance's owner
-        app.owners.get(impl.plugin_name, impl.plugin_name) for stage in STAGES
-        for impl in getattr(app.pm.hook, f"newsdesk_{stage}").get_hookimpls()
-    })
-    disable = [] if args.stages else stage_plugins
+    disable = [] if args.stages else _stage_plugins(app, work)
     cmd = [sys.executable, "-m", "newsdesk", "run", "--workdir", str(work),
            "--log-format", "json", "--workers", str(args.workers)]
     if app.config.file:
