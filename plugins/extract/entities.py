@@ -381,7 +381,7 @@ def resolve_overlaps(found: list[Mention]) -> list[Mention]:
 def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
     """Find the later bare-surname and repeated full-name mentions of persons found,
     also in another spelling ("Zelensky" ... "Zelenskyy")."""
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     from newsdesk_plugins.extract.resources import norm
 
@@ -396,8 +396,9 @@ def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
     keys = {norm(s) for s in surnames if len(s) >= 5}
     if keys:
         matches = list(_CAPWORD.finditer(text))
+        choices = sorted(keys)
         similar = {w for w in {m.group() for m in matches} - forms - surnames
-                   if any(fuzz.ratio(norm(w), k) >= 88 for k in keys)}
+                   if process.extractOne(norm(w), choices, scorer=fuzz.ratio, score_cutoff=88) is not None}
         for match in matches:
             if match.group() in similar:
                 out.append(Mention(match.start(), match.end(), match.group(), "PER", None, -1))

@@ -170,6 +170,12 @@ def _event_pattern() -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+@lru_cache(maxsize=64)
+def _event_hits(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    """The event words of a (lower-case) sentence: (start, end, event), read once for all its counts."""
+    return tuple((h.start(), h.end(), h.lastgroup or "") for h in _event_pattern().finditer(sentence))
+
+
 def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
     """Return the counts in one sentence; ``offset`` is its position in the text."""
     found: list[tuple[int, int, float | int | list[float | int], str | None]] = []
@@ -262,7 +268,7 @@ def _event(sentence: str, start: int, end: int, what: str | None, unit: str | No
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(sentence)] + [len(sentence)]
     c_start = max(b for b in bounds if b <= start)
     c_end = min((b for b in bounds if b >= end), default=len(sentence))
-    hits = [(h.start(), h.end(), h.lastgroup or "") for h in _event_pattern().finditer(sentence)]
+    hits = _event_hits(sentence)
     # "35 demonstrators were arrested": the verb right after the count says what happened to them.
     after = [(pos, event) for pos, pos_end, event in hits
              if end <= pos <= end + 30 and pos_end <= c_end and _AUXILIARIES.match(sentence[end:pos])]
