@@ -1,7 +1,7 @@
 """Finding mentions of persons, organisations and places.
 
-Rules for every Latin- and Cyrillic-script language: a spaCy blank pipeline with
-a PhraseMatcher over the gazetteer and one pass over runs of capitalised words
+Rules for every Latin- and Cyrillic-script language: a spaCy PhraseMatcher over
+the gazetteer (one for all languages) and one pass over runs of capitalised words
 for persons and organisation shapes. Russian uses natasha instead (russian.py). A spaCy
 statistical model the user installed may replace the rules' NER (config
 ``ner_model``); the gazetteer still supplies canonical names.
@@ -17,8 +17,6 @@ from typing import Any
 
 from newsdesk_plugins.extract.resources import Gazetteer
 
-#: Languages with their own spaCy tokenizer here; others use spaCy's "xx".
-SPACY_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "uk", "ru")
 _NAME = r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’\-]*[a-zß-öø-ÿа-яё]$"
 _PARTICLES = ("von", "van", "der", "den", "de", "da", "del", "la", "le", "bin", "al", "ibn", "zu", "dos", "di")
 _PLACE_CONTEXT = {"in", "near", "from", "to", "at", "of", "outside", "across", "around", "in der", "bei", "aus"}
@@ -119,28 +117,23 @@ class Mention:
     priority: int = 0
 
 
-class RuleEngine:
-    """spaCy blank pipeline + PhraseMatcher (gazetteer) + token rules (persons, organisation shapes)."""
+class Phrases:
+    """The gazetteer as a spaCy PhraseMatcher: one key per (type, canonical name).
 
-    def __init__(self, lang: str, gaz: Gazetteer, model: str | None = None) -> None:
+    It matches token texts (ORTH) of ``split_words``'s tokens, which do not depend on
+    the language, so one instance serves every language (building it takes 1-2 s).
+    spaCy's EntityRuler does the same but counts its patterns on every document."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
         import spacy
         from spacy.matcher import PhraseMatcher
 
-        self.gaz = gaz
-        self.stems = gaz.country_stems
-        self.title_words = frozenset(w for t in gaz.titles for w in t.split())
-        self.title_ends = tuple(sorted({w.lower() for w in self.title_words if len(w) >= 5}))
-        self._title_cache: dict[str, bool] = {}
-        self.model = None
-        if model:
-            self.model = spacy.load(model, exclude=["lemmatizer"])
-        nlp = spacy.blank(lang if lang in SPACY_LANGS else "xx")
         # A regular-expression tokenizer: hyphenated names ("Kassym-Jomart", "Alma-Ata")
         # stay whole, and it is several times faster than spaCy's rule tokenizer.
+        nlp = spacy.blank("xx")
         nlp.tokenizer = RegexTokenizer(nlp.vocab)
-        # The gazetteer: one PhraseMatcher key per (type, canonical name). spaCy's
-        # EntityRuler does the same but counts its patterns on every document.
-        self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.vocab = nlp.vocab
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         groups: dict[str, list[str]] = {}
         for form, canonical in gaz.places.items():
             groups.setdefault(f"LOC|{canonical}", []).append(form)
@@ -149,8 +142,35 @@ class RuleEngine:
         for form, canonical in gaz.persons.items():
             groups.setdefault(f"PER|{canonical}", []).append(form)
         for key, forms in groups.items():
-            self.phrases.add(key, list(nlp.tokenizer.pipe(forms)))
-        self.nlp = nlp
+            self.matcher.add(key, list(nlp.tokenizer.pipe(forms)))
+
+    def __call__(self, words: list[str], spaces: list[bool]) -> list[tuple[str, str, int, int]]:
+        """(type, canonical, first token, token after the last) of each gazetteer match."""
+        from spacy.tokens import Doc
+
+        strings = self.vocab.strings
+        out = []
+        for key, start, end in self.matcher(Doc(self.vocab, words=words, spaces=spaces)):
+            label, _, canonical = strings[key].partition("|")
+            out.append((label, canonical, start, end))
+        return out
+
+
+class RuleEngine:
+    """The gazetteer (Phrases) + token rules (persons, organisation shapes) for one language."""
+
+    def __init__(self, lang: str, gaz: Gazetteer, model: str | None = None, phrases: Phrases | None = None) -> None:
+        self.gaz = gaz
+        self.stems = gaz.country_stems
+        self.title_words = frozenset(w for t in gaz.titles for w in t.split())
+        self.title_ends = tuple(sorted({w.lower() for w in self.title_words if len(w) >= 5}))
+        self._title_cache: dict[str, bool] = {}
+        self.model = None
+        if model:
+            import spacy
+
+            self.model = spacy.load(model, exclude=["lemmatizer"])
+        self.phrases = phrases if phrases is not None else Phrases(gaz)
         self.verbs = frozenset(v.lower() for v in gaz.speech_verbs)
         self.plain_pairs = lang != "de"  # German capitalises every noun: plain capitalised pairs are not names there
         self.prefixes = [tuple(p.split()) for p in gaz.org_prefixes]
@@ -305,13 +325,9 @@ class RuleEngine:
 
     def __call__(self, text: str) -> list[Mention]:
         words, spaces = split_words(text)
-        from spacy.tokens import Doc
-
         doc = make_toks(words, spaces)
         found: list[Mention] = []
-        strings = self.nlp.vocab.strings
-        for key, start, end in self.phrases(Doc(self.nlp.vocab, words=words, spaces=spaces)):
-            label, _, canonical = strings[key].partition("|")
+        for label, canonical, start, end in self.phrases(words, spaces):
             start_char, end_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
             ent_text = text[start_char:end_char]
             if label == "LOC" and ent_text in self.gaz.ambiguous:

@@ -104,3 +104,21 @@ def test_spans_point_into_text(extract: Extract) -> None:
         assert len(entity["spans"]) == entity["mentions"]
         for start, end in entity["spans"]:
             assert text[start:end] in entity["aliases"]
+
+
+def test_stem_index_finds_the_first_key_up_to_two_letters_longer() -> None:
+    """The inflected-name lookup gives, for a stem, the first key in table order that starts
+    with it and is at most two letters longer - the same answer as scanning the table."""
+    from newsdesk_plugins.extract.canonical import _stem_index
+
+    table = {"almaty": "Almaty", "almatyab": "Far", "alma": "Alma", "karaganda": "Karaganda", "almat": "Almat"}
+    index = _stem_index(table)
+    for stem in ("alm", "alma", "almat", "almaty", "karagand", "karagan", "karaga", "x"):
+        scan = next((c for k, c in table.items() if k.startswith(stem) and len(k) - len(stem) <= 2), None)
+        assert index.get(stem) == scan, stem
+    assert index["karagan"] == "Karaganda" and "karaga" not in index
+
+
+def test_languages_share_one_gazetteer_matcher(extractor: Any) -> None:
+    """The rules of every Latin/Cyrillic language use the same gazetteer matcher (built once)."""
+    assert extractor.ner("en").phrases is extractor.ner("de").phrases is extractor.ner("kk").phrases
