@@ -81,19 +81,16 @@ class Tok:
         self.i = i
         self.idx = idx
         self.text = text
-        self.lower_ = text.lower()
         self.whitespace_ = " " if space else ""
-        self.is_title = text.istitle()
-        self.is_space = text.isspace()
-        self.is_punct = _is_punct(text)
-        self.is_upper = text.isupper()
-        self.is_alpha = text.isalpha()
+        self.lower_, self.is_title, self.is_space, self.is_punct, self.is_upper, self.is_alpha = _lexeme(text)
 
 
-@lru_cache(maxsize=4096)
-def _is_punct(text: str) -> bool:
-    """spaCy's IS_PUNCT: every character is Unicode punctuation."""
-    return all(unicodedata.category(ch).startswith("P") for ch in text)
+@lru_cache(maxsize=65536)
+def _lexeme(text: str) -> tuple[str, bool, bool, bool, bool, bool]:
+    """A word's lower case and spaCy's IS_TITLE, IS_SPACE, IS_PUNCT (every character is
+    Unicode punctuation), IS_UPPER and IS_ALPHA, worked out once per distinct word."""
+    punct = all(unicodedata.category(ch).startswith("P") for ch in text)
+    return text.lower(), text.istitle(), text.isspace(), punct, text.isupper(), text.isalpha()
 
 
 def make_toks(words: list[str], spaces: list[bool]) -> list[Tok]:
@@ -385,12 +382,12 @@ def _sentence_start(doc: list[Tok], i: int) -> bool:
 def resolve_overlaps(found: list[Mention]) -> list[Mention]:
     """Keep the best of overlapping mentions: higher priority, then longer."""
     chosen: list[Mention] = []
-    taken: set[int] = set()
+    taken = bytearray(max((m.end for m in found), default=0))  # 1: the character is in a chosen mention
     for m in sorted(found, key=lambda m: (-m.priority, -(m.end - m.start), m.start)):
-        if any(i in taken for i in range(m.start, m.end)):
+        if taken.find(1, m.start, m.end) >= 0:
             continue
         chosen.append(m)
-        taken.update(range(m.start, m.end))
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     return chosen
 
 
