@@ -53,4 +53,9 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
         aliases = Path(config.paths.workdir).expanduser() / aliases
     if pm.has_plugin("extract.engine"):
         pm.unregister(name="extract.engine")
-    pm.register(Extractor(settings.max_chars, settings.ner_model or None, aliases), name="extract.engine")
+    engine = Extractor(settings.max_chars, settings.ner_model or None, aliases)
+    if role == "worker":
+        # The rules (2-4 s) are built as the worker starts, not inside the first
+        # article's time limit; the CLI and the daemon's main process stay fast.
+        engine.warm()
+    pm.register(engine, name="extract.engine")

@@ -46,6 +46,18 @@ def best_form(forms: list[str]) -> str:
     return max(forms, key=lambda f: (len(f.split()), forms.count(f), -forms.index(f)))
 
 
+def _stem_index(table: dict[str, str]) -> dict[str, str]:
+    """Map each key of ``table``, and the key without its last one or two letters, to the
+    canonical name of the first key (in table order) that produced it: the keys that
+    start with a stem and are at most two letters longer, found by one lookup."""
+    index: dict[str, str] = {}
+    for key, canonical in table.items():
+        for cut in (0, 1, 2):
+            if cut <= len(key):
+                index.setdefault(key[:len(key) - cut], canonical)
+    return index
+
+
 class Canonicaliser:
     """Resolves names to canonical names and groups an article's mentions."""
 
@@ -56,6 +68,11 @@ class Canonicaliser:
         self.org_keys = {norm(form): canonical for form, canonical in gaz.orgs.items()}
         self.choices = {kind: list(table) for kind, table in aliases.index.items()}
         self.surnames: dict[str, set[str]] = {}
+        # For resolve_inflected: every key and its forms one and two letters shorter,
+        # each pointing at the canonical name of the first key (in table order) it came from.
+        self.stems = {kind: _stem_index(table) for kind, table in aliases.index.items()}
+        self.place_stems = _stem_index(self.place_keys)
+        self.org_stems = _stem_index(self.org_keys)
         for key, canonical in aliases.index.get("PER", {}).items():
             self.surnames.setdefault(norm(canonical.split()[-1]), set()).add(canonical)
 
@@ -100,13 +117,11 @@ class Canonicaliser:
             if len(form) - cut < 4:
                 break
             stem = norm(form[:-cut])
-            table = self.place_keys if kind == "LOC" else self.org_keys
-            for key, canonical in self.aliases.index.get(kind, {}).items():
-                if key.startswith(stem) and len(key) - len(stem) <= 2:
-                    return canonical
-            hits = [c for k, c in table.items() if k.startswith(stem) and len(k) - len(stem) <= 2]
-            if hits:
-                return hits[0]
+            found = self.stems.get(kind, {}).get(stem)
+            if found is None:
+                found = (self.place_stems if kind == "LOC" else self.org_stems).get(stem)
+            if found is not None:
+                return found
         return None
 
     def group(self, mentions: list[Mention]) -> list[Entity]:

@@ -16,6 +16,8 @@ _DATELINE = re.compile(r"^\s*\(?$|^.{0,40}\($")
 _NAMED_OUTLET = re.compile(rf"\bthe\s+(?P<name>(?:[A-Z][\w.&-]+\s?){{1,4}}?)\s+{_OUTLET_WORDS}\b|\b(?:the\s+)?{_OUTLET_WORDS}\s+(?P<name2>[A-Z][\w.&-]+(?:\s[A-Z][\w.&-]+){{0,3}})")
 
 
+_OUTLET_BEFORE = re.compile(rf"\b{_OUTLET_WORDS}\s*$", re.I)
+_OUTLET_AFTER = re.compile(rf"\s+{_OUTLET_WORDS}\b", re.I)
 _SPEECH = re.compile(r"\b(?:said|says|told|reported|reports|quoted|cited|according|sagte|berichtete|berichtet|meldete|zufolge|сообщ|передает|передаёт|пишет|заявил|по данным)", re.I)
 
 
@@ -53,19 +55,18 @@ def find_cited(text: str, agencies: dict[str, str], orgs: list[tuple[int, int, s
         after = text[end:end + 40]
         context = bool(_BEFORE.search(before) or _AFTER.match(after))
         if not known:  # an organisation not on the list is a source only if called an outlet
-            context = context and bool(re.search(rf"\b{_OUTLET_WORDS}\s*$", before, re.I)
-                                       or re.match(rf"\s+{_OUTLET_WORDS}\b", after, re.I))
+            context = context and bool(_OUTLET_BEFORE.search(before) or _OUTLET_AFTER.match(after))
         if known and (re.search(r"\(\s*$", before) and re.match(r"\s*\)", after)):
             context = True  # "(Reuters) -" dateline
-        if known and re.search(rf"\b{_OUTLET_WORDS}\s*$", before, re.I):
+        if known and _OUTLET_BEFORE.search(before):
             context = True
-        if known and re.match(rf"\s+{_OUTLET_WORDS}\b", after, re.I):
+        if known and _OUTLET_AFTER.match(after):
             context = True
         if known and _SPEECH.search(_sentence_of(text, start, end)):
             context = True
         if context:
             found.setdefault(canonical, []).append((start, end))
-    for m in _QUOTED_OUTLET.finditer(text):
+    for m in _QUOTED_OUTLET.finditer(text) if "«" in text else ():  # the expression needs a «
         name = m.group("name").strip()
         canonical = agencies.get(name, name)
         found.setdefault(canonical, []).append((m.start("name"), m.end("name")))

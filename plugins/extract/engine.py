@@ -19,7 +19,7 @@ from newsdesk.article import Article
 from newsdesk_plugins.extract import dates, language, meta
 from newsdesk_plugins.extract.canonical import Canonicaliser
 from newsdesk_plugins.extract.cited import find_cited
-from newsdesk_plugins.extract.entities import Mention, RuleEngine
+from newsdesk_plugins.extract.entities import Mention, Phrases, RuleEngine
 from newsdesk_plugins.extract.facts import find_counts
 from newsdesk_plugins.extract.quotes import find_quotes
 from newsdesk_plugins.extract.resources import gazetteer, read_aliases
@@ -40,6 +40,7 @@ class Extractor:
         self.ner_model = ner_model
         self.aliases_file = aliases_file
         self._rules: dict[str, RuleEngine] = {}
+        self._phrases: Phrases | None = None
         self._natasha: NatashaEngine | None = None
         self._canon: Canonicaliser | None = None
 
@@ -60,9 +61,21 @@ class Extractor:
         key = lang or "xx"
         if key not in self._rules:
             t0 = time.perf_counter()
-            self._rules[key] = RuleEngine(key, gazetteer(), self.ner_model)
+            if self._phrases is None:
+                self._phrases = Phrases(gazetteer())
+            self._rules[key] = RuleEngine(key, gazetteer(), self.ner_model, self._phrases)
             log.info("entity rules built", lang=key, seconds=round(time.perf_counter() - t0, 2))
         return self._rules[key]
+
+    def warm(self) -> None:
+        """Build the gazetteer, the canonical-name tables and the entity rules now (a
+        worker does this as it starts: 2-4 s that would otherwise count against the
+        first article's time limit). natasha (Russian, about 0.6 s) still loads on
+        the first Russian article."""
+        t0 = time.perf_counter()
+        self.canon()
+        self.ner(None)
+        log.info("extract engines ready", seconds=round(time.perf_counter() - t0, 2))
 
     # -- the stage -------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Finding mentions of persons, organisations and places.
 
-Rules for every Latin- and Cyrillic-script language: a spaCy blank pipeline with
-a PhraseMatcher over the gazetteer and one pass over runs of capitalised words
+Rules for every Latin- and Cyrillic-script language: a spaCy PhraseMatcher over
+the gazetteer (one for all languages) and one pass over runs of capitalised words
 for persons and organisation shapes. Russian uses natasha instead (russian.py). A spaCy
 statistical model the user installed may replace the rules' NER (config
 ``ner_model``); the gazetteer still supplies canonical names.
@@ -10,13 +10,13 @@ statistical model the user installed may replace the rules' NER (config
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from newsdesk_plugins.extract.resources import Gazetteer
 
-#: Languages with their own spaCy tokenizer here; others use spaCy's "xx".
-SPACY_LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "uk", "ru")
 _NAME = r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’\-]*[a-zß-öø-ÿа-яё]$"
 _PARTICLES = ("von", "van", "der", "den", "de", "da", "del", "la", "le", "bin", "al", "ibn", "zu", "dos", "di")
 _PLACE_CONTEXT = {"in", "near", "from", "to", "at", "of", "outside", "across", "around", "in der", "bei", "aus"}
@@ -29,8 +29,32 @@ _PER_STOP = {"The", "A", "An", "This", "That", "But", "And", "In", "On", "At", "
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]")
 
 
+def split_words(text: str) -> tuple[list[str], list[bool]]:
+    """Words, possessive endings and punctuation, each with whether one space follows;
+    whitespace other than one space is a token of its own. The words and spaces
+    rebuild ``text`` exactly."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        gap = text[pos:m.start()]
+        if gap:
+            if gap == " " and words:
+                spaces[-1] = True
+            else:
+                words.append(gap)
+                spaces.append(False)
+        words.append(m.group())
+        spaces.append(False)
+        pos = m.end()
+    if pos < len(text):
+        words.append(text[pos:])
+        spaces.append(False)
+    return words, spaces
+
+
 class RegexTokenizer:
-    """Words, possessive endings and punctuation; whitespace other than one space is a token."""
+    """spaCy's tokenizer slot filled by ``split_words``."""
 
     def __init__(self, vocab: Any) -> None:
         self.vocab = vocab
@@ -38,28 +62,44 @@ class RegexTokenizer:
     def __call__(self, text: str) -> Any:
         from spacy.tokens import Doc
 
-        words: list[str] = []
-        spaces: list[bool] = []
-        pos = 0
-        for m in _TOKEN.finditer(text):
-            gap = text[pos:m.start()]
-            if gap:
-                if gap == " " and words:
-                    spaces[-1] = True
-                else:
-                    words.append(gap)
-                    spaces.append(False)
-            words.append(m.group())
-            spaces.append(False)
-            pos = m.end()
-        if pos < len(text):
-            words.append(text[pos:])
-            spaces.append(False)
+        words, spaces = split_words(text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def pipe(self, texts: Any) -> Any:
         for text in texts:
             yield self(text)
+
+
+class Tok:
+    """One token as the rules read it: plain Python attributes named as spaCy's (a
+    spaCy Token object is built anew on every access, which cost more than the rules)."""
+
+    __slots__ = ("i", "idx", "text", "lower_", "whitespace_", "is_title", "is_space", "is_punct",
+                 "is_upper", "is_alpha")
+
+    def __init__(self, i: int, idx: int, text: str, space: bool) -> None:
+        self.i = i
+        self.idx = idx
+        self.text = text
+        self.whitespace_ = " " if space else ""
+        self.lower_, self.is_title, self.is_space, self.is_punct, self.is_upper, self.is_alpha = _lexeme(text)
+
+
+@lru_cache(maxsize=65536)
+def _lexeme(text: str) -> tuple[str, bool, bool, bool, bool, bool]:
+    """A word's lower case and spaCy's IS_TITLE, IS_SPACE, IS_PUNCT (every character is
+    Unicode punctuation), IS_UPPER and IS_ALPHA, worked out once per distinct word."""
+    punct = all(unicodedata.category(ch).startswith("P") for ch in text)
+    return text.lower(), text.istitle(), text.isspace(), punct, text.isupper(), text.isalpha()
+
+
+def make_toks(words: list[str], spaces: list[bool]) -> list[Tok]:
+    toks: list[Tok] = []
+    pos = 0
+    for i, (word, space) in enumerate(zip(words, spaces)):
+        toks.append(Tok(i, pos, word, space))
+        pos += len(word) + space
+    return toks
 
 
 @dataclass
@@ -74,28 +114,23 @@ class Mention:
     priority: int = 0
 
 
-class RuleEngine:
-    """spaCy blank pipeline + PhraseMatcher (gazetteer) + token rules (persons, organisation shapes)."""
+class Phrases:
+    """The gazetteer as a spaCy PhraseMatcher: one key per (type, canonical name).
 
-    def __init__(self, lang: str, gaz: Gazetteer, model: str | None = None) -> None:
+    It matches token texts (ORTH) of ``split_words``'s tokens, which do not depend on
+    the language, so one instance serves every language (building it takes 1-2 s).
+    spaCy's EntityRuler does the same but counts its patterns on every document."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
         import spacy
         from spacy.matcher import PhraseMatcher
 
-        self.gaz = gaz
-        self.stems = gaz.country_stems
-        self.title_words = frozenset(w for t in gaz.titles for w in t.split())
-        self.title_ends = tuple(sorted({w.lower() for w in self.title_words if len(w) >= 5}))
-        self._title_cache: dict[str, bool] = {}
-        self.model = None
-        if model:
-            self.model = spacy.load(model, exclude=["lemmatizer"])
-        nlp = spacy.blank(lang if lang in SPACY_LANGS else "xx")
         # A regular-expression tokenizer: hyphenated names ("Kassym-Jomart", "Alma-Ata")
         # stay whole, and it is several times faster than spaCy's rule tokenizer.
+        nlp = spacy.blank("xx")
         nlp.tokenizer = RegexTokenizer(nlp.vocab)
-        # The gazetteer: one PhraseMatcher key per (type, canonical name). spaCy's
-        # EntityRuler does the same but counts its patterns on every document.
-        self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.vocab = nlp.vocab
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         groups: dict[str, list[str]] = {}
         for form, canonical in gaz.places.items():
             groups.setdefault(f"LOC|{canonical}", []).append(form)
@@ -104,8 +139,35 @@ class RuleEngine:
         for form, canonical in gaz.persons.items():
             groups.setdefault(f"PER|{canonical}", []).append(form)
         for key, forms in groups.items():
-            self.phrases.add(key, list(nlp.tokenizer.pipe(forms)))
-        self.nlp = nlp
+            self.matcher.add(key, list(nlp.tokenizer.pipe(forms)))
+
+    def __call__(self, words: list[str], spaces: list[bool]) -> list[tuple[str, str, int, int]]:
+        """(type, canonical, first token, token after the last) of each gazetteer match."""
+        from spacy.tokens import Doc
+
+        strings = self.vocab.strings
+        out = []
+        for key, start, end in self.matcher(Doc(self.vocab, words=words, spaces=spaces)):
+            label, _, canonical = strings[key].partition("|")
+            out.append((label, canonical, start, end))
+        return out
+
+
+class RuleEngine:
+    """The gazetteer (Phrases) + token rules (persons, organisation shapes) for one language."""
+
+    def __init__(self, lang: str, gaz: Gazetteer, model: str | None = None, phrases: Phrases | None = None) -> None:
+        self.gaz = gaz
+        self.stems = gaz.country_stems
+        self.title_words = frozenset(w for t in gaz.titles for w in t.split())
+        self.title_ends = tuple(sorted({w.lower() for w in self.title_words if len(w) >= 5}))
+        self._title_cache: dict[str, bool] = {}
+        self.model = None
+        if model:
+            import spacy
+
+            self.model = spacy.load(model, exclude=["lemmatizer"])
+        self.phrases = phrases if phrases is not None else Phrases(gaz)
         self.verbs = frozenset(v.lower() for v in gaz.speech_verbs)
         self.plain_pairs = lang != "de"  # German capitalises every noun: plain capitalised pairs are not names there
         self.prefixes = [tuple(p.split()) for p in gaz.org_prefixes]
@@ -127,14 +189,14 @@ class RuleEngine:
             self._name_cache[word] = known
         return known
 
-    def _name_after_particles(self, doc: Any, j: int) -> bool:
+    def _name_after_particles(self, doc: list[Tok], j: int) -> bool:
         """True when the particles from token ``j`` on ("von der") lead to a name ("Leyen")."""
         k = j
         while k < len(doc) and k - j < 3 and doc[k].lower_ in _PARTICLES:
             k += 1
         return k < len(doc) and k > j and self.is_name(doc[k].text)
 
-    def _name_runs(self, doc: Any, text: str) -> list[Mention]:
+    def _name_runs(self, doc: list[Tok], text: str) -> list[Mention]:
         """Runs of capitalised words: organisations ending in an organisation word
         ("Interior Ministry"), and persons - next to a verb of speech ("said Dana Seitkali",
         "Dana Seitkali said", "according to ..."), or, at priority 0, any pair or triple of
@@ -147,7 +209,7 @@ class RuleEngine:
                 i += 1
                 continue
             j = i
-            run: list[Any] = []
+            run: list[Tok] = []
             while j < n:
                 tok = doc[j]
                 if self.is_name(tok.text):
@@ -162,7 +224,7 @@ class RuleEngine:
             i = j
         return out
 
-    def _org_in_run(self, run: list[Any], text: str) -> list[Mention]:
+    def _org_in_run(self, run: list[Tok], text: str) -> list[Mention]:
         last = max((k for k, t in enumerate(run) if t.text in self.gaz.org_suffixes), default=-1)
         if last < 1:
             return []
@@ -176,13 +238,13 @@ class RuleEngine:
             return []
         return [Mention(first.idx, end.idx + len(end.text), text[first.idx:end.idx + len(end.text)], "ORG", None, 1)]
 
-    def _person_in_run(self, doc: Any, run: list[Any], text: str) -> list[Mention]:
+    def _person_in_run(self, doc: list[Tok], run: list[Tok], text: str) -> list[Mention]:
         names = [t for t in run if not self.is_title(t.text) and t.lower_ not in self.verbs
                  and t.text not in self.gaz.org_suffixes]
         while names and (names[0].text in _PER_STOP or names[0].text[:5] in self.stems or names[0].lower_ in _PARTICLES):
             names = names[1:]
         # the last contiguous group of names
-        group: list[Any] = []
+        group: list[Tok] = []
         for t in names:
             if group and t.i != group[-1].i + 1:
                 group = []
@@ -206,7 +268,7 @@ class RuleEngine:
         end = last.idx + len(last.text)
         return [Mention(first.idx, end, text[first.idx:end], "PER", None, prio)]
 
-    def _org_prefixes(self, doc: Any) -> list[Mention]:
+    def _org_prefixes(self, doc: list[Tok], text: str) -> list[Mention]:
         """"Ministry of Foreign Affairs", "University of the Arts"."""
         out: list[Mention] = []
         n = len(doc)
@@ -224,11 +286,11 @@ class RuleEngine:
                 while k < n and k - j < 3 and self.is_name(doc[k].text):
                     k += 1
                 if k > j:
-                    span = doc[i:k]
-                    out.append(Mention(span.start_char, span.end_char, span.text, "ORG", None, 1))
+                    start_char, end_char = doc[i].idx, doc[k - 1].idx + len(doc[k - 1].text)
+                    out.append(Mention(start_char, end_char, text[start_char:end_char], "ORG", None, 1))
         return out
 
-    def _after_titles(self, doc: Any, text: str) -> list[Mention]:
+    def _after_titles(self, doc: list[Tok], text: str) -> list[Mention]:
         """Names after a title or role: "President Kassym-Jomart Tokayev", "Ministerpräsident
         Michael Kretschmer", "Commission President Ursula von der Leyen"."""
         out: list[Mention] = []
@@ -239,7 +301,7 @@ class RuleEngine:
                 i += 1
                 continue
             j = i + 1
-            names: list[Any] = []
+            names: list[Tok] = []
             while j < n and len(names) < 5:
                 tok = doc[j]
                 if tok.is_title and re.match(_NAME, tok.text) and not self.is_title(tok.text) \
@@ -259,26 +321,24 @@ class RuleEngine:
         return out
 
     def __call__(self, text: str) -> list[Mention]:
-        doc = self.nlp.make_doc(text)
+        words, spaces = split_words(text)
+        doc = make_toks(words, spaces)
         found: list[Mention] = []
-        strings = self.nlp.vocab.strings
-        ents = []
-        for key, start, end in self.phrases(doc):
-            label, _, canonical = strings[key].partition("|")
-            ents.append((doc[start:end], label, canonical))
-        for ent, label, canonical in ents:
-            if label == "LOC" and ent.text in self.gaz.ambiguous:
-                prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        for label, canonical, start, end in self.phrases(words, spaces):
+            start_char, end_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+            ent_text = text[start_char:end_char]
+            if label == "LOC" and ent_text in self.gaz.ambiguous:
+                prev = doc[start - 1].lower_ if start > 0 else ""
                 if prev not in _PLACE_CONTEXT:
                     continue
-            if label == "LOC" and ent.end < len(doc) and re.match(_NAME, doc[ent.end].text) \
-                    and ent.text == ent.text.split()[0] and doc[ent.end].text not in self.gaz.places \
-                    and ent.start > 0 and doc[ent.start - 1].lower_ not in _PLACE_CONTEXT:
+            if label == "LOC" and end < len(doc) and re.match(_NAME, doc[end].text) \
+                    and ent_text == ent_text.split()[0] and doc[end].text not in self.gaz.places \
+                    and start > 0 and doc[start - 1].lower_ not in _PLACE_CONTEXT:
                 continue  # "Jordan Peterson": a first name, not a place
-            found.append(Mention(ent.start_char, ent.end_char, ent.text, label, canonical or None, 3))
+            found.append(Mention(start_char, end_char, ent_text, label, canonical or None, 3))
         found += self._after_titles(doc, text)
         found += self._name_runs(doc, text)
-        found += self._org_prefixes(doc)
+        found += self._org_prefixes(doc, text)
         if self.model is not None:
             for ent in self.model(text).ents:
                 kind = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}.get(ent.label_)
@@ -290,14 +350,14 @@ class RuleEngine:
         return sorted(resolve_overlaps(mentions), key=lambda m: m.start)
 
 
-def _next_word(doc: Any, i: int) -> str:
+def _next_word(doc: list[Tok], i: int) -> str:
     for tok in doc[i + 1:i + 4]:
         if not tok.is_space:
             return str(tok.lower_)
     return ""
 
 
-def _prev_words(doc: Any, i: int, k: int) -> list[str]:
+def _prev_words(doc: list[Tok], i: int, k: int) -> list[str]:
     """Up to ``k`` lower-case words before token ``i``, nearest first, stopping at a capitalised one."""
     out: list[str] = []
     j = i - 1
@@ -311,7 +371,7 @@ def _prev_words(doc: Any, i: int, k: int) -> list[str]:
     return out
 
 
-def _sentence_start(doc: Any, i: int) -> bool:
+def _sentence_start(doc: list[Tok], i: int) -> bool:
     """True when token ``i`` begins a sentence (first token, or after . ! ? or a line break)."""
     if i == 0:
         return True
@@ -322,19 +382,19 @@ def _sentence_start(doc: Any, i: int) -> bool:
 def resolve_overlaps(found: list[Mention]) -> list[Mention]:
     """Keep the best of overlapping mentions: higher priority, then longer."""
     chosen: list[Mention] = []
-    taken: set[int] = set()
+    taken = bytearray(max((m.end for m in found), default=0))  # 1: the character is in a chosen mention
     for m in sorted(found, key=lambda m: (-m.priority, -(m.end - m.start), m.start)):
-        if any(i in taken for i in range(m.start, m.end)):
+        if taken.find(1, m.start, m.end) >= 0:
             continue
         chosen.append(m)
-        taken.update(range(m.start, m.end))
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     return chosen
 
 
 def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
     """Find the later bare-surname and repeated full-name mentions of persons found,
     also in another spelling ("Zelensky" ... "Zelenskyy")."""
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     from newsdesk_plugins.extract.resources import norm
 
@@ -349,8 +409,9 @@ def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
     keys = {norm(s) for s in surnames if len(s) >= 5}
     if keys:
         matches = list(_CAPWORD.finditer(text))
+        choices = sorted(keys)
         similar = {w for w in {m.group() for m in matches} - forms - surnames
-                   if any(fuzz.ratio(norm(w), k) >= 88 for k in keys)}
+                   if process.extractOne(norm(w), choices, scorer=fuzz.ratio, score_cutoff=88) is not None}
         for match in matches:
             if match.group() in similar:
                 out.append(Mention(match.start(), match.end(), match.group(), "PER", None, -1))
@@ -360,7 +421,7 @@ def _propagate(text: str, mentions: list[Mention]) -> list[Mention]:
 _CAPWORD = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{4,}(?![\w-])")
 
 
-def _acronyms(doc: Any, mentions: list[Mention]) -> list[Mention]:
+def _acronyms(doc: list[Tok], mentions: list[Mention]) -> list[Mention]:
     """An all-capitals word that spells an organisation found in the text is that organisation."""
     initials: dict[str, Mention] = {}
     for m in mentions:

@@ -62,7 +62,13 @@ _VAGUE = "|".join(sorted((re.escape(v) for v in VAGUE), key=len, reverse=True))
 _QUAL = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
 _MULT = "|".join(sorted((re.escape(m) for m in MULTIPLIERS), key=len, reverse=True))
 _CUR = r"[$€£₽₸]"
+_RANGE_WORDS = ("from", "between", "от", "von")
+#: The characters a count can start with (a match is never needed to start at the space
+#: before a number: its span begins at the number): a cheap test at each position
+#: before the full expression is tried.
+_FIRST = "".join(sorted({w[0] for w in (*_RANGE_WORDS, *VAGUE)} | {"$", "€", "£", "₽", "₸"}))
 _COUNT = re.compile(
+    rf"(?=[\d{re.escape(_FIRST)}])"
     rf"(?:(?:from|between|от|von)\s+(?P<lo>{_NUM})\s+(?:to|and|до|bis)\s+(?P<hi>{_NUM})"
     rf"|(?P<cur>{_CUR})?\s?(?P<num>{_NUM})(?:\s*(?:-|–|to)\s*(?P<hi2>{_NUM}))?(?:\s?(?P<mult>{_MULT})\b)?"
     rf"|\b(?P<vague>{_VAGUE})\b)",
@@ -170,10 +176,30 @@ def _event_pattern() -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+_DIGIT = re.compile(r"\d")
+#: Every match of _COUNT holds a digit or one of these words (any case).
+_VAGUE_WORDS = tuple(sorted({w for v in VAGUE for w in v.split() if w not in ("several", "of", "несколько")}))
+
+
+def _may_count(sentence: str) -> bool:
+    """False when _COUNT cannot match: no digit and no vague quantity. Two substring
+    tests cost far less than the expression tried at every position of the sentence."""
+    if _DIGIT.search(sentence):
+        return True
+    low = sentence.lower()
+    return any(word in low for word in _VAGUE_WORDS)
+
+
+@lru_cache(maxsize=64)
+def _event_hits(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    """The event words of a (lower-case) sentence: (start, end, event), read once for all its counts."""
+    return tuple((h.start(), h.end(), h.lastgroup or "") for h in _event_pattern().finditer(sentence))
+
+
 def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
     """Return the counts in one sentence; ``offset`` is its position in the text."""
     found: list[tuple[int, int, float | int | list[float | int], str | None]] = []
-    for m in _COUNT.finditer(sentence):
+    for m in _COUNT.finditer(sentence) if _may_count(sentence) else ():
         unit = None
         if m.group("lo"):
             lo, hi = _number(m.group("lo"), lang), _number(m.group("hi"), lang)
@@ -262,7 +288,7 @@ def _event(sentence: str, start: int, end: int, what: str | None, unit: str | No
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(sentence)] + [len(sentence)]
     c_start = max(b for b in bounds if b <= start)
     c_end = min((b for b in bounds if b >= end), default=len(sentence))
-    hits = [(h.start(), h.end(), h.lastgroup or "") for h in _event_pattern().finditer(sentence)]
+    hits = _event_hits(sentence)
     # "35 demonstrators were arrested": the verb right after the count says what happened to them.
     after = [(pos, event) for pos, pos_end, event in hits
              if end <= pos <= end + 30 and pos_end <= c_end and _AUXILIARIES.match(sentence[end:pos])]

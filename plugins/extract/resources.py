@@ -9,7 +9,7 @@ from __future__ import annotations
 import gettext
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,7 +83,7 @@ class Gazetteer:
         starts like a country's name (the first five letters)."""
         return len(word) >= 4 and word[:5] in self.country_stems
 
-    @property
+    @cached_property
     def country_stems(self) -> frozenset[str]:
         return frozenset(c[:5] for c in self.countries if len(c) >= 4)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from newsdesk_plugins.extract.blas import one_blas_thread
 from newsdesk_plugins.extract.entities import Mention
 
 
@@ -11,10 +12,9 @@ class NatashaEngine:
     morphology tagger."""
 
     def __init__(self) -> None:
-        from natasha import MorphVocab, NewsEmbedding, NewsNERTagger, Segmenter
+        from natasha import MorphVocab, NewsEmbedding, NewsNERTagger
 
         emb = NewsEmbedding()
-        self.segmenter = Segmenter()
         self.ner = NewsNERTagger(emb)
         self.vocab = MorphVocab()
 
@@ -32,14 +32,16 @@ class NatashaEngine:
         return " ".join(out)
 
     def __call__(self, text: str) -> list[Mention]:
-        from natasha import Doc
-
-        doc = Doc(text)
-        doc.segment(self.segmenter)
-        doc.tag_ner(self.ner)
+        # The tagger reads the whole text at once (natasha's Doc.tag_ner does the same);
+        # natasha's sentence and token segmentation only serves Doc's own views, not used here.
+        if not text.strip():
+            return []
+        with one_blas_thread():
+            spans = self.ner(text).spans
         out: list[Mention] = []
-        for span in doc.spans:
-            words = text[span.start:span.stop].split()
+        for span in spans:
+            surface = text[span.start:span.stop]
+            words = surface.split()
             hint = self.nominative(words) if span.type == "PER" or len(words) == 1 else None
-            out.append(Mention(span.start, span.stop, span.text, span.type, hint if hint != span.text else None, 1))
+            out.append(Mention(span.start, span.stop, surface, span.type, hint if hint != surface else None, 1))
         return out

@@ -104,3 +104,35 @@ def test_spans_point_into_text(extract: Extract) -> None:
         assert len(entity["spans"]) == entity["mentions"]
         for start, end in entity["spans"]:
             assert text[start:end] in entity["aliases"]
+
+
+def test_stem_index_finds_the_first_key_up_to_two_letters_longer() -> None:
+    """The inflected-name lookup gives, for a stem, the first key in table order that starts
+    with it and is at most two letters longer - the same answer as scanning the table."""
+    from newsdesk_plugins.extract.canonical import _stem_index
+
+    table = {"almaty": "Almaty", "almatyab": "Far", "alma": "Alma", "karaganda": "Karaganda", "almat": "Almat"}
+    index = _stem_index(table)
+    for stem in ("alm", "alma", "almat", "almaty", "karagand", "karagan", "karaga", "x"):
+        scan = next((c for k, c in table.items() if k.startswith(stem) and len(k) - len(stem) <= 2), None)
+        assert index.get(stem) == scan, stem
+    assert index["karagan"] == "Karaganda" and "karaga" not in index
+
+
+def test_languages_share_one_gazetteer_matcher(extractor: Any) -> None:
+    """The rules of every Latin/Cyrillic language use the same gazetteer matcher (built once)."""
+    assert extractor.ner("en").phrases is extractor.ner("de").phrases is extractor.ner("kk").phrases
+
+
+def test_overlapping_mentions_keep_the_best() -> None:
+    """Of overlapping mentions the higher priority wins, then the longer; mentions that only
+    touch both stay."""
+    from newsdesk_plugins.extract.entities import Mention, resolve_overlaps
+
+    a = Mention(0, 10, "Kassym-Jomart", "PER", None, 2)
+    b = Mention(5, 20, "x", "ORG", None, 3)
+    c = Mention(20, 25, "Almaty", "LOC", None, 0)
+    d = Mention(21, 23, "lm", "LOC", None, 0)
+    e = Mention(30, 31, "e", "ORG", None, 0)
+    kept = resolve_overlaps([a, b, c, d, e])
+    assert sorted((m.start, m.end) for m in kept) == [(5, 20), (20, 25), (30, 31)]

@@ -80,3 +80,12 @@ def test_count_after_and_takes_its_own_clause_event(extract: Extract) -> None:
 def test_verb_after_count_wins_over_counted_thing(extract: Extract) -> None:
     """Counts "35 demonstrators were arrested" as an arrest, not a protest."""
     assert facts(extract("Police said 35 demonstrators were arrested near the square.")) == [(35, "ARREST")]
+
+
+def test_vague_counts_without_digits_in_any_case_and_script(extract: Extract) -> None:
+    """Finds vague counts in sentences with no digit at all, in capitals and in Cyrillic
+    (a sentence is passed over only when it has neither digits nor a vague word)."""
+    art = extract("HUNDREDS of protesters were detained. Nobody was hurt. Police arrested 12 people.")
+    assert facts(art) == [([200, 999], "ARREST"), (12, "ARREST")]
+    ru = extract("Сотни человек были задержаны в центре города. Десятки тысяч людей вышли на митинг.")
+    assert [f["value"] for f in ru.record["facts"]] == [[200, 999], [20000, 99999]]

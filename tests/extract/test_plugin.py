@@ -20,12 +20,25 @@ def test_config_section_defaults_and_registration(tmp_path: Path) -> None:
     settings = config.section("extract")
     assert (settings.max_chars, settings.ner_model) == (1000, "")
     pm = pluggy.PluginManager("newsdesk")
-    extract.newsdesk_configure(config=config, pm=pm, role="worker")
-    extract.newsdesk_configure(config=config, pm=pm, role="worker")
+    extract.newsdesk_configure(config=config, pm=pm, role="main")
+    extract.newsdesk_configure(config=config, pm=pm, role="main")
     engine = pm.get_plugin("extract.engine")
     assert engine.max_chars == 1000
     assert engine.aliases_file == tmp_path / "config" / "extract_aliases.toml"
-    assert engine._rules == {} and engine._natasha is None  # nothing loaded before the first article
+    assert engine._rules == {} and engine._natasha is None  # outside a worker nothing is loaded
+
+
+def test_worker_builds_the_rules_at_configure_time(tmp_path: Path) -> None:
+    """A worker builds the entity rules as it starts, so its first article does not pay for them;
+    natasha still waits for a Russian article."""
+    (section,) = extract.newsdesk_config_sections()
+    config = load_core(None, {"paths": {"workdir": str(tmp_path)}})
+    config.bind_sections([section])
+    pm = pluggy.PluginManager("newsdesk")
+    extract.newsdesk_configure(config=config, pm=pm, role="worker")
+    engine = pm.get_plugin("extract.engine")
+    assert engine._rules and engine._phrases is not None and engine._canon is not None
+    assert engine._natasha is None
 
 
 def test_config_rejects_wrong_type() -> None:
