@@ -52,6 +52,7 @@ class DaemonSettings:
     workers: int = 0
     queue_size: int = 10000
     timeout_s: float = 120.0
+    start_timeout_s: float = 300.0
     max_file_mb: float = 50.0
     after: str = choices("archive", "delete", "keep", default="archive")
     observer: str = choices("native", "polling", default="native")

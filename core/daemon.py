@@ -83,7 +83,8 @@ class Daemon:
         workers = config.daemon.workers or os.cpu_count() or 1
         self.pool = Pool(app.settings, workers, config.daemon.timeout_s,
                          root=str(self.inbox), max_bytes=self.max_bytes,
-                         log_level=config.log.level, log_format=config.log.format)
+                         log_level=config.log.level, log_format=config.log.format,
+                         start_timeout_s=config.daemon.start_timeout_s)
         self.watcher = Watcher(
             self.inbox, self._notify, ignore=config.daemon.ignore,
             polling=config.daemon.observer == "polling",

@@ -65,7 +65,8 @@ def process_paths(app: App, paths: list[str]) -> int:
     size = min(app.config.daemon.workers or os.cpu_count() or 1, max(1, len(files)))
     pool = Pool(app.settings, size, app.config.daemon.timeout_s, root=None,
                 max_bytes=max_bytes, log_level=app.config.log.level,
-                log_format=app.config.log.format)
+                log_format=app.config.log.format,
+                start_timeout_s=app.config.daemon.start_timeout_s)
     # A file inside a folder argument must stay inside that folder: per-task roots.
     pending = [Task(n, str(f), root=str(root) if root else None) for n, (f, root) in
                enumerate(files)]

@@ -121,6 +121,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self.spawned = time.monotonic()
         self.tasks: deque[Task] = deque()
         self.outbox: list[tuple[int, str, str | None]] = []  # sent at the next poll
 
@@ -138,10 +139,11 @@ class Pool:
 
     def __init__(self, settings: Settings, size: int, timeout_s: float, *, root: str | None,
                  max_bytes: int, depth: int = 8, log_level: str = "info",
-                 log_format: str = "auto") -> None:
+                 log_format: str = "auto", start_timeout_s: float = 300.0) -> None:
         self.args = (settings, log_level, log_format, root, max_bytes)
         self.size = max(1, size)
         self.timeout_s = timeout_s
+        self.start_timeout_s = start_timeout_s
         self.depth = depth
         self.ctx = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
@@ -202,7 +204,12 @@ class Pool:
             if not worker.process.is_alive():
                 code = worker.process.exitcode
                 self._lose(index, f"worker process died (exit code {code})", results, resend)
-            elif worker.tasks and now - worker.tasks[0].started > self.timeout_s:
+            elif not worker.ready and now - worker.spawned > self.start_timeout_s:
+                self._lose(index, f"the worker did not start its plugins within "
+                                  f"{self.start_timeout_s:g} s (daemon.start_timeout_s); "
+                                  "it was replaced",
+                           results, resend)
+            elif worker.ready and worker.tasks and now - worker.tasks[0].started > self.timeout_s:
                 self._lose(index, f"timed out after {self.timeout_s:g} s (daemon.timeout_s); "
                                   "the worker was killed and replaced", results, resend)
         return results, resend
@@ -210,6 +217,8 @@ class Pool:
     def _handle(self, worker: _Worker, message: Any, results: list[Result], now: float) -> None:
         if message[0] == "ready":
             worker.ready = True
+            if worker.tasks:  # the time limit counts from here, not from the plugins' start-up
+                worker.tasks[0].started = now
             return
         if message[0] == "error":
             raise WorkerStartError(message[1])

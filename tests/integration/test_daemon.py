@@ -50,6 +50,21 @@ def newsdesk_clean(article):
 '''
 
 
+SLOW_START = '''
+import time
+from newsdesk import hookimpl
+
+@hookimpl
+def newsdesk_configure(config, pm, role):
+    if role == "worker":
+        time.sleep(3)
+
+@hookimpl
+def newsdesk_clean(article):
+    article.record["slow_start"] = True
+'''
+
+
 def write_config(workdir: Path, text: str) -> None:
     (workdir / "config").mkdir(exist_ok=True)
     (workdir / "config" / "newsdesk.toml").write_text(text)
@@ -287,3 +302,23 @@ def test_stdout_option_prints_each_record_as_it_is_written(tmp_path):
     (line,) = done.stdout.splitlines()
     (stream,) = (tmp_path / "output").glob("*.jsonl")
     assert stream.read_bytes() == line + b"\n"
+
+
+@pytest.mark.slow
+def test_a_workers_start_up_does_not_count_against_its_first_articles_time_limit(
+        daemon, tmp_path):
+    """Plugins that take longer to start in a worker than daemon.timeout_s do not fail
+    the articles waiting for that worker: the limit counts from when it is ready."""
+    plugins = tmp_path / "myplugins"
+    plugins.mkdir()
+    (plugins / "slowstart.py").write_text(SLOW_START)
+    write_config(tmp_path, "[daemon]\ntimeout_s = 2.0\nworkers = 1\n")
+    d = daemon("--plugins-dir", str(plugins), *DISABLE_STAGES)
+    for n in range(3):
+        drop(d.inbox, f"early{n}.txt", f"{n} {STORY}")
+    d.start()
+    records = by_name(d.wait_records(3, timeout=60))
+    assert {n: (r["status"], r.get("slow_start"), r["errors"]) for n, r in records.items()} == {
+        f"early{n}.txt": ("ok", True, []) for n in range(3)}
+    assert d.stop() == 0
+    assert b'"workers_replaced":0' in d.log.read_bytes()
