@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Sequence
 
 ROLES_WITH_CUES = (
     "meta", "byline", "credit", "signature", "related", "bio", "comment",
@@ -52,45 +53,62 @@ class Lexicon:
     credit_mid_re: re.Pattern[str] | None = None
     #: Every word of the credit lead-ins and of the agency names.
     credit_words: frozenset[str] = frozenset()
+    #: The phrase and symbol cues of every role in one pattern.
+    any_multi_re: re.Pattern[str] | None = None
+    #: The case-folded words of the ``meta`` lead-ins.
+    meta_words: frozenset[str] = frozenset()
 
-    def lead(self, role: str, line: str) -> re.Match[str] | None:
-        """Return the match of a ``role`` cue at the start of ``line``, if any."""
+    def lead(self, role: str, line: str, words: Sequence[str] | None = None) -> re.Match[str] | None:
+        """Return the match of a ``role`` cue at the start of ``line``, if any
+        (``words``: the line's case-folded words, when the caller has them)."""
         cue = self.cues.get(role)
         if cue is None or cue.lead_re is None:
             return None
-        words = words_of(line)
+        if words is None:
+            words = words_of(line)
         if not words or (words[0] not in cue.lead_first and not line[:1].isdigit()):
             return None
         return cue.lead_re.match(line)
 
-    def count_any(self, role: str, line: str) -> int:
-        """Return how many ``role`` cues occur in ``line``."""
+    def count_any(self, role: str, line: str, words: Sequence[str] | None = None,
+                  phrases: bool = True) -> int:
+        """Return how many ``role`` cues occur in ``line`` (``phrases``: False when the
+        caller knows that no phrase cue of any role occurs in it, see :meth:`any_phrase`)."""
         cue = self.cues.get(role)
         if cue is None or cue.any_re is None:
             return 0
-        n = sum(1 for w in words_of(line) if w in cue.any_words)
-        if cue.any_multi_re is not None:
+        n = sum(map(cue.any_words.__contains__, words_of(line) if words is None else words))
+        if phrases and cue.any_multi_re is not None:
             n += len(cue.any_multi_re.findall(line))
         return n
 
-    def coverage(self, role: str, line: str) -> float:
+    def coverage(self, role: str, line: str, words: Sequence[str] | None = None,
+                 phrases: bool = True) -> float:
         """Return the share of ``line``'s non-space characters covered by ``role`` cues."""
         cue = self.cues.get(role)
         total = len(line.replace(" ", ""))
         if cue is None or cue.any_re is None or not total:
             return 0.0
-        covered = sum(len(w) for w in words_of(line) if w in cue.any_words)
-        if cue.any_multi_re is not None:
+        covered = sum(len(w) for w in (words_of(line) if words is None else words) if w in cue.any_words)
+        if phrases and cue.any_multi_re is not None:
             covered += sum(len(m.group(0).replace(" ", "")) for m in cue.any_multi_re.finditer(line))
         return min(1.0, covered / total)
 
-    def has_any(self, role: str, line: str) -> bool:
+    def has_any(self, role: str, line: str, words: Sequence[str] | None = None,
+                phrases: bool = True) -> bool:
+        """Whether a ``role`` cue occurs in ``line``."""
         cue = self.cues.get(role)
         if cue is None or cue.any_re is None:
             return False
-        if any(w in cue.any_words for w in words_of(line)):
+        if not cue.any_words.isdisjoint(words_of(line) if words is None else words):
             return True
-        return cue.any_multi_re is not None and cue.any_multi_re.search(line) is not None
+        return phrases and cue.any_multi_re is not None and cue.any_multi_re.search(line) is not None
+
+    def any_phrase(self, line: str) -> bool:
+        """Whether a phrase or symbol cue (one that is not a single word) of any role occurs
+        in ``line``: one search instead of one a role; when False, ``phrases=False`` may be
+        passed to :meth:`has_any`, :meth:`count_any` and :meth:`coverage`."""
+        return self.any_multi_re is None or self.any_multi_re.search(line) is not None
 
 
 def _alternation(words: list[str]) -> str:
@@ -124,8 +142,11 @@ def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
     credit_words = frozenset(
         w for cue in (*data.get("credit", {}).get("lead", []), *agencies) for w in words_of(cue)
     )
+    multi = [w for role in ROLES_WITH_CUES for w in data.get(role, {}).get("any", []) if not _WORDS.fullmatch(w)]
+    any_multi = re.compile(rf"(?<!\w)(?:{_alternation(multi)})(?!\w)", re.IGNORECASE) if multi else None
+    meta_words = frozenset(w.casefold() for w in data.get("meta", {}).get("lead", []))
     return Lexicon(cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid,
-                   credit_words=credit_words)
+                   credit_words=credit_words, any_multi_re=any_multi, meta_words=meta_words)
 
 
 @lru_cache(maxsize=4)
