@@ -17,6 +17,9 @@ ROLES_WITH_CUES = (
 
 
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_LETTERS = re.compile(r"[^\W\d_]+")
+#: What joins the parts of one word in :data:`_WORDS`.
+_INNER_MARKS = ("'", "’", "-")
 
 
 @lru_cache(maxsize=8192)
@@ -55,6 +58,12 @@ class Lexicon:
     credit_words: frozenset[str] = frozenset()
     #: The phrase and symbol cues of every role in one pattern.
     any_multi_re: re.Pattern[str] | None = None
+    #: The case-folded first letters (up to a non-letter) of the phrase cues opening with one.
+    phrase_first: frozenset[str] = frozenset()
+    #: The first characters of the phrase cues opening with something else, and the
+    #: characters a case-insensitive match takes for a letter whose case folding differs
+    #: ("İ" and "ı" match "i").
+    phrase_chars: tuple[str, ...] = ()
     #: The case-folded words of the ``meta`` lead-ins.
     meta_words: frozenset[str] = frozenset()
 
@@ -104,11 +113,26 @@ class Lexicon:
             return True
         return phrases and cue.any_multi_re is not None and cue.any_multi_re.search(line) is not None
 
-    def any_phrase(self, line: str) -> bool:
+    def any_phrase(self, line: str, words: Sequence[str] | None = None) -> bool:
         """Whether a phrase or symbol cue (one that is not a single word) of any role occurs
         in ``line``: one search instead of one a role; when False, ``phrases=False`` may be
-        passed to :meth:`has_any`, :meth:`count_any` and :meth:`coverage`."""
-        return self.any_multi_re is None or self.any_multi_re.search(line) is not None
+        passed to :meth:`has_any`, :meth:`count_any` and :meth:`coverage`.
+
+        The search runs only when the line holds the first letters of such a cue as a
+        word, or as part of a hyphenated word, or the first character of a cue that
+        does not open with a letter ("©", "(c)").
+        """
+        if self.any_multi_re is None:
+            return False
+        if not any(map(line.__contains__, self.phrase_chars)):
+            if words is None:
+                words = words_of(line)
+            if self.phrase_first.isdisjoint(words):
+                if not any(map(line.__contains__, _INNER_MARKS)):
+                    return False
+                if self.phrase_first.isdisjoint(_LETTERS.findall(line.casefold())):
+                    return False
+        return self.any_multi_re.search(line) is not None
 
 
 def _alternation(words: list[str]) -> str:
@@ -145,8 +169,12 @@ def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
     multi = [w for role in ROLES_WITH_CUES for w in data.get(role, {}).get("any", []) if not _WORDS.fullmatch(w)]
     any_multi = re.compile(rf"(?<!\w)(?:{_alternation(multi)})(?!\w)", re.IGNORECASE) if multi else None
     meta_words = frozenset(w.casefold() for w in data.get("meta", {}).get("lead", []))
+    firsts = [_LETTERS.match(w) for w in multi]
+    phrase_first = frozenset(m.group(0).casefold() for m in firsts if m)
+    chars = {c for w, m in zip(multi, firsts, strict=True) if not m for c in (w[0], w[0].lower(), w[0].upper())}
     return Lexicon(cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid,
-                   credit_words=credit_words, any_multi_re=any_multi, meta_words=meta_words)
+                   credit_words=credit_words, any_multi_re=any_multi, meta_words=meta_words,
+                   phrase_first=phrase_first, phrase_chars=tuple(sorted(chars | {"\u0130", "\u0131"})))
 
 
 @lru_cache(maxsize=4)

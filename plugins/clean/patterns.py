@@ -81,7 +81,9 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     """Return the junk role ``line`` has on its own, or None when it may be story."""
     words = st.folded or words_of(line)
     long_prose = st.prose and st.words > 15
-    if st.words <= 25 and (line.startswith("©") or lex.has_any("legal", line, words)):
+    # one search for the phrase cues of every role; most lines have none
+    phrases = st.words <= 25 and lex.any_phrase(line, words)
+    if st.words <= 25 and (line.startswith("©") or lex.has_any("legal", line, words, phrases)):
         if not long_prose or line.startswith("©"):
             return "legal"
     if long_prose:
@@ -131,8 +133,6 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     if st.words > 15:
         # the cues below are of short lines, but for a domain name
         return "site" if "." in line and _DOMAIN.match(line) else None
-    # one search for the phrase cues of every role; most lines have none
-    phrases = lex.any_phrase(line)
     if lex.has_any("prompt", line, words, phrases):
         return "prompt"
     if st.tokens and st.words <= 8 and lex.count_any("share", line, words, phrases) >= max(1, 0.6 * max(st.words, 1)):

@@ -55,6 +55,12 @@ def split_lines(text: str) -> list[str]:
 _KEY = re.compile(r"[\W_]+", re.UNICODE)
 
 
+#: ASCII characters other than letters and digits, to a space.
+_ASCII_NON_ALNUM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+
+
 def key(line: str) -> str:
-    """Return a comparison key: case-folded letters and digits only."""
+    """Return a comparison key: case-folded letters and digits only, one space between runs."""
+    if line.isascii():
+        return " ".join(line.lower().translate(_ASCII_NON_ALNUM).split())
     return _KEY.sub(" ", line.casefold()).strip()

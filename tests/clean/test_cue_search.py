@@ -1,0 +1,64 @@
+"""The quick paths of the cue matchers answer as the plain searches do."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk_plugins.clean import lexicon as lexicon_mod
+from newsdesk_plugins.clean.features import stats, stopwords
+from newsdesk_plugins.clean.lexicon import ROLES_WITH_CUES, words_of
+from newsdesk_plugins.clean.textnorm import _KEY, key
+
+LINES = [
+    "Sign in",
+    "SIGN IN to comment",
+    "Please re-sign in after the update",
+    "© 2024 Harbour Weekly",
+    "(C) Harbour Weekly 2024",
+    "Copyright notice (c)",
+    "Press Ctrl+Enter to report a typo",
+    "Ctrl + Enter",
+    "Fehler gefunden? Markieren Sie den Text",
+    "Все права защищены",
+    "Wszelkie prawa zastrzeżone.",
+    "P.IVA 01234567890",
+    "The mayor signed in the new rules on Tuesday.",
+    "SİGN İN",
+    "sıgn ın",
+    "Signing up is free, said the organiser.",
+    "follow-us on the river path",
+    "l'informativa sulla privacy",
+    "Terms\u00a0of use",
+    "A line with no cue at all",
+    "",
+]
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_phrase_prefilter_agrees_with_the_full_search(line: str) -> None:
+    """A line the one-search prefilter rules out has no phrase cue of any role."""
+    lex = lexicon_mod.load(None)
+    quick = lex.any_phrase(line, words_of(line))
+    full = [role for role in ROLES_WITH_CUES
+            if (cue := lex.cues[role]).any_multi_re is not None and cue.any_multi_re.search(line)]
+    assert quick == bool(full)
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_matchers_with_precomputed_words_agree(line: str) -> None:
+    """The cue matchers give the same answer with the line's words handed in or found again."""
+    lex = lexicon_mod.load(None)
+    st = stats(line, stopwords()["en"])
+    words = st.folded or words_of(line)
+    assert tuple(words) == words_of(line)
+    for role in ROLES_WITH_CUES:
+        assert lex.has_any(role, line, words, lex.any_phrase(line, words)) == lex.has_any(role, line)
+        assert lex.count_any(role, line, words, lex.any_phrase(line, words)) == lex.count_any(role, line)
+        quick_lead, full_lead = lex.lead(role, line, words), lex.lead(role, line)
+        assert (quick_lead.span() if quick_lead else None) == (full_lead.span() if full_lead else None)
+
+
+@pytest.mark.parametrize("line", [*LINES, "Ünïcödé — «quotes» and_underscores 42", "tab\tseparated\u00a0words"])
+def test_ascii_key_is_the_general_key(line: str) -> None:
+    """The quick comparison key of an ASCII line is the one the general rule gives."""
+    assert key(line) == _KEY.sub(" ", line.casefold()).strip()
