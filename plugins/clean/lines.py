@@ -19,6 +19,7 @@ It works in passes over the lines of one article:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from newsdesk_plugins.clean import features, patterns
 from newsdesk_plugins.clean.features import LineStats
@@ -100,7 +101,7 @@ def clean_lines(
     per_line = [features.words_of(t) for t in texts]
     # each line's words case-folded once, for the language guess, the stop words and the cues
     folded = [tuple(" ".join(ws).casefold().split(" ")) if ws else () for ws in per_line]
-    lang = features.guess_lang([w for ws in folded[:400] for w in ws][:250], folded=True)
+    lang = features.guess_lang(list(islice(chain.from_iterable(folded), 250)), folded=True)
     stop = features.stopwords()[lang]
     cyrillic = features.has_cyrillic("\n".join(texts))
     lines = [

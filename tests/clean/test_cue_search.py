@@ -62,3 +62,17 @@ def test_matchers_with_precomputed_words_agree(line: str) -> None:
 def test_ascii_key_is_the_general_key(line: str) -> None:
     """The quick comparison key of an ASCII line is the one the general rule gives."""
     assert key(line) == _KEY.sub(" ", line.casefold()).strip()
+
+
+@pytest.mark.parametrize("text", [
+    "one  two\tthree\u00a0\u00a0four \u3000five",
+    "  lead and trail  \n\n\t\nnext line\u2009here ",
+    "plain single spaces only",
+    " \u202f \u205f x",
+])
+def test_space_runs_are_made_one_as_before(text: str) -> None:
+    """Runs of spaces of every kind become one plain space, whichever pattern finds them."""
+    from newsdesk_plugins.clean.textnorm import _SPACES, split_lines
+
+    expected = [ln for ln in (raw.strip() for raw in _SPACES.sub(" ", text).split("\n")) if ln]
+    assert split_lines(text) == expected
