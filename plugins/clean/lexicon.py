@@ -58,8 +58,10 @@ class Lexicon:
     credit_words: frozenset[str] = frozenset()
     #: The phrase and symbol cues of every role in one pattern.
     any_multi_re: re.Pattern[str] | None = None
-    #: The case-folded first letters (up to a non-letter) of the phrase cues opening with one.
+    #: The case-folded first runs of letters of the phrase cues opening with a letter,
+    #: and for each, the other runs of letters of each such cue.
     phrase_first: frozenset[str] = frozenset()
+    phrase_rest: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     #: The first characters of the phrase cues opening with something else, and the
     #: characters a case-insensitive match takes for a letter whose case folding differs
     #: ("İ" and "ı" match "i").
@@ -118,20 +120,23 @@ class Lexicon:
         in ``line``: one search instead of one a role; when False, ``phrases=False`` may be
         passed to :meth:`has_any`, :meth:`count_any` and :meth:`coverage`.
 
-        The search runs only when the line holds the first letters of such a cue as a
-        word, or as part of a hyphenated word, or the first character of a cue that
-        does not open with a letter ("©", "(c)").
+        The search runs only when the line holds every run of letters of such a cue
+        (as words, or parts of hyphenated words), or the first character of a cue that
+        does not open with a letter ("©", "(c)"): a cue's runs of letters are runs of
+        letters of any line it occurs in.
         """
         if self.any_multi_re is None:
             return False
         if not any(map(line.__contains__, self.phrase_chars)):
-            if words is None:
-                words = words_of(line)
-            if self.phrase_first.isdisjoint(words):
-                if not any(map(line.__contains__, _INNER_MARKS)):
-                    return False
-                if self.phrase_first.isdisjoint(_LETTERS.findall(line.casefold())):
-                    return False
+            if any(map(line.__contains__, _INNER_MARKS)):
+                parts = set(_LETTERS.findall(line.casefold()))
+            else:
+                parts = set(words_of(line) if words is None else words)
+            for first in self.phrase_first.intersection(parts):
+                if any(rest <= parts for rest in self.phrase_rest[first]):
+                    break
+            else:
+                return False
         return self.any_multi_re.search(line) is not None
 
 
@@ -170,11 +175,17 @@ def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
     any_multi = re.compile(rf"(?<!\w)(?:{_alternation(multi)})(?!\w)", re.IGNORECASE) if multi else None
     meta_words = frozenset(w.casefold() for w in data.get("meta", {}).get("lead", []))
     firsts = [_LETTERS.match(w) for w in multi]
-    phrase_first = frozenset(m.group(0).casefold() for m in firsts if m)
+    rests: dict[str, list[frozenset[str]]] = {}
+    for w, m in zip(multi, firsts, strict=True):
+        if m:
+            runs = _LETTERS.findall(w.casefold())
+            rests.setdefault(runs[0], []).append(frozenset(runs[1:]))
+    phrase_first = frozenset(rests)
     chars = {c for w, m in zip(multi, firsts, strict=True) if not m for c in (w[0], w[0].lower(), w[0].upper())}
     return Lexicon(cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid,
                    credit_words=credit_words, any_multi_re=any_multi, meta_words=meta_words,
-                   phrase_first=phrase_first, phrase_chars=tuple(sorted(chars | {"\u0130", "\u0131"})))
+                   phrase_first=phrase_first, phrase_rest={k: tuple(v) for k, v in rests.items()},
+                   phrase_chars=tuple(sorted(chars | {"\u0130", "\u0131"})))
 
 
 @lru_cache(maxsize=4)
