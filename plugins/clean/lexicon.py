@@ -66,6 +66,9 @@ class Lexicon:
     #: characters a case-insensitive match takes for a letter whose case folding differs
     #: ("İ" and "ı" match "i").
     phrase_chars: tuple[str, ...] = ()
+    #: Each first word of a ``lead`` cue, to the roles having such a cue; every role with lead cues.
+    lead_index: dict[str, frozenset[str]] = field(default_factory=dict)
+    all_lead_roles: frozenset[str] = frozenset()
     #: The case-folded words of the ``meta`` lead-ins.
     meta_words: frozenset[str] = frozenset()
 
@@ -80,6 +83,18 @@ class Lexicon:
         if not words or (words[0] not in cue.lead_first and not line[:1].isdigit()):
             return None
         return cue.lead_re.match(line)
+
+    def lead_roles(self, line: str, words: Sequence[str] | None = None) -> frozenset[str]:
+        """Return the roles whose ``lead`` cue may match at the start of ``line`` (by its
+        first word; every role with lead cues when the line opens with a digit):
+        :meth:`lead` answers None for the others."""
+        if words is None:
+            words = words_of(line)
+        if not words:
+            return frozenset()
+        if line[:1].isdigit():
+            return self.all_lead_roles
+        return self.lead_index.get(words[0], frozenset())
 
     def count_any(self, role: str, line: str, words: Sequence[str] | None = None,
                   phrases: bool = True) -> int:
@@ -182,7 +197,14 @@ def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
             rests.setdefault(runs[0], []).append(frozenset(runs[1:]))
     phrase_first = frozenset(rests)
     chars = {c for w, m in zip(multi, firsts, strict=True) if not m for c in (w[0], w[0].lower(), w[0].upper())}
-    return Lexicon(cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid,
+    lead_index: dict[str, set[str]] = {}
+    for role, cue in cues.items():
+        if cue.lead_re is not None:
+            for first in cue.lead_first:
+                lead_index.setdefault(first, set()).add(role)
+    return Lexicon(lead_index={k: frozenset(v) for k, v in lead_index.items()},
+                   all_lead_roles=frozenset(r for r, c in cues.items() if c.lead_re is not None),
+                   cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid,
                    credit_words=credit_words, any_multi_re=any_multi, meta_words=meta_words,
                    phrase_first=phrase_first, phrase_rest={k: tuple(v) for k, v in rests.items()},
                    phrase_chars=tuple(sorted(chars | {"\u0130", "\u0131"})))

@@ -80,6 +80,8 @@ def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, s
 def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     """Return the junk role ``line`` has on its own, or None when it may be story."""
     words = st.folded or words_of(line)
+    # the roles whose lead-in cues may open this line (by its first word)
+    led = lex.lead_roles(line, words)
     long_prose = st.prose and st.words > 15
     # one search for the phrase cues of every role; most lines have none
     phrases = st.words <= 25 and lex.any_phrase(line, words)
@@ -89,7 +91,7 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     if long_prose:
         return None
     if st.words <= 10:
-        by = lex.lead("byline", line, words)
+        by = lex.lead("byline", line, words) if "byline" in led else None
         if by:
             rest = _rest_after(by, line)
             if rest and _capitalised_share(rest) >= 0.5 and not rest.rstrip().endswith("."):
@@ -98,7 +100,7 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
                 return "byline"
     if meta_line(line, st, lex):
         return "meta"
-    m = lex.lead("credit", line, words)
+    m = lex.lead("credit", line, words) if "credit" in led else None
     if m and st.words <= 14 and (":" in line[: m.end() + 2] or "/" in line or "©" in line):
         return "credit"
     if m and st.words <= 8 and not st.terminal and _capitalised_share(_rest_after(m, line)) >= 0.5:
@@ -108,18 +110,18 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         if not _GLUED_CREDIT.match(line) and not (mid and len(_WORD.findall(mid.group(1))) >= 2):
             return "credit"
     if st.words <= 20:
-        related = lex.lead("related", line, words)
+        related = lex.lead("related", line, words) if "related" in led else None
         if related:
             rest = _rest_after(related, line)
             if not rest or not rest.rstrip().endswith((".", "!", "?")) or st.words <= 6:
                 return "related"
     if st.words <= 5 and not st.terminal:
-        bio = lex.lead("bio", line, words)
+        bio = lex.lead("bio", line, words) if "bio" in led else None
         if bio:
             rest = _rest_after(bio, line)
             if not rest or (_capitalised_share(rest) == 1.0 and len(_WORD.findall(rest)) <= 3):
                 return "bio"
-    form = lex.lead("form", line, words)
+    form = lex.lead("form", line, words) if "form" in led else None
     if form:
         rest = _rest_after(form, line)
         if st.words <= 3 or (st.words <= 16 and len(_WORD.findall(rest)) <= 12 and len(rest) < len(line) * 0.8):
@@ -127,7 +129,10 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     if st.words <= 4:
         # a comments header may open with its count: "(12) Comments", "3 comments"
         counted = line[:1] == "(" or line[:1].isdigit()
-        cm = lex.lead("comment", _LEADING_COUNT.sub("", line)) if counted else lex.lead("comment", line, words)
+        if counted:
+            cm = lex.lead("comment", _LEADING_COUNT.sub("", line))
+        else:
+            cm = lex.lead("comment", line, words) if "comment" in led else None
         if cm and (not _rest_after(cm, line).strip() or st.digits or st.words <= 2):
             return "comment"
     if st.words > 15:
@@ -139,7 +144,7 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         return "share"
     if len(line) <= 12 and _COUNTER.match(line):
         return "share"
-    if ":" in line[:30] and lex.lead("category", line, words):
+    if ":" in line[:30] and "category" in led and lex.lead("category", line, words):
         return "category"
     if not st.terminal and len(_BREADCRUMB.findall(line)) >= 2:
         return "nav"
@@ -147,7 +152,7 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         return "nav"
     if "." in line and _DOMAIN.match(line):
         return "site"
-    if (2 <= st.words <= 5 and not st.terminal and not lex.lead("signature", line, words)
+    if (2 <= st.words <= 5 and not st.terminal and not ("signature" in led and lex.lead("signature", line, words))
             and lex.has_any("site", line, words, phrases) and _capitalised_share(line) >= 0.6):
         return "site"
     return None

@@ -76,3 +76,13 @@ def test_space_runs_are_made_one_as_before(text: str) -> None:
 
     expected = [ln for ln in (raw.strip() for raw in _SPACES.sub(" ", text).split("\n")) if ln]
     assert split_lines(text) == expected
+
+
+@pytest.mark.parametrize("line", [*LINES, "Read also: the budget", "12 comments", "By Anna Kowalski", "Photo: AP"])
+def test_lead_roles_name_every_role_that_leads(line: str) -> None:
+    """Every role whose lead-in cue opens a line is among the roles its first word allows."""
+    lex = lexicon_mod.load(None)
+    possible = lex.lead_roles(line)
+    for role in ROLES_WITH_CUES:
+        if lex.cues[role].lead_re is not None and lex.cues[role].lead_re.match(line) and words_of(line):
+            assert role in possible, role
