@@ -52,7 +52,7 @@ def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool 
     if len(markup) > max_chars:
         cut_from = len(markup)
         markup = markup[:max_chars]
-    if not _BODY.search(markup[:max_chars]):
+    if not _BODY.search(markup):
         raise HtmlError("the page has no body (no <body>, <p>, <div> or <article> element)")
     config = _config(max_chars)
     try:
