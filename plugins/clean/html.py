@@ -93,10 +93,10 @@ def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool 
     return Extracted(text=text, meta=meta, cut_from=cut_from)
 
 
-#: trafilatura's quick pass is trusted when it keeps at least this many characters
-#: in paragraphs: below it (a fragment as likely as a short story) or without any
-#: paragraph, the full cascade runs, whose comparison with readability replaces
-#: a text it finds less than half as long as its own.
+#: trafilatura's quick pass is trusted when its text has at least this many
+#: characters and paragraph text: below it (a fragment as likely as a short story)
+#: the full cascade runs, whose comparison with readability replaces a text less
+#: than half as long as readability's.
 QUICK_MIN_CHARS = 1000
 
 
