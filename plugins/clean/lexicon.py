@@ -19,7 +19,7 @@ ROLES_WITH_CUES = (
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 #: What joins the parts of one word in :data:`_WORDS`.
-_INNER_MARKS = ("'", "’", "-")
+_INNER_MARKS_RE = re.compile("['’-]")
 
 
 @lru_cache(maxsize=8192)
@@ -65,7 +65,7 @@ class Lexicon:
     #: The first characters of the phrase cues opening with something else, and the
     #: characters a case-insensitive match takes for a letter whose case folding differs
     #: ("İ" and "ı" match "i").
-    phrase_chars: tuple[str, ...] = ()
+    phrase_chars_re: re.Pattern[str] | None = None
     #: Each first word of a ``lead`` cue, to the roles having such a cue; every role with lead cues.
     lead_index: dict[str, frozenset[str]] = field(default_factory=dict)
     all_lead_roles: frozenset[str] = frozenset()
@@ -142,8 +142,8 @@ class Lexicon:
         """
         if self.any_multi_re is None:
             return False
-        if not any(map(line.__contains__, self.phrase_chars)):
-            if any(map(line.__contains__, _INNER_MARKS)):
+        if self.phrase_chars_re is None or self.phrase_chars_re.search(line) is None:
+            if _INNER_MARKS_RE.search(line):
                 parts = set(_LETTERS.findall(line.casefold()))
             else:
                 parts = set(words_of(line) if words is None else words)
@@ -207,7 +207,7 @@ def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
                    cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid,
                    credit_words=credit_words, any_multi_re=any_multi, meta_words=meta_words,
                    phrase_first=phrase_first, phrase_rest={k: tuple(v) for k, v in rests.items()},
-                   phrase_chars=tuple(sorted(chars | {"\u0130", "\u0131"})))
+                   phrase_chars_re=re.compile("[" + "".join(map(re.escape, sorted(chars | {"\u0130", "\u0131"}))) + "]"))
 
 
 @lru_cache(maxsize=4)
