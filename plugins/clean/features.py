@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from operator import itemgetter
 from functools import lru_cache
+from typing import Sequence
 
 LANGS = ("en", "ru", "de", "pl", "es", "fr", "it")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
@@ -34,25 +36,15 @@ def stopwords() -> dict[str, frozenset[str]]:
     return out
 
 
-def guess_lang(words: list[str]) -> str:
-    """Return the language among :data:`LANGS` whose stop words cover most of ``words``."""
-    index = _stop_index()
-    scores = [0] * len(LANGS)
-    for w in " ".join(words[:250]).casefold().split(" "):
-        for i in index.get(w, ()):
-            scores[i] += 1
+def guess_lang(words: Sequence[str], folded: bool = False) -> str:
+    """Return the language among :data:`LANGS` whose stop words cover most of the first
+    250 of ``words`` (``folded``: the words are case-folded already)."""
+    first = list(words[:250]) if folded else " ".join(words[:250]).casefold().split(" ")
+    lists = stopwords()
+    counts = Counter(first)
+    scores = [sum(map(counts.__getitem__, lists[lang].intersection(counts))) for lang in LANGS]
     best = max(range(len(LANGS)), key=scores.__getitem__)
     return LANGS[best]
-
-
-@lru_cache(maxsize=1)
-def _stop_index() -> dict[str, tuple[int, ...]]:
-    """Map each stop word to the indexes (in :data:`LANGS`) of the languages listing it."""
-    index: dict[str, list[int]] = {}
-    for i, lang in enumerate(LANGS):
-        for w in stopwords()[lang]:
-            index.setdefault(w, []).append(i)
-    return {w: tuple(v) for w, v in index.items()}
 
 
 @lru_cache(maxsize=1)
@@ -89,9 +81,10 @@ _RELATIVE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LineStats:
-    """What the cleaner knows about one line."""
+    """What the cleaner knows about one line (not changed once made; not frozen, which
+    makes it five times slower to build, and there is one for every line)."""
 
     text: str
     words: int
@@ -101,6 +94,8 @@ class LineStats:
     lower_ratio: float
     date_tokens: int
     digits: bool
+    #: The line's words, case-folded (empty when it has none).
+    folded: tuple[str, ...] = ()
 
     @property
     def prose(self) -> bool:
@@ -117,13 +112,13 @@ class LineStats:
         return self.words >= 20 and self.stop_ratio >= 0.2
 
 
-def date_tokens(line: str) -> int:
+def date_tokens(line: str, folded: Sequence[str] | None = None) -> int:
     """Return how many date or time pieces ``line`` holds (numeric dates, times, month names
-    beside a number, relative times like "3 hours ago")."""
+    beside a number, relative times like "3 hours ago"); ``folded``: its case-folded words."""
     n = len(_NUMERIC_DATE.findall(line)) + len(_RELATIVE.findall(line))
     if _NUMBER.search(line):
         months = _month_names()
-        words = [w.casefold().rstrip(".") for w in _WORD.findall(line)]
+        words = folded if folded is not None else [w.casefold() for w in _WORD.findall(line)]
         n += sum(1 for w in words if w in months)
         if n and _YEAR.search(line):
             n += 1
@@ -135,20 +130,28 @@ def words_of(line: str) -> list[str]:
     return _WORD.findall(line)
 
 
-def stats(line: str, stop: frozenset[str], words: list[str] | None = None) -> LineStats:
+def has_cyrillic(text: str) -> bool:
+    return _CYRILLIC.search(text) is not None
+
+
+def stats(line: str, stop: frozenset[str], words: list[str] | None = None,
+          folded: tuple[str, ...] | None = None, cyrillic: bool = True) -> LineStats:
     """Return the :class:`LineStats` of ``line`` using the stop words ``stop``
-    (``words``: the line's words when the caller has them already)."""
+    (``words``, ``folded``: the line's words, and case-folded, when the caller has them
+    already; ``cyrillic``: False when the caller knows the line has no Cyrillic letter)."""
     if words is None:
         words = _WORD.findall(line)
     tokens = len(line.split())
     n = len(words)
     if n:
-        folded = " ".join(words).casefold().split(" ")
+        if folded is None:
+            folded = tuple(" ".join(words).casefold().split(" "))
         hits = sum(map(stop.__contains__, folded))
-        if _CYRILLIC.search(line):
+        if cyrillic and _CYRILLIC.search(line):
             hits = max(hits, sum(map(stopwords()["ru"].__contains__, folded)))
         lower = sum(map(str.islower, map(itemgetter(0), words)))
     else:
+        folded = ()
         hits = lower = 0
     stripped = line.rstrip()
     digits = _DIGIT.search(line) is not None
@@ -159,6 +162,7 @@ def stats(line: str, stop: frozenset[str], words: list[str] | None = None) -> Li
         stop_ratio=hits / n if n else 0.0,
         terminal=stripped.endswith(TERMINAL),
         lower_ratio=lower / n if n else 0.0,
-        date_tokens=date_tokens(line) if digits and len(line) < 200 else 0,
+        date_tokens=date_tokens(line, folded) if digits and len(line) < 200 else 0,
         digits=digits,
+        folded=folded,
     )

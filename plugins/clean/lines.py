@@ -19,6 +19,7 @@ It works in passes over the lines of one article:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from newsdesk_plugins.clean import features, patterns
 from newsdesk_plugins.clean.features import LineStats
@@ -98,9 +99,15 @@ def clean_lines(
 ) -> Cleaned:
     """Classify ``texts`` (normalised non-empty lines) into story and removed lines."""
     per_line = [features.words_of(t) for t in texts]
-    lang = features.guess_lang([w for ws in per_line[:400] for w in ws])
+    # each line's words case-folded once, for the language guess, the stop words and the cues
+    folded = [tuple(" ".join(ws).casefold().split(" ")) if ws else () for ws in per_line]
+    lang = features.guess_lang(list(islice(chain.from_iterable(folded), 250)), folded=True)
     stop = features.stopwords()[lang]
-    lines = [Line(t, features.stats(t, stop, ws), key=key(t)) for t, ws in zip(texts, per_line, strict=True)]
+    cyrillic = features.has_cyrillic("\n".join(texts))
+    lines = [
+        Line(t, features.stats(t, stop, ws, fw, cyrillic), key=key(t))
+        for t, ws, fw in zip(texts, per_line, folded, strict=True)
+    ]
     site_keys = {key(s) for s in site_names if s and key(s)}
     title_key = key(title_hint) if title_hint else ""
 

@@ -40,9 +40,8 @@ def meta_line(line: str, st: LineStats, lex: Lexicon) -> bool:
         return False
     rest = _DATE_PIECES.sub(" ", line)
     months = _month_names()
-    words = [w for w in _WORD.findall(rest) if w.casefold().rstrip(".") not in months]
-    meta_words = {w.casefold() for w in lex.cues["meta"].lead}
-    other = [w for w in words if w.casefold() not in meta_words]
+    meta_words = lex.meta_words
+    other = [f for f in (w.casefold() for w in _WORD.findall(rest)) if f not in months and f not in meta_words]
     return len(other) <= 1 or (len(other) <= 3 and st.date_tokens >= 3)
 
 
@@ -56,7 +55,7 @@ def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, s
             return m.group(1).strip(), m.group(2).strip()
     if st.words > 30 or line.rstrip().endswith((".", "!", "?")):
         return None
-    if "/" not in line and not any(w in lex.credit_words for w in words_of(line)):
+    if "/" not in line and lex.credit_words.isdisjoint(st.folded or words_of(line)):
         return None
     m = _GLUED_CREDIT.match(line)
     if m and len(_WORD.findall(m.group(1))) >= 1:
@@ -80,21 +79,28 @@ def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, s
 
 def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     """Return the junk role ``line`` has on its own, or None when it may be story."""
+    words = st.folded or words_of(line)
+    # the roles whose lead-in cues may open this line (by its first word)
+    led = lex.lead_roles(line, words)
     long_prose = st.prose and st.words > 15
-    if st.words <= 25 and (line.startswith("©") or lex.has_any("legal", line)):
+    # one search for the phrase cues of every role; most lines have none
+    phrases = st.words <= 25 and lex.any_phrase(line, words)
+    if st.words <= 25 and (line.startswith("©") or lex.has_any("legal", line, words, phrases)):
         if not long_prose or line.startswith("©"):
             return "legal"
     if long_prose:
         return None
-    if lex.lead("byline", line) and st.words <= 10:
-        rest = _rest_after(lex.lead("byline", line), line)
-        if rest and _capitalised_share(rest) >= 0.5 and not rest.rstrip().endswith("."):
-            return "byline"
-        if not rest.strip() and st.words <= 2:
-            return "byline"
+    if st.words <= 10:
+        by = lex.lead("byline", line, words) if "byline" in led else None
+        if by:
+            rest = _rest_after(by, line)
+            if rest and _capitalised_share(rest) >= 0.5 and not rest.rstrip().endswith("."):
+                return "byline"
+            if not rest.strip() and st.words <= 2:
+                return "byline"
     if meta_line(line, st, lex):
         return "meta"
-    m = lex.lead("credit", line)
+    m = lex.lead("credit", line, words) if "credit" in led else None
     if m and st.words <= 14 and (":" in line[: m.end() + 2] or "/" in line or "©" in line):
         return "credit"
     if m and st.words <= 8 and not st.terminal and _capitalised_share(_rest_after(m, line)) >= 0.5:
@@ -103,38 +109,51 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         mid = lex.credit_mid_re.match(line) if lex.credit_mid_re is not None else None
         if not _GLUED_CREDIT.match(line) and not (mid and len(_WORD.findall(mid.group(1))) >= 2):
             return "credit"
-    if lex.lead("related", line) and st.words <= 20:
-        rest = _rest_after(lex.lead("related", line), line)
-        if not rest or not rest.rstrip().endswith((".", "!", "?")) or st.words <= 6:
-            return "related"
-    bio = lex.lead("bio", line)
-    if bio and st.words <= 5 and not st.terminal:
-        rest = _rest_after(bio, line)
-        if not rest or (_capitalised_share(rest) == 1.0 and len(_WORD.findall(rest)) <= 3):
-            return "bio"
-    if lex.lead("form", line):
-        rest = _rest_after(lex.lead("form", line), line)
+    if st.words <= 20:
+        related = lex.lead("related", line, words) if "related" in led else None
+        if related:
+            rest = _rest_after(related, line)
+            if not rest or not rest.rstrip().endswith((".", "!", "?")) or st.words <= 6:
+                return "related"
+    if st.words <= 5 and not st.terminal:
+        bio = lex.lead("bio", line, words) if "bio" in led else None
+        if bio:
+            rest = _rest_after(bio, line)
+            if not rest or (_capitalised_share(rest) == 1.0 and len(_WORD.findall(rest)) <= 3):
+                return "bio"
+    form = lex.lead("form", line, words) if "form" in led else None
+    if form:
+        rest = _rest_after(form, line)
         if st.words <= 3 or (st.words <= 16 and len(_WORD.findall(rest)) <= 12 and len(rest) < len(line) * 0.8):
             return "form"
-    cm = lex.lead("comment", _LEADING_COUNT.sub("", line))
-    if st.words <= 4 and cm:
-        if cm is None or not _rest_after(cm, line).strip() or st.digits or st.words <= 2:
+    if st.words <= 4:
+        # a comments header may open with its count: "(12) Comments", "3 comments"
+        counted = line[:1] == "(" or line[:1].isdigit()
+        if counted:
+            cm = lex.lead("comment", _LEADING_COUNT.sub("", line))
+        else:
+            cm = lex.lead("comment", line, words) if "comment" in led else None
+        if cm and (not _rest_after(cm, line).strip() or st.digits or st.words <= 2):
             return "comment"
-    if st.words <= 15 and lex.has_any("prompt", line):
+    if st.words > 15:
+        # the cues below are of short lines, but for a domain name
+        return "site" if "." in line and _DOMAIN.match(line) else None
+    if lex.has_any("prompt", line, words, phrases):
         return "prompt"
-    if st.tokens and st.words <= 8 and lex.count_any("share", line) >= max(1, 0.6 * max(st.words, 1)):
+    if st.tokens and st.words <= 8 and lex.count_any("share", line, words, phrases) >= max(1, 0.6 * max(st.words, 1)):
         return "share"
-    if _COUNTER.match(line) and len(line) <= 12:
+    if len(line) <= 12 and _COUNTER.match(line):
         return "share"
-    if lex.lead("category", line) and (":" in line[:30]) and st.words <= 15:
+    if ":" in line[:30] and "category" in led and lex.lead("category", line, words):
         return "category"
-    if len(_BREADCRUMB.findall(line)) >= 2 and st.words <= 15 and not st.terminal:
+    if not st.terminal and len(_BREADCRUMB.findall(line)) >= 2:
         return "nav"
-    if st.words <= 5 and lex.coverage("nav", line) >= 0.6:
+    if st.words <= 5 and lex.coverage("nav", line, words, phrases) >= 0.6:
         return "nav"
-    if _DOMAIN.match(line):
+    if "." in line and _DOMAIN.match(line):
         return "site"
-    if 2 <= st.words <= 5 and not st.terminal and not lex.lead("signature", line) and lex.has_any("site", line) and _capitalised_share(line) >= 0.6:
+    if (2 <= st.words <= 5 and not st.terminal and not ("signature" in led and lex.lead("signature", line, words))
+            and lex.has_any("site", line, words, phrases) and _capitalised_share(line) >= 0.6):
         return "site"
     return None
 
@@ -146,7 +165,7 @@ def signature_like(line: str, st: LineStats, lex: Lexicon) -> bool:
     core = line.strip(" -–—()[]")
     if lex.agency_tail_re is not None and lex.agency_tail_re.fullmatch(core):
         return True
-    if lex.lead("signature", line) and st.words <= 5:
+    if st.words <= 5 and lex.lead("signature", line, st.folded or None):
         return True
     if _INITIALS.match(line) or _PARENS.match(line):
         return True
@@ -165,4 +184,4 @@ _BIO_SHAPE = re.compile(
 
 def bio_like(line: str, st: LineStats, lex: Lexicon) -> bool:
     """An author-box sentence: "Name (, role,) is a reporter ...", with a job word."""
-    return bool(_BIO_SHAPE.match(line)) and lex.has_any("bio", line)
+    return bool(_BIO_SHAPE.match(line)) and lex.has_any("bio", line, st.folded or None)

@@ -10,6 +10,11 @@ _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+#: The runs of :data:`_SPACES` that are not one plain space already (same result, fewer replacements).
+_SPACES_TO_FIX = re.compile(
+    r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000][ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]*"
+    r"| [ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+"
+)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff\u200e\u200f]")
 
 
@@ -48,13 +53,19 @@ def normalise_line(line: str) -> str:
 def split_lines(text: str) -> list[str]:
     """Return the non-empty normalised lines of ``text``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _SPACES.sub(" ", _CONTROLS.sub("", text))
+    text = _SPACES_TO_FIX.sub(" ", _CONTROLS.sub("", text))
     return [line for line in (raw.strip() for raw in text.split("\n")) if line]
 
 
 _KEY = re.compile(r"[\W_]+", re.UNICODE)
 
 
+#: ASCII characters other than letters and digits, to a space.
+_ASCII_NON_ALNUM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+
+
 def key(line: str) -> str:
-    """Return a comparison key: case-folded letters and digits only."""
+    """Return a comparison key: case-folded letters and digits only, one space between runs."""
+    if line.isascii():
+        return " ".join(line.lower().translate(_ASCII_NON_ALNUM).split())
     return _KEY.sub(" ", line.casefold()).strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .clean_helpers import make_article
 from newsdesk_plugins.clean.engine import Cleaner
 
@@ -48,3 +50,74 @@ def test_teaser_surviving_extraction_is_removed(cleaner: Cleaner) -> None:
     roles = {r["text"]: r["role"] for r in a.record["removed"]}
     assert roles.get("Read also") == "related"
     assert roles.get("County approves new cycle lanes along the river") == "teaser"
+
+
+def _page(paragraphs: list[str], extra: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><title>Ferry timetable changes</title>"
+            f"<meta name=\"author\" content=\"Ida Moreau\"></head>"
+            f"<body><article><h1>Ferry timetable changes</h1>{body}{extra}</article></body></html>")
+
+
+LONG_STORY = [
+    f"Paragraph {i}: the ferry company said the winter timetable would add an early crossing on weekdays, "
+    f"and that the late boat on Sundays would leave half an hour earlier than it does now."
+    for i in range(1, 9)
+]
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    import trafilatura
+
+    calls: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(bool(kwargs.get("fast")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    return calls
+
+
+def test_long_page_needs_only_the_quick_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page whose quick pass keeps a long text in paragraphs is not extracted a second time."""
+    from newsdesk_plugins.clean.html import extract
+
+    calls = _spy(monkeypatch)
+    found = extract(_page(LONG_STORY), None, 1_000_000)
+    assert calls == [True]
+    assert "Paragraph 8: the ferry company" in found.text
+    assert found.meta["authors"] == ["Ida Moreau"]
+
+
+def test_short_page_gets_the_full_cascade_and_keeps_its_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page whose quick pass keeps little text goes through trafilatura's full cascade;
+    the metadata still comes from the page."""
+    from newsdesk_plugins.clean.html import QUICK_MIN_CHARS, extract
+
+    calls = _spy(monkeypatch)
+    found = extract(_page(LONG_STORY[:2]), None, 1_000_000)
+    assert len(found.text) < QUICK_MIN_CHARS
+    assert calls == [True, False]
+    assert "Paragraph 2: the ferry company" in found.text
+    assert found.meta["authors"] == ["Ida Moreau"]
+    assert found.meta["title"] == "Ferry timetable changes"
+
+
+def test_table_dominated_text_gets_the_full_cascade() -> None:
+    """A quick-pass body with more tables than paragraphs, or no paragraph text, is doubtful."""
+    from lxml import etree
+
+    from newsdesk_plugins.clean.html import QUICK_MIN_CHARS, _doubtful
+
+    class Doc:
+        def __init__(self, markup: str) -> None:
+            self.body = etree.fromstring(markup)
+
+    long_text = "x" * QUICK_MIN_CHARS
+    assert not _doubtful(Doc("<body><p>story</p><p>more</p><table/></body>"), long_text)
+    assert _doubtful(Doc("<body><p>story</p><table/><table/></body>"), long_text)
+    assert _doubtful(Doc("<body><list><item>only a list</item></list></body>"), long_text)
+    assert _doubtful(Doc("<body><p>story</p></body>"), "short")
+    assert _doubtful(None, "")
