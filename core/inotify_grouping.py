@@ -10,8 +10,9 @@ keeps the same queue and the same order of events, with the pending
 ``IN_MOVED_FROM`` events indexed by cookie.
 
 The classes plug into watchdog where it allows (the observer's emitter class,
-the watch group's grouper field). They need watchdog 7's inotify layout;
-:func:`observer` returns watchdog's own observer where that layout is missing.
+the watch group's grouper field). They need watchdog 7's inotify layout (7.0 and
+7.1 checked; pyproject asks for watchdog >= 7.0); :func:`observer` returns
+watchdog's own observer where that layout is missing (other platforms).
 """
 
 from __future__ import annotations
