@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsdesk_plugins.extract.dates import parse_date
+from newsdesk_plugins.extract.pagedates import on_page_clock, shown_date
 
 #: A meta line: a label, then a date ("Posted 5 января 2022, 10:42", "Обновлено: ...").
 _DATE_LABEL = re.compile(
@@ -86,7 +87,10 @@ def from_html(html: str) -> dict[str, Any]:
         out["authors"] = clean_authors(names, publishers, site_author[0] if site_author else None)
         out["site"] = doc.sitename
         out["url"] = doc.url
-    out["date"] = find_date(html, original_date=True, extensive_search=True)
+    # The date the page shows beside its headline; else htmldate's, moved to the page's
+    # own clock when htmldate read the UTC day of the page's stated publication time.
+    url = doc.url if doc is not None else None
+    out["date"] = shown_date(html, url) or on_page_clock(html, find_date(html, original_date=True, extensive_search=True))
     out["modified"] = find_date(html, original_date=False, extensive_search=False)
     return out
 
