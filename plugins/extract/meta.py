@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsdesk_plugins.extract.dates import parse_date
-from newsdesk_plugins.extract.pagedates import on_page_clock, shown_date
+from newsdesk_plugins.extract.pagedates import on_page_clock, shown_date, time_published
 
 #: A meta line: a label, then a date ("Posted 5 января 2022, 10:42", "Обновлено: ...").
 _DATE_LABEL = re.compile(
@@ -90,7 +90,7 @@ def from_html(html: str) -> dict[str, Any]:
     # The date the page shows beside its headline; else htmldate's, moved to the page's
     # own clock when htmldate read the UTC day of the page's stated publication time.
     url = doc.url if doc is not None else None
-    out["date"] = shown_date(html, url) or on_page_clock(html, find_date(html, original_date=True, extensive_search=True))
+    out["date"] = shown_date(html, url) or time_published(html) or on_page_clock(html, find_date(html, original_date=True, extensive_search=True))
     out["modified"] = find_date(html, original_date=False, extensive_search=False)
     return out
 

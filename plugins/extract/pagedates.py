@@ -159,3 +159,20 @@ def shown_date(html: str, site: str | None = None) -> str | None:
             if iso:
                 return iso
     return None
+
+
+_TIME_PUBLISHED = re.compile(r"<time\b[^>]*\bitemprop=[\"']datePublished[\"'][^>]*>", re.I)
+
+
+def time_published(html: str) -> str | None:
+    """The publication time of the page's first ``<time itemprop="datePublished">`` (an
+    element readers see, unlike head metadata), on the page's own clock; None without one."""
+    for tag in list(_TIME_PUBLISHED.finditer(html))[:1]:
+        attr = _ATTR.search(tag.group(0))
+        value = _parse(attr.group(1)) if attr else None
+        if value is None or attr is None:
+            continue
+        if "T" not in attr.group(1) and " " not in attr.group(1).strip():
+            return value.date().isoformat()
+        return local_time(value, html).replace(tzinfo=None).isoformat(timespec="minutes")
+    return None
