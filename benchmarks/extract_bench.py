@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/extract_bench.py --dataset ../shared/datasets/news-articles-dev
     .venv/bin/python benchmarks/extract_bench.py --labelled [tests/extract/data/labelled.jsonl]
     .venv/bin/python benchmarks/extract_bench.py --speed
+    .venv/bin/python benchmarks/extract_bench.py --dataset PATH --show-failures title,date
 
 --dataset: title exact match, publication date right to the day, authors F1,
 from each page's HTML alone (no clean plugin). --labelled: entities F1 per type,

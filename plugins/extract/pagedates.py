@@ -30,7 +30,8 @@ _SHOWN = re.compile(
 
 
 def _parse(stamp: str) -> datetime | None:
-    stamp = stamp.strip().replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", stamp.strip()) else stamp.strip()
+    """An ISO-like stamp ("2023-12-19 15:54", "2023-12-19T15:54+0000", "...Z") as a datetime, or None."""
+    stamp = re.sub(r"^(\d{4}-\d\d-\d\d) (?=\d)", r"\1T", stamp.strip())
     stamp = re.sub(r"\s+", "", stamp)
     stamp = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", stamp)
     try:
@@ -43,12 +44,10 @@ def stated_published(html: str) -> tuple[datetime, bool] | None:
     """The publication instant the page's structured metadata states: JSON-LD's
     ``datePublished`` first, then microdata's, then Open Graph's, with whether it has a
     time of day; None when none is there."""
-    for pattern in (_JSONLD,):
-        match = pattern.search(html)
-        if match:
-            value = _parse(match.group(1))
-            if value:
-                return value, "T" in match.group(1) or " " in match.group(1).strip()
+    match = _JSONLD.search(html)
+    value = _parse(match.group(1)) if match else None
+    if match and value:
+        return value, "T" in match.group(1) or " " in match.group(1).strip()
     for pattern in (_ITEMPROP, _OPENGRAPH):
         for tag in pattern.finditer(html):
             attr = _ATTR.search(tag.group(0))
