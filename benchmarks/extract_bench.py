@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/extract_bench.py --dataset ../shared/datasets/news-articles-dev
     .venv/bin/python benchmarks/extract_bench.py --labelled [tests/extract/data/labelled.jsonl]
     .venv/bin/python benchmarks/extract_bench.py --speed
+    .venv/bin/python benchmarks/extract_bench.py --dataset PATH --show-failures title,date
 
 --dataset: title exact match, publication date right to the day, authors F1,
 from each page's HTML alone (no clean plugin). --labelled: entities F1 per type,
@@ -45,7 +46,7 @@ def row(name: str, value: float, target: str, met: bool) -> None:
     print(f"  {name:<34} {value:>8.3f}   target {target:<8} {'met' if met else 'NOT met'}")
 
 
-def bench_dataset(path: Path, verbose: bool) -> None:
+def bench_dataset(path: Path, verbose: bool, show: set[str] | None = None) -> None:
     ex = extractor()
     rows = [json.loads(line) for line in (path / "articles.jsonl").open(encoding="utf-8")]
     title_ok = date_ok = 0
@@ -63,7 +64,13 @@ def bench_dataset(path: Path, verbose: bool) -> None:
         a_tp += len(got & want)
         a_fp += len(got - want)
         a_fn += len(want - got)
-        if verbose and not (t_ok and d_ok and got == want):
+        if show is not None:
+            misses = {"title": not t_ok, "date": not d_ok, "authors": got != want}
+            for what in sorted(k for k, bad in misses.items() if bad and (not show or k in show)):
+                have = {"title": rec.get("title"), "date": rec.get("published"), "authors": sorted(got)}[what]
+                ref = {"title": r["title"], "date": r["date"], "authors": sorted(want)}[what]
+                print(f"# {r['id']} {what}: got {have!r}; want {ref!r}  ({r['link']})")
+        elif verbose and not (t_ok and d_ok and got == want):
             print(f"# {r['id']}: title {rec.get('title')!r} / {r['title']!r}; date {rec.get('published')} / {r['date']}; authors {sorted(got)} / {sorted(want)}")
     n = len(rows)
     print(f"news-articles-dev ({n} pages, HTML only, no clean plugin)")
@@ -136,11 +143,15 @@ def main() -> int:
     p.add_argument("--speed", action="store_true", help="measure articles of 5 KB a second")
     p.add_argument("-n", type=int, default=200, help="articles for --speed")
     p.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    p.add_argument("--show-failures", nargs="?", const="", metavar="FIELDS",
+                   help="--dataset: print one line per miss (got, want, page link); FIELDS limits it "
+                        "to some of title,date,authors")
     args = p.parse_args()
     if not (args.dataset or args.labelled or args.speed):
         p.error("give --dataset PATH, --labelled and/or --speed")
     if args.dataset:
-        bench_dataset(args.dataset, args.verbose)
+        show = None if args.show_failures is None else {f for f in args.show_failures.split(",") if f}
+        bench_dataset(args.dataset, args.verbose, show)
     if args.labelled:
         bench_labelled(args.labelled, args.verbose)
     if args.speed:

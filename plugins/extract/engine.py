@@ -175,6 +175,9 @@ def _attribution(start: int, end: int, people: list[tuple[int, int, str, str]], 
     return inside[0][2] if inside else None
 
 
+_ISO_LOCAL = re.compile(r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d)?)?")
+
+
 def _metadata(article: Article, text: str, title: str | None, removed: list[dict[str, Any]], lang: str | None) -> None:
     rec = article.record
     html_meta = rec.get("html_meta") if isinstance(rec.get("html_meta"), dict) else None
@@ -188,7 +191,9 @@ def _metadata(article: Article, text: str, title: str | None, removed: list[dict
         found.site = html_meta.get("site") or None
         site_host = site_host or html_meta.get("url")
         if html_meta.get("date"):
-            found.published = dates.parse_date(str(html_meta["date"]), "en") or None
+            stated = str(html_meta["date"])
+            # Already ISO 8601 (the page's own clock, with its time of day): kept as it is.
+            found.published = stated if _ISO_LOCAL.fullmatch(stated) else dates.parse_date(stated, "en") or None
         if html_meta.get("modified") and html_meta.get("modified") != html_meta.get("date"):
             found.modified = dates.parse_date(str(html_meta["modified"]), "en") or None
     lines = [str(r.get("text", "")) for r in removed if r.get("role") in ("meta", "byline", "site", "line", "dateline")]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsdesk_plugins.extract.dates import parse_date
+from newsdesk_plugins.extract.pagedates import on_page_clock, shown_date, time_published
 
 #: A meta line: a label, then a date ("Posted 5 января 2022, 10:42", "Обновлено: ...").
 _DATE_LABEL = re.compile(
@@ -86,7 +87,10 @@ def from_html(html: str) -> dict[str, Any]:
         out["authors"] = clean_authors(names, publishers, site_author[0] if site_author else None)
         out["site"] = doc.sitename
         out["url"] = doc.url
-    out["date"] = find_date(html, original_date=True, extensive_search=True)
+    # The date the page shows beside its headline; else htmldate's, moved to the page's
+    # own clock when htmldate read the UTC day of the page's stated publication time.
+    url = doc.url if doc is not None else None
+    out["date"] = shown_date(html, url) or time_published(html) or on_page_clock(html, find_date(html, original_date=True, extensive_search=True))
     out["modified"] = find_date(html, original_date=False, extensive_search=False)
     return out
 
@@ -146,12 +150,21 @@ def _choose_title(html: str, title: str, site: str | None) -> str:
     h1s = [_text(m.group(1)) for m in list(_H1.finditer(html))[:5]]
     h1s = [h for h in h1s if 3 <= len(h) <= 300]
     for h1 in h1s:
-        if _key(h1) in (_key(title), _key(bare)):
-            return h1
+        if _key(h1) == _key(bare) or _key(_without_site(h1, site)) == _key(bare):
+            return _without_site(h1, site)
+    for h1 in h1s:
+        if _key(h1) == _key(title):
+            return h1 if bare == title else bare  # the <h1> carries the title's section label
     for h1 in h1s:
         extra = len(h1.split()) - len(bare.split())
         if 0 < extra <= 2 and _key(h1).endswith(_key(bare)):
             return bare  # the <h1> carries a section label before the headline
+    # The social title (og:title) rewritten for sharing: the <h1> that another of the
+    # page's own headlines (<title>, JSON-LD headline, twitter:title) repeats is the headline.
+    others = {_key(_without_site(t, site)) for t in _other_titles(html)} - {""}
+    for h1 in h1s:
+        if _key(_without_site(h1, site)) in others or _key(h1) in others:
+            return _without_site(h1, site)
     for h1 in h1s:
         if fuzz.ratio(_key(h1), _key(title)) >= 90 or fuzz.ratio(_key(h1), _key(bare)) >= 90:
             return h1
@@ -165,6 +178,31 @@ def _choose_title(html: str, title: str, site: str | None) -> str:
         if _key(h1) and _key(h1) in _key(title):
             return h1
     return title
+
+
+_TITLE_TAG = re.compile(r"<title\b[^>]*>(.*?)</title>", re.I | re.S)
+_META_TITLE = re.compile(
+    r'<meta\b[^>]*(?:name|property)=["\'](?:title|twitter:title|twitter:text:title)["\'][^>]*>', re.I)
+_CONTENT = re.compile(r'\bcontent=(?:"([^"]*)"|\'([^\']*)\')', re.I)
+_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){3,300})"')
+
+
+def _other_titles(html: str) -> list[str]:
+    """The page's headlines besides og:title: the first <title>, <meta name=title>,
+    twitter:title and the first JSON-LD headlines."""
+    import json
+
+    found = [_text(m.group(1)) for m in list(_TITLE_TAG.finditer(html))[:1]]
+    for tag in list(_META_TITLE.finditer(html))[:4]:
+        content = _CONTENT.search(tag.group(0))
+        if content:
+            found.append(_text(content.group(1) or content.group(2) or ""))
+    for m in list(_HEADLINE.finditer(html))[:8]:
+        try:
+            found.append(_text(json.loads(f'"{m.group(1)}"')))
+        except ValueError:
+            continue
+    return [t for t in found if t]
 
 
 _PUBLISHER = re.compile(r'"publisher"\s*:\s*\{[^{}]*?"name"\s*:\s*"([^"]{2,80})"', re.S)
