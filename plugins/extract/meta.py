@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsdesk_plugins.extract.dates import parse_date
-from newsdesk_plugins.extract.pagedates import on_page_clock, shown_date, time_published
+from newsdesk_plugins.extract.pagedates import on_page_clock, shown_dates, time_published
 
 #: A meta line: a label, then a date ("Posted 5 января 2022, 10:42", "Обновлено: ...").
 _DATE_LABEL = re.compile(
@@ -87,11 +87,14 @@ def from_html(html: str) -> dict[str, Any]:
         out["authors"] = clean_authors(names, publishers, site_author[0] if site_author else None)
         out["site"] = doc.sitename
         out["url"] = doc.url
-    # The date the page shows beside its headline; else htmldate's, moved to the page's
-    # own clock when htmldate read the UTC day of the page's stated publication time.
+    # The publication date the page shows beside its headline; else htmldate's, moved to
+    # the page's own clock when htmldate read the UTC day of the page's stated publication
+    # time. An "Updated" date shown there is the modification date, never the publication's.
     url = doc.url if doc is not None else None
-    out["date"] = shown_date(html, url) or time_published(html) or on_page_clock(html, find_date(html, original_date=True, extensive_search=True))
-    out["modified"] = find_date(html, original_date=False, extensive_search=False)
+    shown = shown_dates(html, url)
+    out["date"] = (shown.get("published") or time_published(html)
+                   or on_page_clock(html, find_date(html, original_date=True, extensive_search=True)))
+    out["modified"] = shown.get("modified") or find_date(html, original_date=False, extensive_search=False)
     return out
 
 

@@ -137,27 +137,35 @@ def _page_text(fragment: str) -> str:
     return re.sub(r"\s+", " ", html_lib.unescape(_STRIP.sub(" ", fragment)))
 
 
-def shown_date(html: str, site: str | None = None) -> str | None:
-    """The date the page shows under a label ("Published: Dec. 21, 2023", "Updated
+#: Labels of an update, not of the first publication.
+_MODIFIED_LABEL = re.compile(r"updated|обновлено|aktualisiert|stand|mis à jour", re.I)
+
+
+def shown_dates(html: str, site: str | None = None) -> dict[str, str]:
+    """The dates the page shows under a label ("Published: Dec. 21, 2023", "Updated
     December 26, 2023", "Опубликовано 5 января 2022") in the byline area around its
-    first <h1>, read in the page's language (``<html lang>``); None when there is none."""
+    first <h1>, read in the page's language (``<html lang>``): the first of each kind,
+    under ``"published"`` (publication labels and bare "Date") and ``"modified"``
+    (update labels). Empty when there is none."""
     from newsdesk_plugins.extract.dates import parse_date
 
     h1 = _FIRST_H1.search(html)
     if h1 is None:
-        return None
+        return {}
     lang_match = _HTML_LANG.search(html[:5000])
     lang = lang_match.group(1).lower() if lang_match else None
     before = _page_text(html[max(0, h1.start() - 20 * BEFORE_HEADLINE) : h1.start()])[-BEFORE_HEADLINE:]
     after = _page_text(html[h1.start() : h1.start() + 200 * AFTER_HEADLINE])[:AFTER_HEADLINE]
     area = before + after
+    found: dict[str, str] = {}
     for label in _SHOWN_LABEL.finditer(area):
         value = _SHOWN_DATE.match(area, label.end())
         if value:
             iso = parse_date(value.group(0), lang, site)
-            if iso:
-                return iso
-    return None
+            kind = "modified" if _MODIFIED_LABEL.search(label.group(0)) else "published"
+            if iso and kind not in found:
+                found[kind] = iso
+    return found
 
 
 _TIME_PUBLISHED = re.compile(r"<time\b[^>]*\bitemprop=[\"']datePublished[\"'][^>]*>", re.I)

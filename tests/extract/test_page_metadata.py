@@ -76,19 +76,27 @@ def test_another_day_from_htmldate_is_left_alone() -> None:
     assert pagedates.on_page_clock(page, "2022-11-20") == "2022-11-20"
 
 
-def test_shown_date_beside_the_headline() -> None:
-    """The date shown under a label beside the <h1> ("Updated December 26, 2023") is the article's date."""
+def test_shown_update_date_beside_the_headline_is_the_modification_date() -> None:
+    """A date shown under an update label beside the <h1> ("Updated December 26, 2023") is
+    the article's modification date, not its publication date."""
     page = _page(
         '<meta property="article:published_time" content="2023-12-22T16:00:00Z">',
         "<h1>Ferry timetable cut</h1><p>By Ann Lee</p><p>Updated <b>December 26, 2023</b> 10:48 AM</p>",
     )
-    assert pagedates.shown_date(page) == "2023-12-26"
+    assert pagedates.shown_dates(page) == {"modified": "2023-12-26"}
+
+
+def test_shown_publication_and_update_dates_are_told_apart() -> None:
+    """With both labels beside the <h1>, each date goes to its own kind."""
+    page = _page("", "<h1>Ferry timetable cut</h1><p>Updated: December 26, 2023</p>"
+                     "<p>First published: December 22, 2023</p>")
+    assert pagedates.shown_dates(page) == {"published": "2023-12-22", "modified": "2023-12-26"}
 
 
 def test_shown_date_far_below_the_headline_is_not_the_articles() -> None:
     """A labelled date in the page's footer, far from the <h1>, is not taken."""
     page = _page("", "<h1>Ferry timetable cut</h1>" + _BODY * 3 + "<footer>Page Last Updated: Dec 18, 2023</footer>")
-    assert pagedates.shown_date(page) is None
+    assert pagedates.shown_dates(page) == {}
 
 
 def test_shown_date_is_read_in_the_pages_language() -> None:
@@ -96,10 +104,10 @@ def test_shown_date_is_read_in_the_pages_language() -> None:
     and a French page's slashed date is read day first, as the page's language writes it."""
     german = "<html lang='de'><body><h1>Fähre fällt aus</h1><p>Veröffentlicht am 3. Februar 2022</p></body></html>"
     russian = "<html lang='ru'><body><h1>Паром отменён</h1><p>Опубликовано 5 января 2022</p></body></html>"
-    assert pagedates.shown_date(german) == "2022-02-03"
-    assert pagedates.shown_date(russian) == "2022-01-05"
+    assert pagedates.shown_dates(german) == {"published": "2022-02-03"}
+    assert pagedates.shown_dates(russian) == {"published": "2022-01-05"}
     french = "<html lang='fr'><body><h1>Le ferry est annulé</h1><p>Publié le 03/02/2022</p></body></html>"
-    assert pagedates.shown_date(french) == "2022-02-03"
+    assert pagedates.shown_dates(french) == {"published": "2022-02-03"}
 
 
 def test_visible_time_element_beats_head_metadata() -> None:
