@@ -182,6 +182,13 @@ def clean_lines(
     # and just after it (a one-sentence ending, a "– said X" line)
     while end + 1 < len(lines) and end >= 0 and _is_soft(lines[end + 1]):
         end += 1
+    # a notice closing the story: a copyright or privacy paragraph is too long for the
+    # per-line legal check, but at the very end of the story it is the page's fine print
+    while end >= start and end >= 0 and _legal_notice(lines[end], lex):
+        lines[end].role = "legal"
+        end -= 1
+        while end >= start and lines[end].role is not None:
+            end -= 1
     # a sign-off right at the end of the story
     for i in range(end, max(start - 1, end - 3), -1):
         ln = lines[i]
@@ -236,6 +243,17 @@ def clean_lines(
         else:
             removed.append({"text": ln.text, "role": ln.role})
     return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang)
+
+
+#: The longest closing line taken as a legal notice (a copyright paragraph).
+LEGAL_NOTICE_WORDS = 80
+
+
+def _legal_notice(ln: Line, lex: Lexicon) -> bool:
+    """A closing paragraph of fine print: a legal cue (copyright, all rights reserved,
+    privacy policy) in a line of at most :data:`LEGAL_NOTICE_WORDS` words that is not a quote."""
+    return (ln.role is None and ln.st.words <= LEGAL_NOTICE_WORDS and not ln.text.startswith(("\"", "“", "«", "„"))
+            and lex.has_any("legal", ln.text, ln.st.folded or None))
 
 
 def _weight(ln: Line, good: bool, options: Options) -> float:

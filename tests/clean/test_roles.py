@@ -108,3 +108,28 @@ def test_every_role_is_documented() -> None:
     section = readme.split("## The clean plugin", 1)[1]
     for role in ROLES:
         assert f"`{role}`" in section, role
+
+
+def test_long_legal_notice_closing_the_story(cleaner: Cleaner) -> None:
+    """Removes a copyright paragraph too long for a line of fine print as legal when it closes the story."""
+    notice = ("This article is protected by copyright. Apart from fair use for private study or review, "
+              "no part of it may be copied, stored or passed on in any form without the written permission "
+              "of the publisher, who keeps every right to the text and the pictures.")
+    got = roles_of(cleaner, [], [notice])
+    assert got == {notice: "legal"}
+
+
+def test_story_line_about_copyright_inside_the_story_stays(cleaner: Cleaner) -> None:
+    """Keeps a story paragraph that speaks of copyright when story paragraphs follow it."""
+    line = ("The council also voted on a copyright dispute over the town's old coat of arms, which a local "
+            "printer had registered as his own design twenty years ago.")
+    result = cleaner.clean_text("\n\n".join(STORY[:2] + [line] + STORY[2:]))
+    assert result.paragraphs == STORY[:2] + [line] + STORY[2:]
+
+
+@pytest.mark.parametrize("job", ["analyst", "contributor"])
+def test_author_box_sentence_with_other_job_words(cleaner: Cleaner, job: str) -> None:
+    """Removes a closing "Name is a <job> for ..." sentence as bio for analysts and contributors too."""
+    line = f"Mark Doe is a senior {job} for the Example Herald. He also writes about regional sport and transport."
+    got = roles_of(cleaner, [], [line])
+    assert got == {line: "bio"}
