@@ -35,6 +35,11 @@ ROLES = (
 
 
 _LIST_MARKS = ("- ", "* ", "• ", "· ", "– ")
+#: The marks a list of links under a "see also" lead-in may have: bullets and dashes.
+_LINK_MARKS = ("- ", "• ", "* ", "· ", "– ", "— ")
+#: A comments header followed by a commenter's time stamp opens the comments even when
+#: they outweigh the story, once this share of the article's prose stands before it.
+COMMENTS_MIN_BEFORE = 0.2
 
 
 @dataclass
@@ -318,7 +323,7 @@ def _sections(lines: list[Line], end: int | None) -> None:
             # the headlines of other stories and their leads, if cut short
             while j < n and lines[j].role is None and j <= i + 12:
                 t = lines[j]
-                listed = t.text.startswith(("- ", "• ", "* ", "· ")) and t.st.words <= 25
+                listed = t.text.startswith(_LINK_MARKS) and t.st.words <= 25
                 headline = _is_headline(t) or (t.role is None and t.st.words >= 1 and not t.st.terminal)
                 if listed or (j <= i + 2 and (headline or t.text.endswith(("…", "...")))):
                     t.role = "teaser"
@@ -333,7 +338,12 @@ def _sections(lines: list[Line], end: int | None) -> None:
                 lines[j].role = "bio"
             i = j + 1
             continue
-        if role in ("comment", "form") and suffix[i] * 2 < total:
+        # a comments header opens the comments when most of the prose stands before it,
+        # or when a commenter's time stamp follows it and some of the story stands before it
+        stamped = role == "comment" and any(lines[k].role == "meta" for k in range(i + 1, min(n, i + 3)))
+        before = total - suffix[i]
+        if role in ("comment", "form") and (suffix[i] * 2 < total or (
+                stamped and before >= COMMENTS_MIN_BEFORE * total)):
             for j in range(i + 1, n):
                 if lines[j].role in (None, "teaser", "nav", "meta", "share"):
                     lines[j].role = role

@@ -133,3 +133,44 @@ def test_author_box_sentence_with_other_job_words(cleaner: Cleaner, job: str) ->
     line = f"Mark Doe is a senior {job} for the Example Herald. He also writes about regional sport and transport."
     got = roles_of(cleaner, [], [line])
     assert got == {line: "bio"}
+
+
+def test_comments_longer_than_the_story(cleaner: Cleaner) -> None:
+    """Removes a comments section under a header and a commenter's time stamp even when the comments outweigh the story."""
+    story = STORY + ["The new budget takes effect in January, and the council will review it again in the summer."]
+    remarks = [
+        "I have lived in this county for forty years and I have never seen the council spend so much on so little, "
+        "and I doubt the schools will ever see most of that money once the consultants have taken their share of it.",
+        "You say that every year, and every year the roads get worse while the meetings get longer; maybe this time "
+        "somebody will actually read the plan before voting on it, though I would not bet my pension on that at all.",
+        "Both of you are missing the point: the money for the schools was promised two years ago and never arrived, "
+        "so the real question is whether anyone will be held to account if it fails to arrive again this time round.",
+    ]
+    comments = ["3 Comments"]
+    for n, remark in enumerate(remarks):
+        comments += [f"reader{n} December 3, 2023 at 9:1{n} am"] + [part.strip() + "." for part in remark.split(",")]
+    result = cleaner.clean_text("\n\n".join(story + comments))
+    assert result.paragraphs == story
+    assert {r["role"] for r in result.removed} <= {"comment", "meta"}
+
+
+def test_dash_list_under_a_see_also_lead_in(cleaner: Cleaner) -> None:
+    """Removes dash-marked headlines listed under a "see also" lead-in inside the story as teasers."""
+    links = ["— Mayor promises cheaper bus tickets for pensioners next spring!",
+             "— Flooded underpass closed again after the heavy rain on Sunday.",
+             "— New library opens its doors with a week of free readings."]
+    after = ["The budget takes effect in January, and the council will look at it again in the summer "
+             "once the first figures for the spring term are in.",
+             "Until then the old rules for school transport stay in force, the council's spokeswoman said, "
+             "and parents who have applied for a bus pass under them will keep it.",
+             "A public hearing on the road repair fund is planned for March, when residents of the small towns "
+             "will be able to put their questions to the councillors in person."]
+    result = cleaner.clean_text("\n\n".join(STORY + ["Related stories:"] + links + after))
+    assert result.paragraphs == STORY + after
+    assert {r["text"]: r["role"] for r in result.removed} == {"Related stories:": "related", **{line: "teaser" for line in links}}
+
+
+def test_comment_count_above_the_story_keeps_the_story(cleaner: Cleaner) -> None:
+    """Keeps the story under a comment count and a date standing above it (the header opens nothing there)."""
+    result = cleaner.clean_text("\n\n".join(["12 Comments", "December 3, 2023"] + STORY))
+    assert result.paragraphs == STORY
