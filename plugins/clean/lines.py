@@ -340,10 +340,9 @@ def _sections(lines: list[Line], end: int | None) -> None:
             continue
         # a comments header opens the comments when most of the prose stands before it,
         # or when a commenter's time stamp follows it and some of the story stands before it
-        stamped = role == "comment" and any(lines[k].role == "meta" for k in range(i + 1, min(n, i + 3)))
-        before = total - suffix[i]
         if role in ("comment", "form") and (suffix[i] * 2 < total or (
-                stamped and before >= COMMENTS_MIN_BEFORE * total)):
+                role == "comment" and total - suffix[i] >= COMMENTS_MIN_BEFORE * total
+                and any(lines[k].role == "meta" for k in range(i + 1, min(n, i + 3))))):
             for j in range(i + 1, n):
                 if lines[j].role in (None, "teaser", "nav", "meta", "share"):
                     lines[j].role = role
