@@ -188,12 +188,21 @@ def clean_lines(
     while end + 1 < len(lines) and end >= 0 and _is_soft(lines[end + 1]):
         end += 1
     # a notice closing the story: a copyright or privacy paragraph is too long for the
-    # per-line legal check, but at the very end of the story it is the page's fine print
-    while end >= start and end >= 0 and _legal_notice(lines[end], lex):
-        lines[end].role = "legal"
-        end -= 1
-        while end >= start and lines[end].role is not None:
-            end -= 1
+    # per-line legal check, but at the very end of the story, in a story that does not
+    # itself speak of copyright or privacy, it is the page's fine print (two at most)
+    if end >= start >= 0 and _legal_notice(lines[end], lex):
+        notices = [end]
+        k = end - 1
+        while k >= start and lines[k].role is not None:
+            k -= 1
+        if k >= start and _legal_notice(lines[k], lex):
+            notices.append(k)
+        if not any(_legal_notice(lines[i], lex) for i in range(start, min(notices)) if lines[i].st.prose):
+            for i in notices:
+                lines[i].role = "legal"
+            end = min(notices) - 1
+            while end >= start and lines[end].role is not None:
+                end -= 1
     # a sign-off right at the end of the story
     for i in range(end, max(start - 1, end - 3), -1):
         ln = lines[i]

@@ -174,3 +174,16 @@ def test_comment_count_above_the_story_keeps_the_story(cleaner: Cleaner) -> None
     """Keeps the story under a comment count and a date standing above it (the header opens nothing there)."""
     result = cleaner.clean_text("\n\n".join(["12 Comments", "December 3, 2023"] + STORY))
     assert result.paragraphs == STORY
+
+
+def test_closing_paragraph_of_a_story_about_privacy_stays(cleaner: Cleaner) -> None:
+    """Keeps a closing paragraph that speaks of privacy when the story speaks of privacy before it."""
+    story = [
+        "The regional council approved new rules on Monday for the cameras installed on the town's buses.",
+        "Residents had complained that the privacy of passengers was not protected, and the council agreed to blur faces.",
+        "The opposition said the plan did not go far enough and voted against it as a bloc after a long debate.",
+        "A privacy officer will now check the recordings every month, and the cookies on the council's website "
+        "will be reviewed as well, the mayor said.",
+    ]
+    result = cleaner.clean_text("\n\n".join(story))
+    assert result.paragraphs == story
