@@ -7,7 +7,8 @@ trafilatura alone; for full-page text dumps of the same pages (made with
 inscriptis, from the ``bench`` extra), the F1 of the plugin beside no cleaning;
 the result on the labelled set under tests/clean/data/ (one line per article);
 and the speed (5 KB text articles a second on one core, and the time of the
-HTML path over trafilatura alone). ``--per-doc`` prints every document's score.
+HTML path over trafilatura alone). ``--per-doc`` prints every document's score, with
+its precision (P: is what was kept story?) and recall (R: was story lost?).
 """
 
 from __future__ import annotations
@@ -86,12 +87,13 @@ def bench_html(rows: list[dict[str, Any]], per_doc: bool) -> dict[str, float]:
         t_base += t1 - t0
         t_ours += t2 - t1
         t_meta += t3 - t2
-        f_ours = prf(a.record.get("text", ""), row["text"])[2]
+        p_ours, r_ours, f_ours = prf(a.record.get("text", ""), row["text"])
         f_base = prf(b, row["text"])[2]
         ours.append(f_ours)
         base.append(f_base)
         if per_doc:
-            print(f"  html {row['id']:>4} plugin {f_ours:.3f} trafilatura {f_base:.3f} {row['site']}")
+            print(f"  html {row['id']:>4} plugin {f_ours:.3f} (P {p_ours:.3f} R {r_ours:.3f}) "
+                  f"trafilatura {f_base:.3f} {row['site']}")
     return {"plugin": mean(ours), "trafilatura": mean(base), "ratio": t_ours / t_base if t_base else 0.0,
             "ratio_meta": t_ours / t_meta if t_meta else 0.0}
 
@@ -105,12 +107,13 @@ def bench_dumps(rows: list[dict[str, Any]], per_doc: bool) -> dict[str, float]:
         dump = get_text(row["html"])
         a = article(dump, "text", f"{row['id']}.txt", row["link"])
         cleaner.clean(a)
-        f_ours = prf(a.record.get("text", ""), row["text"])[2]
+        p_ours, r_ours, f_ours = prf(a.record.get("text", ""), row["text"])
         f_raw = prf(dump, row["text"])[2]
         ours.append(f_ours)
         raw.append(f_raw)
         if per_doc:
-            print(f"  dump {row['id']:>4} plugin {f_ours:.3f} no-cleaning {f_raw:.3f} {row['site']}")
+            print(f"  dump {row['id']:>4} plugin {f_ours:.3f} (P {p_ours:.3f} R {r_ours:.3f}) "
+                  f"no-cleaning {f_raw:.3f} {row['site']}")
     return {"plugin": mean(ours), "none": mean(raw)}
 
 
@@ -161,7 +164,7 @@ def main() -> int:
     parser.add_argument("--dataset", type=Path, help="news-articles-dev folder (articles.jsonl, html/)")
     parser.add_argument("--labelled", type=Path, default=ROOT / "tests" / "clean" / "data",
                         help="labelled scraped articles (default: tests/clean/data)")
-    parser.add_argument("--per-doc", action="store_true", help="print every document's score")
+    parser.add_argument("--per-doc", action="store_true", help="print every document's score with its precision and recall")
     parser.add_argument("--speed-seconds", type=float, default=5.0)
     parser.add_argument("--only", choices=("html", "dumps", "labelled", "speed"), action="append")
     args = parser.parse_args()

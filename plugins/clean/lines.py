@@ -35,6 +35,11 @@ ROLES = (
 
 
 _LIST_MARKS = ("- ", "* ", "• ", "· ", "– ")
+#: The marks a list of links under a "see also" lead-in may have: bullets and dashes.
+_LINK_MARKS = ("- ", "• ", "* ", "· ", "– ", "— ")
+#: A comments header followed by a commenter's time stamp opens the comments even when
+#: they outweigh the story, once this share of the article's prose stands before it.
+COMMENTS_MIN_BEFORE = 0.2
 
 
 @dataclass
@@ -182,6 +187,22 @@ def clean_lines(
     # and just after it (a one-sentence ending, a "– said X" line)
     while end + 1 < len(lines) and end >= 0 and _is_soft(lines[end + 1]):
         end += 1
+    # a notice closing the story: a copyright or privacy paragraph is too long for the
+    # per-line legal check, but at the very end of the story, in a story that does not
+    # itself speak of copyright or privacy, it is the page's fine print (two at most)
+    if end >= start >= 0 and _legal_notice(lines[end], lex):
+        notices = [end]
+        k = end - 1
+        while k >= start and lines[k].role is not None:
+            k -= 1
+        if k >= start and _legal_notice(lines[k], lex):
+            notices.append(k)
+        if not any(_legal_notice(lines[i], lex) for i in range(start, min(notices)) if lines[i].st.prose):
+            for i in notices:
+                lines[i].role = "legal"
+            end = min(notices) - 1
+            while end >= start and lines[end].role is not None:
+                end -= 1
     # a sign-off right at the end of the story
     for i in range(end, max(start - 1, end - 3), -1):
         ln = lines[i]
@@ -236,6 +257,17 @@ def clean_lines(
         else:
             removed.append({"text": ln.text, "role": ln.role})
     return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang)
+
+
+#: The longest closing line taken as a legal notice (a copyright paragraph).
+LEGAL_NOTICE_WORDS = 80
+
+
+def _legal_notice(ln: Line, lex: Lexicon) -> bool:
+    """A closing paragraph of fine print: a legal cue (copyright, all rights reserved,
+    privacy policy) in a line of at most :data:`LEGAL_NOTICE_WORDS` words that is not a quote."""
+    return (ln.role is None and ln.st.words <= LEGAL_NOTICE_WORDS and not ln.text.startswith(("\"", "“", "«", "„"))
+            and lex.has_any("legal", ln.text, ln.st.folded or None))
 
 
 def _weight(ln: Line, good: bool, options: Options) -> float:
@@ -300,7 +332,7 @@ def _sections(lines: list[Line], end: int | None) -> None:
             # the headlines of other stories and their leads, if cut short
             while j < n and lines[j].role is None and j <= i + 12:
                 t = lines[j]
-                listed = t.text.startswith(("- ", "• ", "* ", "· ")) and t.st.words <= 25
+                listed = t.text.startswith(_LINK_MARKS) and t.st.words <= 25
                 headline = _is_headline(t) or (t.role is None and t.st.words >= 1 and not t.st.terminal)
                 if listed or (j <= i + 2 and (headline or t.text.endswith(("…", "...")))):
                     t.role = "teaser"
@@ -315,7 +347,11 @@ def _sections(lines: list[Line], end: int | None) -> None:
                 lines[j].role = "bio"
             i = j + 1
             continue
-        if role in ("comment", "form") and suffix[i] * 2 < total:
+        # a comments header opens the comments when most of the prose stands before it,
+        # or when a commenter's time stamp follows it and some of the story stands before it
+        if role in ("comment", "form") and (suffix[i] * 2 < total or (
+                role == "comment" and total - suffix[i] >= COMMENTS_MIN_BEFORE * total
+                and any(lines[k].role == "meta" for k in range(i + 1, min(n, i + 3))))):
             for j in range(i + 1, n):
                 if lines[j].role in (None, "teaser", "nav", "meta", "share"):
                     lines[j].role = role

@@ -108,3 +108,82 @@ def test_every_role_is_documented() -> None:
     section = readme.split("## The clean plugin", 1)[1]
     for role in ROLES:
         assert f"`{role}`" in section, role
+
+
+def test_long_legal_notice_closing_the_story(cleaner: Cleaner) -> None:
+    """Removes a copyright paragraph too long for a line of fine print as legal when it closes the story."""
+    notice = ("This article is protected by copyright. Apart from fair use for private study or review, "
+              "no part of it may be copied, stored or passed on in any form without the written permission "
+              "of the publisher, who keeps every right to the text and the pictures.")
+    got = roles_of(cleaner, [], [notice])
+    assert got == {notice: "legal"}
+
+
+def test_story_line_about_copyright_inside_the_story_stays(cleaner: Cleaner) -> None:
+    """Keeps a story paragraph that speaks of copyright when story paragraphs follow it."""
+    line = ("The council also voted on a copyright dispute over the town's old coat of arms, which a local "
+            "printer had registered as his own design twenty years ago.")
+    result = cleaner.clean_text("\n\n".join(STORY[:2] + [line] + STORY[2:]))
+    assert result.paragraphs == STORY[:2] + [line] + STORY[2:]
+
+
+@pytest.mark.parametrize("job", ["analyst", "contributor"])
+def test_author_box_sentence_with_other_job_words(cleaner: Cleaner, job: str) -> None:
+    """Removes a closing "Name is a <job> for ..." sentence as bio for analysts and contributors too."""
+    line = f"Mark Doe is a senior {job} for the Example Herald. He also writes about regional sport and transport."
+    got = roles_of(cleaner, [], [line])
+    assert got == {line: "bio"}
+
+
+def test_comments_longer_than_the_story(cleaner: Cleaner) -> None:
+    """Removes a comments section under a header and a commenter's time stamp even when the comments outweigh the story."""
+    story = STORY + ["The new budget takes effect in January, and the council will review it again in the summer."]
+    remarks = [
+        "I have lived in this county for forty years and I have never seen the council spend so much on so little, "
+        "and I doubt the schools will ever see most of that money once the consultants have taken their share of it.",
+        "You say that every year, and every year the roads get worse while the meetings get longer; maybe this time "
+        "somebody will actually read the plan before voting on it, though I would not bet my pension on that at all.",
+        "Both of you are missing the point: the money for the schools was promised two years ago and never arrived, "
+        "so the real question is whether anyone will be held to account if it fails to arrive again this time round.",
+    ]
+    comments = ["3 Comments"]
+    for n, remark in enumerate(remarks):
+        comments += [f"reader{n} December 3, 2023 at 9:1{n} am"] + [part.strip() + "." for part in remark.split(",")]
+    result = cleaner.clean_text("\n\n".join(story + comments))
+    assert result.paragraphs == story
+    assert {r["role"] for r in result.removed} <= {"comment", "meta"}
+
+
+def test_dash_list_under_a_see_also_lead_in(cleaner: Cleaner) -> None:
+    """Removes dash-marked headlines listed under a "see also" lead-in inside the story as teasers."""
+    links = ["— Mayor promises cheaper bus tickets for pensioners next spring!",
+             "— Flooded underpass closed again after the heavy rain on Sunday.",
+             "— New library opens its doors with a week of free readings."]
+    after = ["The budget takes effect in January, and the council will look at it again in the summer "
+             "once the first figures for the spring term are in.",
+             "Until then the old rules for school transport stay in force, the council's spokeswoman said, "
+             "and parents who have applied for a bus pass under them will keep it.",
+             "A public hearing on the road repair fund is planned for March, when residents of the small towns "
+             "will be able to put their questions to the councillors in person."]
+    result = cleaner.clean_text("\n\n".join(STORY + ["Related stories:"] + links + after))
+    assert result.paragraphs == STORY + after
+    assert {r["text"]: r["role"] for r in result.removed} == {"Related stories:": "related", **{line: "teaser" for line in links}}
+
+
+def test_comment_count_above_the_story_keeps_the_story(cleaner: Cleaner) -> None:
+    """Keeps the story under a comment count and a date standing above it (the header opens nothing there)."""
+    result = cleaner.clean_text("\n\n".join(["12 Comments", "December 3, 2023"] + STORY))
+    assert result.paragraphs == STORY
+
+
+def test_closing_paragraph_of_a_story_about_privacy_stays(cleaner: Cleaner) -> None:
+    """Keeps a closing paragraph that speaks of privacy when the story speaks of privacy before it."""
+    story = [
+        "The regional council approved new rules on Monday for the cameras installed on the town's buses.",
+        "Residents had complained that the privacy of passengers was not protected, and the council agreed to blur faces.",
+        "The opposition said the plan did not go far enough and voted against it as a bloc after a long debate.",
+        "A privacy officer will now check the recordings every month, and the cookies on the council's website "
+        "will be reviewed as well, the mayor said.",
+    ]
+    result = cleaner.clean_text("\n\n".join(story))
+    assert result.paragraphs == story
