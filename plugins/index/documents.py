@@ -106,23 +106,24 @@ def cited_names(record: dict[str, Any]) -> list[str]:
             if isinstance(c, dict) and _str(c.get("name"))]
 
 
-def text_of(record: dict[str, Any]) -> str:
-    """The body text; without clean, what a JSON input carried as its text."""
-    text = _str(record.get("text"))
-    if not text:
+def _own_or_input(record: dict[str, Any], key: str) -> str:
+    """``record[key]``; without it (no clean plugin), what a JSON input carried as ``key``."""
+    value = _str(record.get(key))
+    if not value:
         inp = record.get("input")
         if isinstance(inp, dict):
-            text = _str(inp.get("text"))
-    return text
+            value = _str(inp.get(key))
+    return value
+
+
+def text_of(record: dict[str, Any]) -> str:
+    """The body text; without clean, what a JSON input carried as its text."""
+    return _own_or_input(record, "text")
 
 
 def title_of(record: dict[str, Any]) -> str:
-    title = _str(record.get("title"))
-    if not title:
-        inp = record.get("input")
-        if isinstance(inp, dict):
-            title = _str(inp.get("title"))
-    return title
+    """The title; without clean or extract, what a JSON input carried as its title."""
+    return _own_or_input(record, "title")
 
 
 def url_of(record: dict[str, Any]) -> str:
