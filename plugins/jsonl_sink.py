@@ -1,8 +1,9 @@
 """Built-in sink: the record stream, JSON lines in the output folder, one file a day.
 
 Each batch is one ``write`` of whole lines to a file opened for appending,
-then ``fsync``: a reader tailing the file sees lines appear whole, and a line
-is on disk before its input file is archived. Only ``newsdesk run`` writes the
+then ``fsync``: a line is on disk before its input file is archived. A reader
+tailing the file can see a large batch half written (the kernel copies it page
+by page), so it takes lines up to the last newline, as ``tail -f | jq`` does. Only ``newsdesk run`` writes the
 stream (``process`` prints to stdout and touches nothing).
 """
 

@@ -49,10 +49,7 @@ class DaemonProcess:
                              + self.log.read_text(errors="replace")[-3000:])
 
     def records(self) -> list[dict[str, Any]]:
-        out = []
-        for file in sorted((self.workdir / "output").glob("*.jsonl")):
-            out += [orjson.loads(line) for line in file.read_bytes().splitlines()]
-        return out
+        return stream_records(self.workdir)
 
     def wait_records(self, n: int, timeout: float = 30) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
@@ -77,6 +74,17 @@ class DaemonProcess:
         os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait(10)
         self._log_fh.close()
+
+
+def stream_records(workdir: Path) -> list[dict[str, Any]]:
+    """The records of the stream so far, read as a consumer must read a file that is
+    still being appended to: up to its last newline (a large batch can be seen half
+    written)."""
+    out = []
+    for file in sorted((workdir / "output").glob("*.jsonl")):
+        data = file.read_bytes()
+        out += [orjson.loads(line) for line in data[: data.rfind(b"\n") + 1].splitlines()]
+    return out
 
 
 def drop(inbox: Path, name: str, data: bytes | str) -> Path:

@@ -10,13 +10,12 @@ import threading
 import time
 from pathlib import Path
 
-import orjson
 import pytest
 
 from newsdesk_plugins.index.backend import Filters
 from newsdesk_plugins.index.tantivy_engine import TantivyBackend
 
-from .conftest import drop
+from .conftest import drop, stream_records
 
 pytestmark = pytest.mark.integration
 
@@ -31,13 +30,7 @@ def body(n: int) -> str:
 
 
 def stream_ids(workdir: Path) -> set[str]:
-    out = set()
-    for file in sorted((workdir / "output").glob("*.jsonl")):
-        for line in file.read_bytes().splitlines():
-            rec = orjson.loads(line)
-            if rec.get("status") != "failed":
-                out.add(rec["id"])
-    return out
+    return {rec["id"] for rec in stream_records(workdir) if rec.get("status") != "failed"}
 
 
 def test_a_search_from_another_process_sees_each_line_within_a_second(daemon) -> None:
