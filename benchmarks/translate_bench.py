@@ -4,10 +4,11 @@
     .venv/bin/python benchmarks/translate_bench.py ../shared/datasets/flores-dev --no-translation
     .venv/bin/python benchmarks/translate_bench.py ../shared/datasets/flores-dev --argos-dir state/argos-packages
 
-Language identification: accuracy per language of the plugin's identifier (py3langid
-restricted to the configured languages) on every flores-dev sentence and on a line of
-3 to 8 consecutive words cut from each (seeded), beside py3langid over all its
-languages and pycld2 when it is installed; sentences per second and memory.
+Language identification: accuracy per language of the plugin's identifier (fastText's
+lid.176.ftz restricted to the configured languages) on every flores-dev sentence and on
+a line of 3 to 8 consecutive words cut from each (seeded), beside the same model over all
+its languages, py3langid, lingua (low- and high-accuracy modes) and pycld2 where they
+are installed (the ``bench`` extra); sentences per second, load time and memory.
 
 Mixed paragraphs: paragraphs of two flores sentences (one a line) in one language with a
 line in another language put among them (a full sentence, or 3 to 8 words of one; as a
@@ -63,14 +64,87 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def identifiers(languages: list[str]) -> dict[str, Callable[[str], str]]:
-    out: dict[str, Callable[[str], str]] = {}
+def vm_rss_mb() -> float:
+    """Resident memory now (max RSS only ever grows, so it cannot show a model's cost)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return rss_mb()
+
+
+def _plugin(languages: list[str]) -> dict[str, Callable[[str], str]]:
+    """The plugin's identifier (fastText's lid.176.ftz, restricted) and the same model
+    over all its languages."""
     lid = LanguageId(languages, 0, 0.0)
-    lid._identifier()
-    out[f"py3langid, {len(languages)} languages (the plugin)"] = lambda t: str(lid._identifier().classify(t)[0])
     everything = LanguageId([], 0, 0.0)
-    everything._identifier()
-    out["py3langid, all languages"] = lambda t: str(everything._identifier().classify(t)[0])
+    lid.warm()
+    everything.warm()
+    return {f"fastText lid.176.ftz, {len(languages)} languages (the plugin)":
+                lambda t: lid._identifier().classify(t)[0],
+            "fastText lid.176.ftz, all languages": lambda t: everything._identifier().classify(t)[0]}
+
+
+def _py3langid(languages: list[str]) -> dict[str, Callable[[str], str]]:
+    from py3langid.langid import _load_identifier
+
+    restricted = _load_identifier(norm_probs=True)
+    restricted.set_languages(languages)
+    everything = _load_identifier(norm_probs=True)
+    return {f"py3langid, {len(languages)} languages": lambda t: str(restricted.classify(t)[0]),
+            "py3langid, all languages": lambda t: str(everything.classify(t)[0])}
+
+
+def _lingua(languages: list[str]) -> dict[str, Callable[[str], str]]:
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [IsoCode639_1.from_str(lang) for lang in languages]
+
+    def wrap(detector: object) -> Callable[[str], str]:
+        def detect(text: str) -> str:
+            found = detector.detect_language_of(text)  # type: ignore[attr-defined]
+            return found.iso_code_639_1.name.lower() if found is not None else "und"
+        return detect
+
+    return {
+        "lingua low accuracy, all languages":
+            wrap(LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()),
+        f"lingua low accuracy, {len(languages)} languages":
+            wrap(LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()),
+        f"lingua high accuracy, {len(languages)} languages":
+            wrap(LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()),
+    }
+
+
+def identifiers(languages: list[str]) -> dict[str, tuple[Callable[[str], str], float, float]]:
+    """Each identifier with its load time (s) and the resident memory it added (MB).
+
+    lingua loads a language's models on its first use, so its figures are taken after
+    one call in every language."""
+    out: dict[str, tuple[Callable[[str], str], float, float]] = {}
+
+    def add(make: Callable[[], dict[str, Callable[[str], str]]], warm: bool = False) -> None:
+        for name, fn in make().items():
+            rss, t0 = vm_rss_mb(), time.perf_counter()
+            if warm:
+                for lang_text in ("Der Hund", "The dog", "El perro", "Il cane", "Pies", "Собака", "Собака їсть"):
+                    fn(lang_text)
+            out[name] = (fn, time.perf_counter() - t0, vm_rss_mb() - rss)
+            if warm:
+                print(f"  {name}: models loaded on first use in {out[name][1]:.2f} s, "
+                      f"+{out[name][2]:.0f} MB resident")
+
+    def timed(make: Callable[[], dict[str, Callable[[str], str]]], label: str, warm: bool = False) -> None:
+        rss, t0 = vm_rss_mb(), time.perf_counter()
+        try:
+            add(make, warm)
+        except ImportError as exc:
+            print(f"({label} not installed, pip install -e '.[bench]': not compared: {exc})")
+            return
+        print(f"{label}: loaded in {time.perf_counter() - t0:.2f} s, +{vm_rss_mb() - rss:.0f} MB resident")
+
+    timed(lambda: _plugin(languages), "fastText lid.176.ftz (the plugin's; two detectors, one model each)")
+    timed(lambda: _py3langid(languages), "py3langid (two models)")
+    timed(lambda: _lingua(languages), "lingua (three detectors)", warm=True)
     try:
         import pycld2
 
@@ -80,7 +154,7 @@ def identifiers(languages: list[str]) -> dict[str, Callable[[str], str]]:
             except pycld2.error:
                 return "error"
 
-        out["pycld2"] = cld2
+        out["pycld2"] = (cld2, 0.0, 0.0)
     except ImportError:
         print("(pycld2 not installed: not compared)")
     return out
@@ -91,13 +165,12 @@ def bench_langid(folder: Path, languages: list[str], seed: int) -> None:
     data = {lang: read(folder, lang) for lang in LANGS}
     shorts = {lang: short_lines(lines, rng) for lang, lines in data.items()}
     print("## Language identification (flores-dev)\n")
-    before = rss_mb()
     idents = identifiers(languages)
-    print(f"models loaded: max RSS {rss_mb():.0f} MB (was {before:.0f} MB)\n")
+    print()
     header = "| identifier | lines | " + " | ".join(LANGS) + " | mean | target | sentences/s |"
     print(header)
     print("|" + "---|" * (len(LANGS) + 5))
-    for name, fn in idents.items():
+    for name, (fn, _, _) in idents.items():
         for kind, sets, target in (("full sentences", data, TARGET_FULL), ("3-8 words", shorts, TARGET_SHORT)):
             accs = []
             n = 0

