@@ -16,12 +16,12 @@ import structlog
 
 from newsdesk.app import App
 from newsdesk.article import Article
-from newsdesk.errors import EXIT_OK, PathError
+from newsdesk.errors import EXIT_OK, PathError, PluginError
 from newsdesk.intake import placeholder_source
 from newsdesk.output import Batch, write
 from newsdesk.pipeline import MAIN_STAGES, failed_article, run_stages
 from newsdesk.scan import is_ignored
-from newsdesk.workers import Pool, Result, Task
+from newsdesk.workers import Pool, Result, Task, WorkerStartError
 
 log = structlog.get_logger("newsdesk.process")
 
@@ -96,6 +96,8 @@ def process_paths(app: App, paths: list[str]) -> int:
                           file=sys.stderr, flush=True)
         if show and pending:
             print(file=sys.stderr)
+    except WorkerStartError as exc:
+        raise PluginError(f"a worker could not start its plugins: {exc}") from exc
     finally:
         pool.stop()
         app.shutdown()

@@ -328,3 +328,30 @@ def test_the_installed_command_reports_a_bad_config_in_one_line(
     err = done.stderr.decode()
     assert err.count("\n") == 1
     assert "config/newsdesk.toml: [daemon] after must be one of archive, delete, keep" in err
+
+
+WORKER_ONLY_FAILURE = """
+    from newsdesk import hookimpl
+
+    @hookimpl
+    def newsdesk_configure(config, pm, role):
+        if role == "worker":
+            raise RuntimeError("model file models/ner.bin is missing")
+"""
+
+
+def test_a_plugin_failing_to_start_in_a_worker_is_one_line_naming_the_cause(
+    capsys: pytest.CaptureFixture[str], workdir: Path
+) -> None:
+    """`process` with a plugin that cannot configure itself in a worker stops with one
+    line naming the cause and exit EXIT_PLUGIN (5), not an "unexpected error"."""
+    write_plugin(workdir / "plugins", "needsmodel", WORKER_ONLY_FAILURE)
+    (workdir / "inbox" / "a.txt").write_text("A story long enough to be read as one.\n")
+    code, out, err = run(capsys, "process", "--workdir", str(workdir), "--plugins-dir",
+                         str(workdir / "plugins"), str(workdir / "inbox" / "a.txt"))
+    assert code == EXIT_PLUGIN
+    assert out == ""
+    line = [x for x in err.splitlines() if x.startswith("newsdesk: error:")]
+    assert len(line) == 1
+    assert "could not start its plugins" in line[0] and "models/ner.bin is missing" in line[0]
+    assert "unexpected" not in line[0]
