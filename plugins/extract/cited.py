@@ -13,7 +13,9 @@ _BEFORE = re.compile(r"(?:according to|citing|cited by|quoted by|reported by|tol
 _QUOTED_OUTLET = re.compile(r"(?:пишет|сообщает|передает|передаёт|сообщило|по данным|writes|reports|berichtet|berichtete|schreibt)\s+(?:издание\s+|газета\s+|агентство\s+)?«(?P<name>[^»]{2,40})»", re.I)
 _AFTER = re.compile(r"^(?:'s)?\s*(?:news agency|agency|newspaper|\w+\s+)?(?:reported|reports|said|says|writes|wrote|quoted|cited|added|announced|informed|berichtete|meldete|berichtet|meldet|schreibt|сообщает|сообщило|сообщил|пишет|передает|передаёт)\b", re.I)
 _DATELINE = re.compile(r"^\s*\(?$|^.{0,40}\($")
-_NAMED_OUTLET = re.compile(rf"\bthe\s+(?P<name>(?:[A-Z][\w.&-]+\s?){{1,4}}?)\s+{_OUTLET_WORDS}\b|\b(?:the\s+)?{_OUTLET_WORDS}\s+(?P<name2>[A-Z][\w.&-]+(?:\s[A-Z][\w.&-]+){{0,3}})")
+#: An outlet named beside an outlet word, within one line (a name never runs on past a
+#: line break: "reported by the news portal" closing a paragraph names nothing).
+_NAMED_OUTLET = re.compile(rf"\bthe[^\S\n]+(?P<name>(?:[A-Z][\w.&-]+[^\S\n]?){{1,4}}?)[^\S\n]+{_OUTLET_WORDS}\b|\b(?:the[^\S\n]+)?{_OUTLET_WORDS}[^\S\n]+(?P<name2>[A-Z][\w.&-]+(?:[^\S\n][A-Z][\w.&-]+){{0,3}})")
 
 
 _OUTLET_BEFORE = re.compile(rf"\b{_OUTLET_WORDS}\s*$", re.I)

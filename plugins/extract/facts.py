@@ -82,6 +82,36 @@ _ARTICLES = {"ein", "eine", "einer", "einem", "einen", "eines", "un", "une", "un
 _UNIT_AFTER = re.compile(r"\s*(?:%|percent|per cent|процент|Prozent|km|kg|kilo|tonn|тонн|degrees|градус|Grad)", re.I)
 _AGE = re.compile(r"[- ]?(?:year|years|jährige|летн|лет\b|года\b|год\b)", re.I)
 _YEARLIKE = re.compile(r"^(1[89]|20)\d\d$")
+_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+
+
+@lru_cache(maxsize=16)
+def _months(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Month names of ``lang`` and English (dateparser's locale data), as the word just
+    before a number ("January 2") and just after it ("2 January", "2. Januar", "2 мая").
+    Forms of three letters or fewer ("May", "Mai", "Jan") count only capitalised: "20 may
+    have died" is a count."""
+    import importlib
+
+    forms: set[str] = set()
+    for code in {lang, "en"}:
+        try:
+            info = importlib.import_module(f"dateparser.data.date_translation_data.{code}").info
+        except (ImportError, AttributeError):
+            continue
+        for key in _MONTH_KEYS:
+            forms.update(str(f) for f in info.get(key, ()))
+    long = sorted({f.lower() for f in forms if len(f) > 3}, key=len, reverse=True)
+    short = sorted({f[:1].upper() + f[1:].lower() for f in forms if len(f) <= 3}, key=len, reverse=True)
+    names = "|".join([f"(?i:{re.escape(f)})" for f in long] + [re.escape(f) for f in short]) or "(?!)"
+    return (re.compile(rf"(?<!\w)(?:{names})\.?\s+$"), re.compile(rf"^\.?\s+(?:{names})(?!\w)"))
+
+
+def _is_day_of_month(sentence: str, start: int, end: int, lang: str) -> bool:
+    """True when the number at ``sentence[start:end]`` is a day beside a month name."""
+    before, after = _months(lang)
+    return bool(before.search(sentence[max(0, start - 20):start]) or after.match(sentence[end:end + 20]))
 
 
 @dataclass
@@ -216,6 +246,8 @@ def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
                 continue  # times, dates, scores
             if _AGE.match(sentence[m.end("num"):m.end("num") + 14]):
                 continue  # ages
+            if not m.group("cur") and _is_day_of_month(sentence, m.start("num"), m.end("num"), lang):
+                continue  # "January 2", "2 мая"
             mult = MULTIPLIERS.get(m.group("mult") or "", MULTIPLIERS.get((m.group("mult") or "").lower(), 1))
             if not float(num).is_integer() and mult == 1 and not m.group("cur") and not _UNIT_AFTER.match(sentence[m.end():]):
                 continue  # "magnitude 6.4": a decimal without a unit is not a count

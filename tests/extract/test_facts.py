@@ -89,3 +89,15 @@ def test_vague_counts_without_digits_in_any_case_and_script(extract: Extract) ->
     assert facts(art) == [([200, 999], "ARREST"), (12, "ARREST")]
     ru = extract("Сотни человек были задержаны в центре города. Десятки тысяч людей вышли на митинг.")
     assert [f["value"] for f in ru.record["facts"]] == [[200, 999], [20000, 99999]]
+
+
+def test_a_day_beside_a_month_name_is_a_date_not_a_count(extract: Extract) -> None:
+    """"began on January 3" and "am 4. Januar" are dates, in the article's language; the
+    counts in the same sentences are still read, and "20 may have died" stays a count."""
+    en = extract("The protests began on January 3 and spread to other towns. On 4 January police "
+                 "detained 40 protesters. As many as 20 may have died in the fire.")
+    assert facts(en) == [(40, "PROTEST"), (20, "KILL")]
+    de = extract("Am 4. Januar wurden 12 Demonstranten festgenommen.")
+    assert facts(de) == [(12, "ARREST")]
+    ru = extract("5 января полиция задержала 40 человек.")
+    assert facts(ru) == [(40, "ARREST")]

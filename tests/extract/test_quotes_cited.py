@@ -67,3 +67,11 @@ def test_ministry_is_not_a_cited_outlet(extract: Extract) -> None:
     """Does not count a ministry as a cited news source."""
     text = "According to the Interior Ministry, 40 people were detained."
     assert extract(text).record["cited"] == []
+
+
+def test_an_outlet_word_closing_a_paragraph_names_no_outlet(extract: Extract) -> None:
+    """"reported by the news portal" at the end of a paragraph (the portal's name was a link
+    the scraper dropped) does not make the next paragraph's first word a cited source."""
+    text = ("Shops on the main avenue were looted overnight. This was reported by the news portal\n\n"
+            "Another crowd gathered by the town hall in the morning.")
+    assert extract(text).record["cited"] == []
