@@ -26,6 +26,26 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "EVACUATE": ("evacuat", "эваку", "evakuier"),
     "DISPLACE": ("displac", "fled", "refugee", "homeless", "беженц", "flüchtl", "obdachlos", "vertrieben"),
 }
+#: Event stems of languages whose words would collide with others' if shared (Italian
+#: "mort-" with English "mortgage", Spanish "deten-" with English "detention" already
+#: matching ARREST): used only for articles in that language.
+EVENTS_BY_LANG: dict[str, dict[str, tuple[str, ...]]] = {
+    "es": {"KILL": ("muert", "muri", "fallec", "asesinad", "víctimas mortales"), "WOUND": ("herid", "lesionad"),
+           "ARREST": ("detenid", "arrestad", "capturad"), "PROTEST": ("manifest", "protest", "marcharon"),
+           "DAMAGE": ("dañ", "destru", "incendi", "quemad"), "SEIZE": ("incaut", "decomis"),
+           "EVACUATE": ("evacu",), "DISPLACE": ("desplazad", "refugiad", "damnificad")},
+    "it": {"KILL": ("mort", "uccis", "vittim", "decedut"), "WOUND": ("ferit", "feriti"),
+           "ARREST": ("arrestat", "fermat", "arresti"), "PROTEST": ("manifest", "protest", "corteo"),
+           "DAMAGE": ("danneggi", "distrutt", "incendi"), "SEIZE": ("sequestr",),
+           "EVACUATE": ("evacu",), "DISPLACE": ("sfollat", "profugh", "rifugiat")},
+    "pl": {"KILL": ("zgin", "zabit", "zmarł", "ofiar", "śmier"), "WOUND": ("rann", "poszkodowan", "obrażen"),
+           "ARREST": ("zatrzyma", "aresztowa"), "PROTEST": ("protest", "demonstr", "manifest"),
+           "DAMAGE": ("zniszcz", "uszkodz", "spalon", "podpal"), "SEIZE": ("przejęt", "skonfiskowa", "zarekwirowa"),
+           "EVACUATE": ("ewakuow",), "DISPLACE": ("uchodźc", "przesiedl", "bezdomn")},
+    "fr": {"KILL": ("tué", "mort", "décéd", "victimes"), "WOUND": ("bless",), "ARREST": ("arrêt", "interpell", "garde à vue"),
+           "PROTEST": ("manifest", "protest", "rassembl"), "DAMAGE": ("détrui", "endommag", "incendi", "brûl"),
+           "SEIZE": ("saisi", "confisqu"), "EVACUATE": ("évacu",), "DISPLACE": ("déplacé", "réfugié", "sans-abri")},
+}
 CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "₸": "KZT", "dollars": "USD", "euros": "EUR",
               "euro": "EUR", "pounds": "GBP", "rubles": "RUB", "roubles": "RUB", "tenge": "KZT", "долларов": "USD",
               "рублей": "RUB", "тенге": "KZT", "евро": "EUR", "Euro": "EUR", "Dollar": "USD", "US-Dollar": "USD"}
@@ -37,6 +57,9 @@ VAGUE: dict[str, list[int]] = {
     "десятки": [20, 99], "несколько десятков": [20, 99], "сотни": [200, 999], "несколько сотен": [200, 999],
     "тысячи": [2000, 9999], "несколько тысяч": [2000, 9999], "десятки тысяч": [20000, 99999],
     "dutzende": [24, 99], "hunderte": [200, 999], "tausende": [2000, 9999], "zehntausende": [20000, 99999],
+    "decenas": [20, 99], "cientos": [200, 999], "centenares": [200, 999], "decine": [20, 99],
+    "centinaia": [200, 999], "migliaia": [2000, 9999], "dziesiątki": [20, 99], "setki": [200, 999],
+    "tysiące": [2000, 9999], "dizaines": [20, 99], "centaines": [200, 999], "milliers": [2000, 9999],
 }
 QUALIFIERS = {
     "at least": "at least", "more than": "more than", "over": "more than", "nearly": "nearly", "almost": "nearly",
@@ -46,6 +69,12 @@ QUALIFIERS = {
     "больше": "more than", "свыше": "more than", "почти": "nearly", "около": "about", "порядка": "about",
     "примерно": "about", "до": "up to", "mindestens": "at least", "mehr als": "more than", "über": "more than",
     "fast": "nearly", "knapp": "nearly", "etwa": "about", "rund": "about", "ungefähr": "about", "bis zu": "up to",
+    "al menos": "at least", "por lo menos": "at least", "más de": "more than", "casi": "nearly", "cerca de": "about",
+    "unos": "about", "unas": "about", "alrededor de": "about", "aproximadamente": "about", "hasta": "up to",
+    "almeno": "at least", "più di": "more than", "oltre": "more than", "quasi": "nearly", "circa": "about",
+    "fino a": "up to", "co najmniej": "at least", "ponad": "more than", "przeszło": "more than", "prawie": "nearly",
+    "blisko": "nearly", "około": "about", "au moins": "at least", "plus de": "more than", "près de": "nearly",
+    "presque": "nearly", "environ": "about", "jusqu'à": "up to",
 }
 MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "тыс": 1e3, "тысяч": 1e3,
                "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "млрд": 1e9, "миллиард": 1e9,
@@ -55,7 +84,9 @@ UNITS = ("degrees", "km", "kilometres", "kilometers", "miles", "tonnes", "tons",
 _STOP = {"of", "were", "was", "have", "had", "has", "are", "is", "in", "on", "at", "and", "who", "to", "by", "from",
          "with", "for", "the", "a", "an", "that", "which", "as", "after", "during", "since", "than", "or", "but",
          "в", "на", "и", "из", "по", "с", "за", "были", "был", "была", "было", "что", "которые",
-         "in", "und", "wurden", "ont", "été", "sont", "les", "des", "them", "those", "whom", "these", "их", "них", "ihnen", "sind", "waren", "bei", "der", "die", "das", "von"}
+         "in", "und", "wurden", "ont", "été", "sont", "les", "des", "fueron", "han", "en", "de", "del", "la", "el",
+         "los", "las", "que", "y", "por", "furono", "sono", "stati", "state", "nel", "nella", "di", "della", "e",
+         "zostało", "zostali", "zostały", "w", "we", "na", "i", "z", "przez", "podczas", "par", "dans", "et", "à", "du", "them", "those", "whom", "these", "их", "них", "ihnen", "sind", "waren", "bei", "der", "die", "das", "von"}
 
 _NUM = r"\d{1,3}(?:[,\u00a0 ]\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?!\d)|\d+(?:[.,]\d+)?"
 _VAGUE = "|".join(sorted((re.escape(v) for v in VAGUE), key=len, reverse=True))
@@ -200,9 +231,16 @@ def _word_numbers(sentence: str, lang: str) -> list[tuple[int, int, float]]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _event_pattern() -> re.Pattern[str]:
-    parts = [f"(?P<{event}>{'|'.join(re.escape(s) for s in stems)})" for event, stems in EVENTS.items()]
+@lru_cache(maxsize=16)
+def _events(lang: str) -> dict[str, tuple[str, ...]]:
+    """The event stems for an article in ``lang``: the shared ones and its own."""
+    own = EVENTS_BY_LANG.get(lang, {})
+    return {event: stems + own.get(event, ()) for event, stems in EVENTS.items()}
+
+
+@lru_cache(maxsize=16)
+def _event_pattern(lang: str) -> re.Pattern[str]:
+    parts = [f"(?P<{event}>{'|'.join(re.escape(s) for s in stems)})" for event, stems in _events(lang).items()]
     return re.compile("|".join(parts))
 
 
@@ -221,9 +259,9 @@ def _may_count(sentence: str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _event_hits(sentence: str) -> tuple[tuple[int, int, str], ...]:
+def _event_hits(sentence: str, lang: str) -> tuple[tuple[int, int, str], ...]:
     """The event words of a (lower-case) sentence: (start, end, event), read once for all its counts."""
-    return tuple((h.start(), h.end(), h.lastgroup or "") for h in _event_pattern().finditer(sentence))
+    return tuple((h.start(), h.end(), h.lastgroup or "") for h in _event_pattern(lang).finditer(sentence))
 
 
 def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
@@ -280,7 +318,7 @@ def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
         for tok in re.finditer(r"\S+", sentence[end:end + 60]):
             raw = tok.group()
             word = raw.strip(".,;:!?\"'«»“”()")
-            if not what_tokens and word.lower() in ("of", "из"):
+            if not what_tokens and word.lower() in ("of", "из", "de", "di", "des", "du"):
                 continue
             if not word or word.lower() in _STOP or word[0].isdigit():
                 break
@@ -290,6 +328,8 @@ def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
                 break
             if what_tokens and lang == "en" and word.islower() and word.endswith(("ed", "ing")):
                 break
+            if what_tokens and word.islower() and word.endswith(_VERB_ENDINGS.get(lang, ())):
+                break
             what_tokens.append(word)
             stop = end + tok.start() + len(word)
             if raw != word or len(what_tokens) == 3:
@@ -297,7 +337,7 @@ def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
         what = " ".join(what_tokens) or None
         if from_words and what is None and unit is None:
             continue  # a bare "one" is not a count
-        event = _event(low, start, stop, what, unit)
+        event = _event(low, start, stop, what, unit, lang)
         if event is None and unit is None:
             continue
         out.append(Count(value, qual, what, event, (offset + start, offset + stop), unit))
@@ -305,11 +345,20 @@ def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
 
 
 _AUXILIARIES = re.compile(r"^\s*(?:(?:were|was|have|had|has|been|being|are|is|got|ont|été|sont|wurden|worden|"
-                          r"sind|были|был|была|было|получили|got)\s+){0,3}$", re.I)
-_CLAUSE = re.compile(r"[;]|,\s|\s(?:and|but|while|whereas|и|а|но|und|aber)\s")
+                          r"sind|были|был|была|было|получили|got|fueron|han|sido|resultaron|furono|sono|stati|"
+                          r"state|rimast[eioa]|zostało|zostali|zostały|zostal[ai]|są|było|été)\s+){0,3}$", re.I)
+_CLAUSE = re.compile(r"[;]|,\s|\s(?:and|but|while|whereas|и|а|но|und|aber|pero|mientras|ma|mentre|ale|podczas gdy|mais|tandis que)\s")
+#: "and" of languages where it is a single letter or a word other languages use otherwise.
+_CLAUSE_BY_LANG = {"es": re.compile(r"\s[yo]\s"), "it": re.compile(r"\s[eo]\s"), "pl": re.compile(r"\s(?:i|oraz)\s"),
+                   "fr": re.compile(r"\s(?:et|ou)\s")}
+#: Verb endings that close the counted thing after its first word ("12 personas murieron").
+_VERB_ENDINGS = {"es": ("aron", "ieron", "ados", "adas", "idos", "idas", "ado", "ido"),
+                 "it": ("arono", "erono", "irono", "ati", "ate", "iti", "ite", "uti", "ute"),
+                 "fr": ("és", "ées", "ent"), "pl": ("ło", "li", "ły")}
 
 
-def _event(sentence: str, start: int, end: int, what: str | None, unit: str | None) -> str | None:
+def _event(sentence: str, start: int, end: int, what: str | None, unit: str | None,
+           lang: str = "en") -> str | None:
     """The event a count belongs to: the counted thing's own word ("demonstrators"),
     else the nearest event word in its clause (after the count counts more), else in
     the sentence."""
@@ -317,17 +366,20 @@ def _event(sentence: str, start: int, end: int, what: str | None, unit: str | No
         return "MONEY"
     if unit is not None:
         return None  # a measure (degrees, km, tonnes), not an event count
-    bounds = [0] + [m.end() for m in _CLAUSE.finditer(sentence)] + [len(sentence)]
+    cuts = [m.end() for m in _CLAUSE.finditer(sentence)]
+    if lang in _CLAUSE_BY_LANG:
+        cuts += [m.end() for m in _CLAUSE_BY_LANG[lang].finditer(sentence)]
+    bounds = [0] + sorted(cuts) + [len(sentence)]
     c_start = max(b for b in bounds if b <= start)
     c_end = min((b for b in bounds if b >= end), default=len(sentence))
-    hits = _event_hits(sentence)
+    hits = _event_hits(sentence, lang)
     # "35 demonstrators were arrested": the verb right after the count says what happened to them.
     after = [(pos, event) for pos, pos_end, event in hits
              if end <= pos <= end + 30 and pos_end <= c_end and _AUXILIARIES.match(sentence[end:pos])]
     if after:
         return min(after)[1]
     target = (what or "").lower()
-    for event, stems in EVENTS.items():
+    for event, stems in _events(lang).items():
         if target and any(stem in target for stem in stems):
             return event
     for lo, hi in ((c_start, c_end), (0, len(sentence))):

@@ -101,3 +101,27 @@ def test_a_day_beside_a_month_name_is_a_date_not_a_count(extract: Extract) -> No
     assert facts(de) == [(12, "ARREST")]
     ru = extract("5 января полиция задержала 40 человек.")
     assert facts(ru) == [(40, "ARREST")]
+
+
+def test_counts_in_spanish_italian_polish_and_french(extract: Extract) -> None:
+    """Counts, qualifiers, the counted thing and the event are read in es, it, pl and fr,
+    each language with its own event words (not applied to the others)."""
+    es = extract("Al menos 12 personas murieron en el incendio del mercado central de la ciudad. "
+                 "Decenas de manifestantes fueron detenidos por la policía durante la noche.")
+    assert [(f["value"], f["qualifier"], f["what"], f["event"]) for f in es.record["facts"]] == [
+        (12, "at least", "personas", "KILL"), ([20, 99], None, "manifestantes", "ARREST")]
+    it = extract("Almeno otto persone sono morte nel crollo del ponte sul fiume. "
+                 "Circa 30 persone sono rimaste ferite e centinaia sono state evacuate dalle case vicine.")
+    assert facts(it) == [(8, "KILL"), (30, "WOUND"), ([200, 999], "EVACUATE")]
+    pl = extract("Policja zatrzymała co najmniej 25 osób podczas wczorajszego protestu w centrum miasta. "
+                 "W starciach z demonstrantami 3 policjantów zostało rannych.")
+    assert facts(pl) == [(25, "ARREST"), (3, "WOUND")]
+    fr = extract("Plus de 200 manifestants ont été interpellés à Paris samedi soir selon la préfecture. "
+                 "Des milliers de personnes ont été évacuées après les inondations dans le sud du pays.")
+    assert facts(fr) == [(200, "ARREST"), ([2000, 9999], "EVACUATE")]
+
+
+def test_one_languages_event_words_do_not_apply_to_another(extract: Extract) -> None:
+    """Italian "mort-" (died) does not make an English mortgage count a death."""
+    en = extract("The bank said 12 mortgage lenders had merged with larger groups this year.")
+    assert facts(en) == []
