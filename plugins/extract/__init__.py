@@ -24,8 +24,9 @@ from newsdesk.errors import ConfigError
 class ExtractSettings:
     """The [extract] section."""
 
-    #: A spaCy model package the user installed (e.g. "en_core_web_sm") to use for NER
-    #: besides the rules; empty: the embedded rules only.
+    #: A spaCy model to use for NER besides the rules: the name of a package the user
+    #: installed (e.g. "en_core_web_sm") or a model folder (relative to workdir);
+    #: empty: the embedded rules only.
     ner_model: str = ""
     #: The user's alias table, read on top of the shipped one (relative to workdir).
     aliases: str = "config/extract_aliases.toml"
@@ -43,19 +44,35 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
     from newsdesk_plugins.extract.engine import Extractor
 
     settings: ExtractSettings = config.section("extract")
-    if settings.ner_model and importlib.util.find_spec(settings.ner_model) is None:
-        raise ConfigError(
-            f"[extract] ner_model {settings.ner_model!r} is not installed; install it with "
-            f"`python -m spacy download {settings.ner_model}` or leave ner_model empty"
-        )
+    model = _ner_model(settings.ner_model, Path(config.paths.workdir).expanduser())
     aliases = Path(settings.aliases).expanduser()
     if not aliases.is_absolute():
         aliases = Path(config.paths.workdir).expanduser() / aliases
     if pm.has_plugin("extract.engine"):
         pm.unregister(name="extract.engine")
-    engine = Extractor(settings.max_chars, settings.ner_model or None, aliases)
+    engine = Extractor(settings.max_chars, model, aliases)
     if role == "worker":
         # The rules (2-4 s) are built as the worker starts, not inside the first
         # article's time limit; the CLI and the daemon's main process stay fast.
         engine.warm()
     pm.register(engine, name="extract.engine")
+
+
+def _ner_model(name: str, workdir: Path) -> str | None:
+    """What ``spacy.load`` gets for ``ner_model``: an installed package's name or a model
+    folder's path; a one-line ConfigError when it is neither."""
+    if not name:
+        return None
+    if "/" in name or name.startswith("."):
+        folder = Path(name).expanduser()
+        folder = folder if folder.is_absolute() else workdir / folder
+        if not (folder / "config.cfg").is_file():
+            raise ConfigError(f"[extract] ner_model {name!r}: {folder} is not a spaCy model folder "
+                              "(no config.cfg in it)")
+        return str(folder)
+    if importlib.util.find_spec(name) is None:
+        raise ConfigError(
+            f"[extract] ner_model {name!r} is not installed; install it with "
+            f"`python -m spacy download {name}` or leave ner_model empty"
+        )
+    return name
