@@ -48,7 +48,10 @@ EVENTS_BY_LANG: dict[str, dict[str, tuple[str, ...]]] = {
 }
 CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "₸": "KZT", "dollars": "USD", "euros": "EUR",
               "euro": "EUR", "pounds": "GBP", "rubles": "RUB", "roubles": "RUB", "tenge": "KZT", "долларов": "USD",
-              "рублей": "RUB", "тенге": "KZT", "евро": "EUR", "Euro": "EUR", "Dollar": "USD", "US-Dollar": "USD"}
+              "рублей": "RUB", "тенге": "KZT", "евро": "EUR", "Euro": "EUR", "Dollar": "USD", "US-Dollar": "USD",
+              "dólares": "USD", "dollari": "USD", "rublos": "RUB", "rubli": "RUB", "zł": "PLN", "złotych": "PLN",
+              "złote": "PLN", "zloty": "PLN", "zlotys": "PLN", "dolarów": "USD"}
+_CURRENCY_CODES = frozenset(CURRENCIES.values())
 #: Vague quantities as [low, high] ranges.
 VAGUE: dict[str, list[int]] = {
     "dozens": [24, 99], "several dozen": [24, 99], "scores": [40, 99], "hundreds": [200, 999],
@@ -78,7 +81,11 @@ QUALIFIERS = {
 }
 MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "тыс": 1e3, "тысяч": 1e3,
                "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "млрд": 1e9, "миллиард": 1e9,
-               "миллиардов": 1e9, "Millionen": 1e6, "Million": 1e6, "Milliarden": 1e9, "Milliarde": 1e9, "Tausend": 1e3, "bn": 1e9, "m": 1e6}
+               "миллиардов": 1e9, "Millionen": 1e6, "Million": 1e6, "Milliarden": 1e9, "Milliarde": 1e9, "Tausend": 1e3, "bn": 1e9, "m": 1e6,
+               "mil": 1e3, "millón": 1e6, "millones": 1e6, "mil millones": 1e9, "mila": 1e3, "mille": 1e3,
+               "milione": 1e6, "milioni": 1e6, "miliardo": 1e9, "miliardi": 1e9, "millions": 1e6, "milliard": 1e9,
+               "milliards": 1e9, "tys": 1e3, "tysięcy": 1e3, "mln": 1e6, "milion": 1e6, "miliony": 1e6,
+               "milionów": 1e6, "mld": 1e9, "miliard": 1e9, "miliardów": 1e9}
 UNITS = ("degrees", "km", "kilometres", "kilometers", "miles", "tonnes", "tons", "percent", "%", "hectares", "litres", "liters",
          "barrels", "км", "тонн", "процент", "Prozent", "Kilometer", "Tonnen")
 _STOP = {"of", "were", "was", "have", "had", "has", "are", "is", "in", "on", "at", "and", "who", "to", "by", "from",
@@ -318,6 +325,10 @@ def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
         for tok in re.finditer(r"\S+", sentence[end:end + 60]):
             raw = tok.group()
             word = raw.strip(".,;:!?\"'«»“”()")
+            if word[:2].lower() in ("d'", "d’"):
+                word = word[2:]  # French "d'euros"
+            if not word and not what_tokens and raw == ".":
+                continue  # "20 tys. osób": the abbreviation's dot
             if not what_tokens and word.lower() in ("of", "из", "de", "di", "des", "du"):
                 continue
             if not word or word.lower() in _STOP or word[0].isdigit():
@@ -362,7 +373,7 @@ def _event(sentence: str, start: int, end: int, what: str | None, unit: str | No
     """The event a count belongs to: the counted thing's own word ("demonstrators"),
     else the nearest event word in its clause (after the count counts more), else in
     the sentence."""
-    if unit in {"USD", "EUR", "GBP", "RUB", "KZT"}:
+    if unit in _CURRENCY_CODES:
         return "MONEY"
     if unit is not None:
         return None  # a measure (degrees, km, tonnes), not an event count

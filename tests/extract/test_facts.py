@@ -125,3 +125,20 @@ def test_one_languages_event_words_do_not_apply_to_another(extract: Extract) -> 
     """Italian "mort-" (died) does not make an English mortgage count a death."""
     en = extract("The bank said 12 mortgage lenders had merged with larger groups this year.")
     assert facts(en) == []
+
+
+def test_money_with_multiplier_words_in_other_languages(extract: Extract) -> None:
+    """"12 millones de euros", "40 milioni di euro", "5 mln zł", "3 milliards d'euros" are
+    money with their multiplier and currency, not a bare "millones"."""
+    cases = {
+        "El gobierno anunció una inversión de 12 millones de euros para reparar el puerto.":
+            (12_000_000, "EUR"),
+        "Il comune ha stanziato 40 milioni di euro per la ricostruzione del ponte crollato.":
+            (40_000_000, "EUR"),
+        "Rada miasta przeznaczyła 5 mln zł na remont mostu nad rzeką w centrum.": (5_000_000, "PLN"),
+        "Le gouvernement a promis 3 milliards d'euros pour la reconstruction des routes.":
+            (3_000_000_000, "EUR"),
+    }
+    for text, (value, unit) in cases.items():
+        got = [(f["value"], f["unit"], f["event"]) for f in extract(text).record["facts"]]
+        assert got == [(value, unit, "MONEY")], text
