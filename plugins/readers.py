@@ -1,4 +1,4 @@
-"""Built-in readers: plain text, HTML, JSON and JSON lines.
+"""Built-in readers: plain text, Markdown, HTML, JSON and JSON lines.
 
 Bytes are decoded as UTF-8 when they are UTF-8, otherwise by charset
 detection (charset-normalizer), so a cp1251 or KOI8-R file reads right.
@@ -7,7 +7,9 @@ lowercase letters are half-width katakana there) and then names no language;
 and short cp1251 text for mac_cyrillic. When detection names no language or a
 Cyrillic one, the common Cyrillic code pages are tried as well and the one
 that reads best as Cyrillic prose is chosen.
-Binary files (PDF, images, archives) and empty files are refused.
+Binary files (PDF, images, archives) and empty files are refused. Markdown
+(.md, .markdown) is parsed with markdown-it-py and handed on as plain text: one
+paragraph per block, without the markup (heading marks, emphasis, link targets).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from newsdesk.errors import ReadError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
-TEXT_SUFFIXES = {"", "txt", "md", "text"}
+TEXT_SUFFIXES = {"", "txt", "text"}
+MARKDOWN_SUFFIXES = {"md", "markdown"}
 HTML_SUFFIXES = {"html", "htm", "xhtml"}
 
 #: Leading bytes of formats that are certainly not articles.
@@ -172,6 +175,12 @@ def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
         text, encoding = decode(data)
         kind = "html" if suffix in HTML_SUFFIXES else "text"
         return [_article(source, data, text, kind, encoding)]
+    if suffix in MARKDOWN_SUFFIXES:
+        text, encoding = decode(data)
+        plain = markdown_text(text)
+        if not plain.strip():
+            raise ReadError("no text in the Markdown file (markup only)")
+        return [_article(source, data, plain, "text", encoding)]
     if suffix == "json":
         text, encoding = decode(data)
         try:
@@ -186,6 +195,31 @@ def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
     if suffix == "jsonl":
         return list(_read_lines(source, data))
     return None
+
+
+def markdown_text(text: str) -> str:
+    """The text of a Markdown document: each block (heading, paragraph, list item, quote
+    line, code block) a paragraph of its own, inline markup and raw HTML dropped, a link's
+    text kept and its target left out, images left out."""
+    from markdown_it import MarkdownIt
+
+    blocks: list[str] = []
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type == "inline":
+            parts = []
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type == "softbreak":
+                    parts.append(" ")
+                elif child.type == "hardbreak":
+                    parts.append("\n")
+            line = re.sub(r"[ \t]{2,}", " ", "".join(parts)).strip()
+            if line:
+                blocks.append(line)
+        elif token.type in ("fence", "code_block") and token.content.strip():
+            blocks.append(token.content.strip("\n"))
+    return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
 def _read_lines(source: Source, data: bytes) -> list[Article]:

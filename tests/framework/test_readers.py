@@ -46,13 +46,35 @@ def failure(article: Article) -> str:
     return article.errors[0]["message"]
 
 
-@pytest.mark.parametrize("name", ["story.txt", "story.md", "STORY.TXT", "story", "story.text"])
+@pytest.mark.parametrize("name", ["story.txt", "STORY.TXT", "story", "story.text", "story.md"])
 def test_plain_text_names_are_read_as_text(name: str) -> None:
-    """.txt, .md and names without an extension are read as plain text, whole."""
+    """.txt, .text and names without an extension are read as plain text, whole (and
+    Markdown without markup reads the same)."""
     article = one(name, STORY.encode())
     assert (article.content, article.content_type, article.encoding) == (STORY, "text", "utf-8")
     assert article.id == hashlib.sha256(STORY.encode()).hexdigest()
     assert not article.errors
+
+
+@pytest.mark.parametrize("name", ["story.md", "story.markdown"])
+def test_markdown_is_read_as_its_text_without_the_markup(name: str) -> None:
+    """Markdown's heading marks, emphasis, link targets, images and raw HTML are left out;
+    each block is a paragraph, a wrapped line joins its paragraph."""
+    source = ("# Council approves the *harbour* bridge\n\n"
+              "Work starts in **May** and, [the mayor said](https://example.org/x), lasts\n"
+              "a year. ![the bridge](bridge.jpg) <b>Tolls</b> stay.\n\n"
+              "- Ferries run as usual\n- Buses take the old road\n")
+    article = one(name, source.encode())
+    assert article.content_type == "text"
+    assert article.content == (
+        "Council approves the harbour bridge\n\n"
+        "Work starts in May and, the mayor said, lasts a year. Tolls stay.\n\n"
+        "Ferries run as usual\n\nBuses take the old road\n")
+
+
+def test_a_markdown_file_of_markup_only_is_refused() -> None:
+    """A .md file with no text once the markup is gone is a read error saying so."""
+    assert "markup only" in failure(one("empty.md", b"---\n\n![](a.png)\n"))
 
 
 @pytest.mark.parametrize("name", ["page.html", "page.htm", "PAGE.HTML"])
