@@ -153,6 +153,37 @@ class Phrases:
         return out
 
 
+#: Languages whose names are inflected ("у Києві", "w Warszawie", "z Polską"): the
+#: gazetteer is also matched on each capitalised word's base form (simplemma's lemma).
+INFLECTED = frozenset({"uk", "pl", "cs", "sk", "sl", "hr", "sr", "bg", "be", "lt", "lv"})
+
+
+class BaseForms:
+    """Each capitalised word's base form by simplemma (its dictionaries ship inside its
+    wheel), where that base form is still capitalised: a lower-case lemma is a common
+    word's, and the word is kept as written. One language, a cache per word."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, words: list[str]) -> list[str]:
+        import simplemma
+
+        out = []
+        for word in words:
+            if not (word[:1].isupper() and word.isalpha()):
+                out.append(word)
+                continue
+            base = self._cache.get(word)
+            if base is None:
+                lemma = simplemma.lemmatize(word, lang=self.lang)
+                base = lemma if lemma[:1].isupper() else word
+                self._cache[word] = base
+            out.append(base)
+        return out
+
+
 class RuleEngine:
     """The gazetteer (Phrases) + token rules (persons, organisation shapes) for one language."""
 
@@ -169,6 +200,7 @@ class RuleEngine:
             self.model = spacy.load(model, exclude=["lemmatizer"])
         self.phrases = phrases if phrases is not None else Phrases(gaz)
         self.verbs = frozenset(v.lower() for v in gaz.speech_verbs)
+        self.base_forms = BaseForms(lang) if lang in INFLECTED else None
         self.plain_pairs = lang != "de"  # German capitalises every noun: plain capitalised pairs are not names there
         self.prefixes = [tuple(p.split()) for p in gaz.org_prefixes]
         self._name_cache: dict[str, bool] = {}
@@ -324,14 +356,24 @@ class RuleEngine:
         words, spaces = split_words(text)
         doc = make_toks(words, spaces)
         found: list[Mention] = []
-        for label, canonical, start, end in self.phrases(words, spaces):
+        matched = self.phrases(words, spaces)
+        inflected: set[tuple[int, int]] = set()  # matched only through a base form
+        if self.base_forms is not None:
+            bases = self.base_forms(words)
+            if bases != words:
+                seen = {(start, end) for _, _, start, end in matched}
+                extra = [m for m in self.phrases(bases, spaces) if (m[2], m[3]) not in seen]
+                inflected = {(m[2], m[3]) for m in extra}
+                matched += extra
+        for label, canonical, start, end in matched:
             start_char, end_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
             ent_text = text[start_char:end_char]
             if label == "LOC" and ent_text in self.gaz.ambiguous:
                 prev = doc[start - 1].lower_ if start > 0 else ""
                 if prev not in _PLACE_CONTEXT:
                     continue
-            if label == "LOC" and end < len(doc) and re.match(_NAME, doc[end].text) \
+            if label == "LOC" and (start, end) not in inflected and end < len(doc) \
+                    and re.match(_NAME, doc[end].text) \
                     and ent_text == ent_text.split()[0] and doc[end].text not in self.gaz.places \
                     and start > 0 and doc[start - 1].lower_ not in _PLACE_CONTEXT:
                 continue  # "Jordan Peterson": a first name, not a place

@@ -145,10 +145,11 @@ def gazetteer() -> Gazetteer:
                                                              or (big and len(alt) >= 4 and alt[0].isupper()
                                                                  and not alt.isupper() and _latin_or_cyrillic(alt))):
                 places[alt] = name
-    # Country names from pycountry (official and common names, Russian and German).
+    # Country names from pycountry (official and common names, and their names in the
+    # languages the project reads, from pycountry's own translations).
     translations = {
         lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-        for lang in ("ru", "de")
+        for lang in ("ru", "de", "uk", "pl", "es", "fr", "it")
     }
     for c in pycountry.countries:
         geo = countries.get(c.alpha_2)

@@ -1,4 +1,4 @@
-"""Entities and canonical names, in English, Russian and German."""
+"""Entities and canonical names, in English, Russian, German, Ukrainian and Polish."""
 
 from __future__ import annotations
 
@@ -136,3 +136,28 @@ def test_overlapping_mentions_keep_the_best() -> None:
     e = Mention(30, 31, "e", "ORG", None, 0)
     kept = resolve_overlaps([a, b, c, d, e])
     assert sorted((m.start, m.end) for m in kept) == [(5, 20), (20, 25), (30, 31)]
+
+
+def _places(art: Article) -> dict[str, set[str]]:
+    return {e["name"]: set(e["aliases"]) for e in art.record["entities"] if e["type"] == "LOC"}
+
+
+def test_inflected_place_names_in_ukrainian_and_polish_are_found(extract: Extract) -> None:
+    """Place and country names in other cases than the nominative ("у Києві", "w Warszawie",
+    "Польщі") are matched through their base form and keep the form written as an alias;
+    a place in the genitive before a person's name is still a place."""
+    uk = extract("Учора у Києві та в Харкові пройшли зустрічі з представниками Польщі Марією "
+                 "Ковальською. Делегація повернулася до Одеси ввечері після переговорів у столиці.")
+    assert _places(uk) == {"Kyiv": {"Києві"}, "Kharkiv": {"Харкові"}, "Poland": {"Польщі"},
+                           "Odesa": {"Одеси"}}
+    pl = extract("Wczoraj w Warszawie i w Gdańsku odbyły się rozmowy o współpracy z Ukrainą. "
+                 "Delegacja z Kijowa wróciła do Krakowa wieczorem po długich negocjacjach w stolicy.")
+    assert _places(pl) == {"Warsaw": {"Warszawie"}, "Gdańsk": {"Gdańsku"}, "Ukraine": {"Ukrainą"},
+                           "Kyiv": {"Kijowa"}, "Kraków": {"Krakowa"}}
+
+
+def test_a_lower_case_base_form_leaves_a_capitalised_word_as_written() -> None:
+    """A capitalised word whose base form is a common (lower-case) word is kept as written."""
+    from newsdesk_plugins.extract.entities import BaseForms
+
+    assert BaseForms("uk")(["Ангели", "Києві", "сьогодні"]) == ["Ангели", "Київ", "сьогодні"]
