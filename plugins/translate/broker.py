@@ -109,6 +109,10 @@ def serve(state: str, folder: str, beam_size: int, threads: int, timeout_s: floa
     """Body of the broker process."""
     from newsdesk_plugins.translate.engines.argos import Argos
 
+    # Ctrl-C in a terminal reaches the whole process group: the daemon stops this process
+    # in its own time (SIGTERM from Broker.stop) instead of it dying first and being restarted.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     engine = Argos(Path(folder), beam_size, threads, timeout_s=timeout_s)
     key = secrets.token_bytes(32)
     listener = Listener(address(Path(state)), family="AF_UNIX", authkey=key)  # raises if one runs
