@@ -328,6 +328,7 @@ class Broker:
         return delay
 
     def stop(self) -> None:
+        """Stop the process and its supervision (nothing is restarted after this)."""
         self._stopping.set()
         with self._lock:
             process, self.process = self.process, None
