@@ -102,6 +102,8 @@ class _Request:
     result: list[str] | None = None
     error: str | None = None
     batch: int = 0
+    #: The worker closed its connection before the batch ran: nothing to translate for it.
+    gone: bool = False
 
 
 def serve(state: str, folder: str, beam_size: int, threads: int, timeout_s: float,
@@ -143,7 +145,10 @@ def serve(state: str, folder: str, beam_size: int, threads: int, timeout_s: floa
                     break
             by_pair: dict[tuple[str, str], list[_Request]] = {}
             for req in group:
-                by_pair.setdefault((req.src, req.tgt), []).append(req)
+                if req.gone:
+                    req.done.set()
+                else:
+                    by_pair.setdefault((req.src, req.tgt), []).append(req)
             for (src, tgt), reqs in by_pair.items():
                 texts = [t for req in reqs for t in req.texts]
                 batches.append(len(reqs))
@@ -166,7 +171,7 @@ def serve(state: str, folder: str, beam_size: int, threads: int, timeout_s: floa
                     req.batch = len(reqs)
                     req.done.set()
 
-    def answer(message: Any) -> tuple[Any, ...]:
+    def answer(message: Any, conn: Connection) -> tuple[Any, ...]:
         if not isinstance(message, tuple) or not message:
             return ("error", f"the Argos process got a message it does not understand: {type(message).__name__}")
         if message[0] == "stats":
@@ -181,10 +186,16 @@ def serve(state: str, folder: str, beam_size: int, threads: int, timeout_s: floa
             counts["requests"] += 1
         try:
             pending.put(req)
-            req.done.wait()
+            while not req.done.wait(0.2):
+                # Requests and answers alternate: anything readable now is the end of file of
+                # a worker that went away (killed, or it gave up waiting).
+                if not req.gone and _readable(conn):
+                    req.gone = True
         finally:
             with lock:
                 counts["requests"] -= 1
+        if req.gone and req.result is None:
+            return ("error", "the Argos process dropped the request: its connection was closed")
         return ("error", req.error) if req.error is not None else ("ok", req.result, req.batch)
 
     def client(conn: Connection) -> None:
@@ -199,7 +210,7 @@ def serve(state: str, folder: str, beam_size: int, threads: int, timeout_s: floa
                         return  # the worker closed its end (or went away)
                     except Exception:  # noqa: BLE001 - a message that does not unpickle
                         message = None
-                    reply = answer(message)
+                    reply = answer(message, conn)
                     try:
                         conn.send(reply)
                     except OSError:
@@ -225,6 +236,13 @@ def _end(process: Any) -> None:
     if process.is_alive():
         process.kill()
         process.join(5)
+
+
+def _readable(conn: Connection) -> bool:
+    try:
+        return bool(conn.poll(0))
+    except (OSError, EOFError, ValueError):
+        return True
 
 
 class Broker:
@@ -366,10 +384,7 @@ class BrokerClient:
         """True when the connection is dead. Between two calls the broker sends nothing,
         so anything to read is the end of file a dead broker left."""
         assert self._conn is not None
-        try:
-            return bool(self._conn.poll(0))
-        except (OSError, EOFError, ValueError):
-            return True
+        return _readable(self._conn)
 
     def call(self, message: tuple[Any, ...]) -> tuple[Any, ...]:
         """Send one message, return the answer; :class:`BrokerGone` when the broker is not
