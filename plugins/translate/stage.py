@@ -86,7 +86,8 @@ class Translator:
             log.warning("the shared Argos process did not start; workers load the models",
                         error=str(exc), exc_info=True)
             return
-        log.info("shared Argos process started", seconds=round(time.perf_counter() - t0, 2))
+        log.info("shared Argos process started", seconds=round(time.perf_counter() - t0, 2),
+                 pid=self.broker.process.pid if self.broker.process is not None else None)
 
     @hookimpl
     def newsdesk_shutdown(self, config: Config) -> None:

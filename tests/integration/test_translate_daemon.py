@@ -69,3 +69,65 @@ def test_workers_share_one_argos_process(daemon: Any, tmp_path: Path) -> None:
     assert all(r["segments"][-1]["engine"] == "argos" for r in records)
     log = d.log.read_text()
     assert "shared Argos process started" in log
+
+
+def test_a_killed_argos_process_is_replaced_and_no_passage_is_lost(daemon: Any, tmp_path: Path) -> None:
+    """kill -9 of the shared Argos process while workers' passages wait in it: the daemon
+    logs one warning naming the signal and starts a new one; the workers translate the
+    passages in flight themselves, so every article comes out translated and ok; later
+    articles are translated by the new process."""
+    import os
+    import signal
+    import time
+
+    from ..translate.tiny_argos import build_package
+    from newsdesk_plugins.translate.broker import BrokerClient
+    from newsdesk_plugins.translate.engines import EngineError
+    from newsdesk_plugins.translate.packages import install_file
+
+    state = tmp_path / "state"
+    install_file(build_package(tmp_path / "es_en.argosmodel"), state / "argos-packages")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "newsdesk.toml").write_text(
+        "[daemon]\nworkers = 2\ntimeout_s = 60.0\n"
+        # Passages wait 3 s in the shared process for company: time to kill it with them.
+        "[translate]\nengine = \"argos\"\nargos_batch_window_ms = 3000.0\n")
+
+    def stats() -> dict[str, Any] | None:
+        try:
+            answer = BrokerClient(state, 10.0).call(("stats",))
+        except EngineError:
+            return None
+        return {**answer[2], "batches": answer[1]}
+
+    def wait_stats(what: str, ok: Any) -> dict[str, Any]:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            s = stats()
+            if s is not None and ok(s):
+                return s
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}:\n" + d.log.read_text()[-3000:])
+
+    d = daemon().start()
+    for n in range(4):
+        drop(d.inbox, f"s{n}.txt", "Incendio\n\n" + SPANISH.format(n=n))
+    old = wait_stats("passages waiting in the shared Argos process", lambda s: s["requests"] >= 1)["pid"]
+    os.kill(old, signal.SIGKILL)
+    records = d.wait_records(4, timeout=90)
+    new = wait_stats("a new shared Argos process", lambda s: s["pid"] != old)["pid"]
+    for n in range(4, 6):
+        drop(d.inbox, f"s{n}.txt", "Incendio\n\n" + SPANISH.format(n=n))
+    records = d.wait_records(6, timeout=90)
+    served = stats()
+    assert d.stop() == 0
+    assert all(r["status"] == "ok" for r in records), [r["errors"] for r in records]
+    assert all(r["segments"][-1]["engine"] == "argos" and r["segments"][-1]["translation"] for r in records)
+    assert served is not None and served["pid"] == new and served["batches"]
+    log = [orjson.loads(line) for line in d.log.read_bytes().splitlines() if line.startswith(b"{")]
+    trouble = [e for e in log if e.get("level") in ("warning", "error")]
+    assert [(e["event"], e["exit"], e["pid"]) for e in trouble] == [
+        ("the shared Argos process died; starting a new one", "killed by SIGKILL", old)]
+    assert [e["pid"] for e in log if e.get("event") == "shared Argos process restarted"] == [new]
+    assert any(e.get("event", "").startswith("the shared Argos process went away with a batch in flight")
+               for e in log)

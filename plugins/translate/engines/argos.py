@@ -2,7 +2,10 @@
 
 Each installed package (see :mod:`newsdesk_plugins.translate.packages`) serves one
 language pair; its model loads on first use. All sentences of a batch go to
-CTranslate2 in one ``translate_batch`` call.
+CTranslate2 in one ``translate_batch`` call. When the daemon's shared Argos process
+serves (see :mod:`newsdesk_plugins.translate.broker`) the passages go there instead; a
+batch in flight when it died is translated here, and the models loaded here meanwhile
+are dropped once it serves again.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import structlog
+
 from newsdesk_plugins.translate.engines import EngineError
 from newsdesk_plugins.translate.packages import Package, installed
 
 if TYPE_CHECKING:
     from newsdesk_plugins.translate.broker import BrokerClient
 
+log = structlog.get_logger("newsdesk.translate")
 _END = re.compile(r"[.!?…]+[\"'”»)]*(?=\s+\S)")
 
 
@@ -78,7 +84,18 @@ class Argos:
         if pkg is None:
             raise EngineError(f"no argos package installed for {src}-{tgt}")
         if self.remote is not None and self.remote.connect():
-            return self.remote.translate(texts, src, tgt)
+            from newsdesk_plugins.translate.broker import BrokerGone
+
+            try:
+                answers = self.remote.translate(texts, src, tgt)
+            except BrokerGone as exc:
+                # It died (or was stopped) with this batch: translate it here instead.
+                log.info("the shared Argos process went away with a batch in flight; "
+                         "translating it in this worker", pair=pkg.pair, error=str(exc))
+            else:
+                if self._loaded:
+                    self._loaded.clear()  # it serves again: this worker's copies go
+                return answers
         translator, sp = self._load(pkg)
         # Every sentence of every text, in one batch; remember where each belongs.
         where: list[tuple[int, int]] = []
