@@ -111,9 +111,12 @@ def serve(state: str, folder: str, beam_size: int, threads: int, timeout_s: floa
     """Body of the broker process."""
     from newsdesk_plugins.translate.engines.argos import Argos
 
-    # Ctrl-C in a terminal reaches the whole process group: the daemon stops this process
-    # in its own time (SIGTERM from Broker.stop) instead of it dying first and being restarted.
+    # Ctrl-C in a terminal, and a service manager's SIGTERM (systemd's default
+    # KillMode=control-group), reach the whole process group: the daemon stops this process
+    # in its own time (SIGKILL from Broker.stop: it holds nothing to flush) instead of it
+    # dying first and being taken for a crash.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     engine = Argos(Path(folder), beam_size, threads, timeout_s=timeout_s)
     key = secrets.token_bytes(32)
@@ -229,10 +232,8 @@ def serve(state: str, folder: str, beam_size: int, threads: int, timeout_s: floa
 
 
 def _end(process: Any) -> None:
-    """Stop a broker process: SIGTERM, then SIGKILL if it lingers."""
-    if process.is_alive():
-        process.terminate()
-        process.join(5)
+    """Stop a broker process. It ignores SIGTERM (see ``serve``) and holds nothing to flush
+    (the cache is written by the workers), so it is killed."""
     if process.is_alive():
         process.kill()
         process.join(5)

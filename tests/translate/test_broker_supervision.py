@@ -307,13 +307,16 @@ def test_a_pair_whose_model_does_not_load_fails_alone(make_broker: Callable[...,
     assert len(BrokerClient(state, 30.0).translate(["hola mundo"], "es", "en")) == 1
 
 
-def test_ctrl_c_in_the_terminal_does_not_kill_it(make_broker: Callable[..., Broker], state: Path) -> None:
-    """SIGINT, which a terminal's Ctrl-C sends to the whole process group, leaves the
-    shared Argos process serving: the daemon stops it in its own time."""
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_the_process_group_does_not_kill_it(
+        make_broker: Callable[..., Broker], state: Path, sig: int) -> None:
+    """SIGINT (a terminal's Ctrl-C) and SIGTERM (a service manager stopping the service),
+    sent to the whole process group, leave the shared Argos process serving: the daemon
+    stops it in its own time, and no death is logged."""
     broker = make_broker()
     pid = broker.process.pid
     with capture_logs() as logs:
-        os.kill(pid, signal.SIGINT)
+        os.kill(pid, sig)
         time.sleep(0.5)
     assert stats(state)["pid"] == pid and broker.restarts == 0
     assert not [e for e in logs if e["log_level"] in ("warning", "error")]
