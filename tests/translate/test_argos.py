@@ -150,6 +150,22 @@ def test_a_newer_package_replaces_the_older(tmp_path: Path) -> None:
     assert len(list(folder.iterdir())) == 1
 
 
+def test_a_package_installed_while_running_is_used_and_a_replaced_one_reloads(
+        package: Path, tmp_path: Path) -> None:
+    """An engine made before any package was installed takes one installed later at its next
+    passage; replacing the pair's package with a newer version drops the loaded model."""
+    folder = tmp_path / "pkgs"
+    engine = Argos(folder, beam_size=1)
+    assert not engine.supports("es", "en")
+    install_file(package, folder)
+    assert engine.supports("es", "en")
+    assert len(engine.translate([ES], "es", "en")) == 1
+    assert "es-en" in engine._loaded
+    install_file(build_package(tmp_path / "newer.argosmodel", version="1.1"), folder)
+    assert engine.version("es", "en").endswith(":1.1")
+    assert "es-en" not in engine._loaded
+
+
 def test_sentences_are_split_at_their_ends() -> None:
     """Argos models get sentences: a line is cut after . ! ? followed by a space."""
     assert sentences("Uno. ¿Dos? «Tres.» Cuatro") == ["Uno.", "¿Dos?", "«Tres.»", "Cuatro"]

@@ -51,11 +51,25 @@ class Argos:
         self.threads = threads
         self.max_batch = max_batch
         self._packages: dict[str, Package] | None = None
+        self._stamp: int | None = None
         self._loaded: dict[str, tuple[Any, Any]] = {}
 
     def packages(self) -> dict[str, Package]:
-        if self._packages is None:
-            self._packages = {p.pair: p for p in installed(self.folder)}
+        """The installed packages by pair, read again when the folder changes (a package
+        installed or replaced while the daemon runs is used from its next passage on; a
+        replaced pair's loaded model is dropped)."""
+        try:
+            stamp: int | None = self.folder.stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if self._packages is None or stamp != self._stamp:
+            fresh = {p.pair: p for p in installed(self.folder)}
+            old = self._packages or {}
+            for pair in list(self._loaded):
+                if pair not in fresh or pair not in old or fresh[pair].path != old[pair].path \
+                        or fresh[pair].version != old[pair].version:
+                    self._loaded.pop(pair, None)
+            self._packages, self._stamp = fresh, stamp
         return self._packages
 
     def supports(self, src: str, tgt: str) -> bool:
