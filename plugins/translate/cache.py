@@ -8,20 +8,36 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     key TEXT PRIMARY KEY,
-    translation TEXT NOT NULL
+    translation TEXT NOT NULL,
+    added INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS warned (
     run TEXT NOT NULL,
     pair TEXT NOT NULL,
+    at INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run, pair)
 );
 """
+#: Columns added after the first release: (table, column, declaration). Rows written
+#: before have 0 there, that is "age unknown", and go at the first prune.
+_ADDED_COLUMNS = (("translations", "added", "INTEGER NOT NULL DEFAULT 0"),
+                  ("warned", "at", "INTEGER NOT NULL DEFAULT 0"))
+
+
+@dataclass
+class CacheStats:
+    entries: int
+    bytes: int
+    oldest: int | None  # unix time of the oldest dated entry
+    undated: int  # entries written before entries were dated
 
 
 def key(text: str, src: str, tgt: str, engine: str, version: str) -> str:
@@ -49,6 +65,9 @@ class Cache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
+            for table, column, decl in _ADDED_COLUMNS:
+                if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
             self._db = db
         return self._db
 
@@ -64,15 +83,39 @@ class Cache:
         return found
 
     def put_many(self, items: Iterable[tuple[str, str]]) -> None:
-        rows = list(items)
+        now = int(time.time())
+        rows = [(k, v, now) for k, v in items]
         if rows:
             with self.db():
-                self.db().executemany("INSERT OR REPLACE INTO translations VALUES (?, ?)", rows)
+                self.db().executemany(
+                    "INSERT OR REPLACE INTO translations (key, translation, added) VALUES (?, ?, ?)", rows)
 
     def first_warning(self, run: str, pair: str) -> bool:
         """True the first time (across processes) ``pair`` is warned about in ``run``."""
-        cur = self.db().execute("INSERT OR IGNORE INTO warned VALUES (?, ?)", (run, pair))
+        cur = self.db().execute("INSERT OR IGNORE INTO warned (run, pair, at) VALUES (?, ?, ?)",
+                                (run, pair, int(time.time())))
         return cur.rowcount == 1
+
+    def stats(self) -> CacheStats:
+        db = self.db()
+        entries, undated = db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(added = 0), 0) FROM translations").fetchone()
+        (oldest,) = db.execute("SELECT MIN(added) FROM translations WHERE added > 0").fetchone()
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        return CacheStats(int(entries), size, int(oldest) if oldest else None, int(undated))
+
+    def prune(self, older_than_s: float) -> int:
+        """Delete translations (and once-per-run warning marks) written more than
+        ``older_than_s`` seconds ago, or before entries were dated; return how many
+        translations went. The file shrinks (VACUUM)."""
+        cutoff = int(time.time() - older_than_s)
+        db = self.db()
+        with db:
+            gone = db.execute("DELETE FROM translations WHERE added < ?", (cutoff,)).rowcount
+            db.execute("DELETE FROM warned WHERE at < ?", (cutoff,))
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return int(gone)
 
     def close(self) -> None:
         if self._db is not None:

@@ -1,4 +1,5 @@
-"""`newsdesk translate install FROM TO` and `newsdesk translate list`."""
+"""`newsdesk translate install FROM TO`, `newsdesk translate list` and
+`newsdesk translate cache [--prune-days N]`."""
 
 from __future__ import annotations
 
@@ -15,13 +16,17 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
-        "translate", help="install or list translation language packages (Argos) and engines",
+        "translate", help="install or list translation language packages (Argos) and engines; "
+                          "show or prune the translation cache",
         description="install: an Argos package for FROM TO from argostranslate's package index, "
                     "or from a local .argosmodel file (--file); list: the installed language "
-                    "pairs of every engine.")
-    p.add_argument("action", choices=["install", "list"])
+                    "pairs of every engine; cache: the translation cache's size, and with "
+                    "--prune-days N the removal of translations written more than N days ago.")
+    p.add_argument("action", choices=["install", "list", "cache"])
     p.add_argument("pair", nargs="*", metavar="LANG", help="install: FROM TO (ISO 639-1 codes, e.g. ru en)")
     p.add_argument("--file", metavar="PATH", help="install from this .argosmodel file (no network)")
+    p.add_argument("--prune-days", type=float, metavar="N",
+                   help="cache: delete translations written more than N days ago")
     p.set_defaults(command=run)
 
 
@@ -32,7 +37,44 @@ def run(args: argparse.Namespace, app: App) -> int:
     folder = state_path(app.config, settings.argos_dir)
     if args.action == "list":
         return list_pairs(settings, folder)
+    if args.action == "cache":
+        return cache(args, settings, app)
     return install(args, settings, folder)
+
+
+def cache(args: argparse.Namespace, settings: object, app: App) -> int:
+    import sqlite3
+    import time
+
+    from newsdesk_plugins.translate import TranslateSettings, state_path
+    from newsdesk_plugins.translate.cache import Cache
+
+    assert isinstance(settings, TranslateSettings)
+    if not settings.cache:
+        print("newsdesk: error: the translation cache is off ([translate] cache is empty)", file=sys.stderr)
+        return EXIT_USAGE
+    path = state_path(app.config, settings.cache)
+    if not path.exists():
+        print(f"no translation cache yet ({path})")
+        return 0
+    store = Cache(path)
+    try:
+        if args.prune_days is not None:
+            if args.prune_days < 0:
+                print("newsdesk: error: --prune-days must be 0 or more", file=sys.stderr)
+                return EXIT_USAGE
+            gone = store.prune(args.prune_days * 86400)
+            print(f"pruned {gone} translation(s) written more than {args.prune_days:g} day(s) ago")
+        st = store.stats()
+    except sqlite3.Error as exc:
+        print(f"newsdesk: error: {path}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    finally:
+        store.close()
+    oldest = time.strftime("%Y-%m-%d", time.gmtime(st.oldest)) if st.oldest else "-"
+    print(f"{path}: {st.entries} translation(s), {st.bytes / 1e6:.1f} MB, oldest written {oldest}"
+          + (f", {st.undated} undated (written before entries were dated)" if st.undated else ""))
+    return 0
 
 
 def install(args: argparse.Namespace, settings: object, folder: Path) -> int:
