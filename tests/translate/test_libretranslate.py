@@ -146,3 +146,27 @@ def test_an_unreachable_server_offers_no_pair() -> None:
     """A server that cannot be reached at all supports nothing (auto picks another engine)."""
     e = engine("http://127.0.0.1:9", timeout_s=1.0, retries=0)
     assert not e.supports("es", "en") and "failed" in (e._pairs_error or "")
+
+
+def test_a_server_down_when_first_asked_is_asked_again_later(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that was down when its language list was first asked for is asked again
+    (one quick attempt) once PAIRS_RETRY_S has passed, and is used once it answers."""
+    from newsdesk_plugins.translate.engines import libretranslate
+
+    srv = Server()
+    url, port, handler = srv.url, srv.httpd.server_address[1], srv.httpd.RequestHandlerClass
+    srv.httpd.server_close()  # down: nothing listens on the port
+    monkeypatch.setattr(libretranslate, "PAIRS_RETRY_S", 0.2)
+    e = engine(url, timeout_s=1.0, retries=3)
+    assert not e.supports("es", "en") and e._pairs_error
+    srv.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)  # back up, same address
+    thread = threading.Thread(target=srv.httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert not e.supports("es", "en")  # within the retry interval: not asked yet
+        time.sleep(0.25)
+        assert e.supports("es", "en") and e._pairs_error is None
+    finally:
+        srv.httpd.shutdown()
+        srv.httpd.server_close()

@@ -12,6 +12,10 @@ from typing import Any
 from newsdesk_plugins.translate.engines import EngineError
 
 
+#: How long a server that could not be reached for its language list is left alone.
+PAIRS_RETRY_S = 60.0
+
+
 class LibreTranslate:
     name = "libretranslate"
 
@@ -25,8 +29,12 @@ class LibreTranslate:
         self.backoff_s = backoff_s
         self._pairs: set[tuple[str, str]] | None = None
         self._pairs_error: str | None = None
+        self._pairs_asked = 0.0
 
-    def _call(self, path: str, body: dict[str, Any] | None) -> Any:
+    def _call(self, path: str, body: dict[str, Any] | None, retries: int | None = None,
+              timeout_s: float | None = None) -> Any:
+        retries = self.retries if retries is None else retries
+        timeout_s = self.timeout_s if timeout_s is None else timeout_s
         data = None
         headers = {"Accept": "application/json"}
         if body is not None:
@@ -35,13 +43,13 @@ class LibreTranslate:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         last = ""
-        for attempt in range(self.retries + 1):
+        for attempt in range(retries + 1):
             if attempt:
                 time.sleep(self.backoff_s * 2 ** (attempt - 1))
             req = urllib.request.Request(self.url + path, data=data, headers=headers,
                                          method="POST" if body is not None else "GET")
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:  # noqa: S310
+                with urllib.request.urlopen(req, timeout=timeout_s) as resp:  # noqa: S310
                     return json.loads(resp.read())
             except urllib.error.HTTPError as exc:
                 detail = _error_text(exc)
@@ -52,20 +60,25 @@ class LibreTranslate:
                 reason = getattr(exc, "reason", None) or exc
                 last = f"{type(exc).__name__}: {reason}"
         raise EngineError(f"libretranslate at {self.url}{path} failed after "
-                          f"{self.retries + 1} attempt(s): {last}")
+                          f"{retries + 1} attempt(s): {last}")
 
     def pairs(self) -> set[tuple[str, str]]:
-        """The server's language pairs, asked once (empty when it cannot be reached)."""
-        if self._pairs is None:
-            self._pairs = set()
+        """The server's language pairs, asked once; empty while it cannot be reached, and
+        asked again (one quick attempt) every ``PAIRS_RETRY_S`` seconds until it answers."""
+        now = time.monotonic()
+        if self._pairs is None or (self._pairs_error and now - self._pairs_asked >= PAIRS_RETRY_S):
+            self._pairs_asked = now
+            pairs: set[tuple[str, str]] = set()
             if self.url:
                 try:
-                    langs = self._call("/languages", None)
+                    langs = self._call("/languages", None, retries=0, timeout_s=min(self.timeout_s, 5.0))
                     for lang in langs if isinstance(langs, list) else []:
                         for target in lang.get("targets", []):
-                            self._pairs.add((str(lang.get("code")), str(target)))
+                            pairs.add((str(lang.get("code")), str(target)))
+                    self._pairs_error = None
                 except EngineError as exc:
                     self._pairs_error = str(exc)
+            self._pairs = pairs
         return self._pairs
 
     def supports(self, src: str, tgt: str) -> bool:
