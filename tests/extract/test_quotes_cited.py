@@ -75,3 +75,23 @@ def test_an_outlet_word_closing_a_paragraph_names_no_outlet(extract: Extract) ->
     text = ("Shops on the main avenue were looted overnight. This was reported by the news portal\n\n"
             "Another crowd gathered by the town hall in the morning.")
     assert extract(text).record["cited"] == []
+
+
+def test_quotes_and_speakers_in_spanish_polish_ukrainian_french_and_italian(extract: Extract) -> None:
+    """A quote followed by a verb of speech and a name is attributed in es, pl, uk, fr and it;
+    a Polish „…" closed with a straight quote is still one quote."""
+    cases = {
+        '"No vamos a subir los impuestos este año", dijo el ministro Carlos Cuerpo en Madrid.':
+            "Carlos Cuerpo",
+        '„Nie podniesiemy podatków w tym roku" – powiedział premier Donald Tusk w Warszawie.':
+            "Donald Tusk",
+        "«Ми не підвищуватимемо податки цього року», – заявив прем'єр-міністр Денис Шмигаль.":
+            "Денис Шмигаль",
+        "« Nous n'augmenterons pas les impôts cette année », a déclaré le ministre Bruno Le Maire.":
+            "Bruno Le Maire",
+        '"Non aumenteremo le tasse quest\'anno", ha detto il ministro Giancarlo Giorgetti a Roma.':
+            "Giancarlo Giorgetti",
+    }
+    for text, speaker in cases.items():
+        quotes = extract(text).record["quotes"]
+        assert [q["speaker"] for q in quotes] == [speaker], text
