@@ -95,3 +95,16 @@ def test_quotes_and_speakers_in_spanish_polish_ukrainian_french_and_italian(extr
     for text, speaker in cases.items():
         quotes = extract(text).record["quotes"]
         assert [q["speaker"] for q in quotes] == [speaker], text
+
+
+def test_cited_agencies_in_spanish_italian_polish_and_ukrainian(extract: Extract) -> None:
+    """"según la agencia EFE", "secondo l'ANSA", "jak podaje PAP", "як повідомляє Укрінформ"
+    name the agency as the article's source."""
+    cases = {
+        "Según la agencia EFE, el incendio comenzó de madrugada en el puerto de Valencia.": "EFE",
+        "Secondo l'ANSA, il ponte sarà riaperto la prossima settimana dopo i lavori.": "ANSA",
+        "Jak podaje PAP, rząd przyjął projekt ustawy o obronie cywilnej we wtorek.": "PAP",
+        "Як повідомляє Укрінформ, у Києві відкрили новий міст через Дніпро.": "Ukrinform",
+    }
+    for text, name in cases.items():
+        assert [c["name"] for c in extract(text).record["cited"]] == [name], text
