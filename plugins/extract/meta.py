@@ -13,13 +13,19 @@ from newsdesk_plugins.extract.pagedates import on_page_clock, shown_dates, time_
 _DATE_LABEL = re.compile(
     r"^\s*(?P<label>posted|published|first published|updated|last updated|modified|date|"
     r"опубликовано|опубликован[ао]?|обновлено|изменено|дата публикации|"
-    r"veröffentlicht|aktualisiert|stand|publié le|mis à jour)\b\s*(?:on|am|le)?\s*[:\-–—]?\s*"
-    r"(?P<value>.+)$",
+    r"опубліковано|оновлено|дата публікації|"
+    r"veröffentlicht|zuletzt aktualisiert|aktualisiert|stand|publié le|publié|mis à jour|"
+    r"publicado|actualizado|modificado|fecha|pubblicato|aggiornato|"
+    r"opublikowano|data publikacji|zaktualizowano|aktualizacja)\b\s*"
+    r"(?:on|am|le|el|il|o|в)?\s*[:\-–—]?\s*(?P<value>.+)$",
     re.I,
 )
-_MODIFIED = ("updated", "last updated", "modified", "обновлено", "изменено", "aktualisiert", "stand", "mis à jour")
+_MODIFIED = ("updated", "last updated", "modified", "обновлено", "изменено", "оновлено", "aktualisiert",
+             "zuletzt aktualisiert", "stand", "mis à jour", "actualizado", "modificado", "aggiornato",
+             "zaktualizowano", "aktualizacja")
 _BYLINE = re.compile(
-    r"^\s*(?:by|written by|reporting by|von|text:|автор:?|авторы:?|par)\s+(?P<names>[^\d|•]{3,120}?)\s*$",
+    r"^\s*(?:by|written by|reporting by|von|text:|автор:?|авторы:?|автори:?|par|por|di|autor:|autorka:)"
+    r"\s+(?P<names>[^\d|•]{3,120}?)\s*$",
     re.I,
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bи\b|&)\s*")

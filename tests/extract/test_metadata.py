@@ -123,3 +123,21 @@ def test_authors_drop_site_names_credentials_and_roles() -> None:
 
     names = ["View all posts by Anna Berg", "Tom Reyes RDN", "Chief Technology Officer", "Coast Herald", "Northwind Media"]
     assert clean_authors(names, ["Coast Herald"], "Northwind Media") == ["Anna Berg", "Tom Reyes"]
+
+
+def test_meta_lines_and_bylines_in_spanish_italian_polish_and_ukrainian(extract: Extract) -> None:
+    """Labelled publication and update lines and bylines are read in es, it, pl and uk."""
+    cases = {
+        "El ayuntamiento aprobó ayer el nuevo presupuesto para reparar el puerto tras las tormentas.":
+            ["Por María López", "Publicado: 5 de enero de 2022, 10:42", "Actualizado el 6 de enero de 2022"],
+        "Il consiglio comunale ha approvato ieri il nuovo bilancio per riparare il porto della città.":
+            ["di Marco Bianchi", "Pubblicato il 5 gennaio 2022 alle 10:42", "Aggiornato il 6 gennaio 2022"],
+        "Rada miasta zatwierdziła wczoraj nowy budżet na naprawę portu po zimowych sztormach.":
+            ["Autor: Anna Nowak", "Opublikowano: 5 stycznia 2022, 10:42", "Aktualizacja: 6 stycznia 2022"],
+        "Міська рада вчора затвердила новий бюджет на ремонт порту після зимових штормів.":
+            ["Автор: Олена Коваль", "Опубліковано: 5 січня 2022, 10:42", "Оновлено 6 січня 2022"],
+    }
+    for text, lines in cases.items():
+        rec = extract(text, removed=[{"text": line, "role": "meta"} for line in lines]).record
+        assert (rec["published"], rec["modified"]) == ("2022-01-05T10:42", "2022-01-06"), text
+        assert rec["authors"] == [lines[0].split(" ", 1)[1]], text
