@@ -309,9 +309,13 @@ class TantivyBackend:
             result = searcher.search(full, limit, count=True, order_by_field="when")
         else:
             result = searcher.search(full, limit, count=True)
-        snippets = (_Snippets(searcher, text_query, self.index.schema, query)
-                    if highlight and text_query else None)
-        hits = [_hit(searcher.doc(address), score, snippets) for score, address in result.hits]
+        hits = []
+        snippets = self._snippets(searcher, text_query) if highlight and text_query else None
+        needles = [w.lower() for w in _WORD.findall(query)[:MAX_QUERY_WORDS]
+                   if w not in _OPERATORS and len(w) > 1]
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            hits.append(self._hit(doc, score, snippets, needles))
         total = getattr(result, "count", None)  # present when count=True (not in the stubs)
         return Results(hits=hits, total=int(total or 0), notes=notes)
 
@@ -355,81 +359,58 @@ class TantivyBackend:
                 out.append(tantivy.Query.term_query(schema, name, key(value)))
         return out
 
+    def _snippets(self, searcher: Any, query: tantivy.Query) -> dict[str, Any]:
+        gens = {}
+        for name in ("text", "en"):
+            gen = tantivy.SnippetGenerator.create(searcher, query, self.index.schema, name)
+            gen.set_max_num_chars(SNIPPET_CHARS)
+            gens[name] = gen
+        return gens
+
+    def _hit(self, doc: tantivy.Document, score: float, snippets: dict[str, Any] | None,
+             needles: list[str]) -> Hit:
+        values = doc.to_dict()
+
+        def first(name: str) -> str:
+            got = values.get(name) or [""]
+            value = got[0]
+            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+        original = first("text")
+        english = first("en")
+        text = original or english
+        translation = english if original else ""
+        snippet = ""
+        if snippets is not None:
+            # The field the original was indexed in, then the translation.
+            tries = [("text", original), ("en", translation)] if original else [("en", english)]
+            for field, source in tries:
+                if not source:
+                    continue
+                gen = snippets[field]
+                got = ""
+                near = _window(source, needles)
+                if near is not None:  # a long text: look around the first match first
+                    got = _render(gen.snippet_from_doc(tantivy.Document(**{field: near})))
+                if "\x02" not in got:
+                    got = _render(gen.snippet_from_doc(
+                        tantivy.Document(**{field: source[:SNIPPET_SCAN]})))
+                if "\x02" in got:
+                    snippet = got
+                    break
+        if not snippet:
+            snippet = " ".join(text[:SNIPPET_CHARS].split())
+        when = values.get("when")
+        moment = when[0] if when else None
+        if isinstance(moment, datetime) and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return Hit(id=first("id"), score=float(score) if isinstance(score, float) else 0.0,
+                   title=first("title"), when=moment, site=first("site"),
+                   lang=first("lang"), snippet=snippet, story=first("story"),
+                   duplicate_of=first("duplicate_of"), url=first("url"))
+
     def close_reader(self) -> None:
         """Nothing to release for a reader; kept for symmetry with other engines."""
-
-
-class _Snippets:
-    """The snippet generators of one search, each made when a hit first needs it."""
-
-    def __init__(self, searcher: Any, query: tantivy.Query, schema: tantivy.Schema,
-                 typed: str) -> None:
-        self._searcher = searcher
-        self._query = query
-        self._schema = schema
-        self._gens: dict[str, Any] = {}
-        #: The words as typed, to find where a long text first mentions one.
-        self.needles = [w.lower() for w in _WORD.findall(typed)[:MAX_QUERY_WORDS]
-                        if w not in _OPERATORS and len(w) > 1]
-
-    def _gen(self, field: str) -> Any:
-        gen = self._gens.get(field)
-        if gen is None:
-            gen = tantivy.SnippetGenerator.create(self._searcher, self._query, self._schema,
-                                                  field)
-            gen.set_max_num_chars(SNIPPET_CHARS)
-            self._gens[field] = gen
-        return gen
-
-    def of(self, doc: tantivy.Document, field: str, source: str) -> str:
-        """The best highlighted passage of ``source`` (the stored value of the document's
-        ``field``), or "" when nothing in it is highlighted."""
-        gen = self._gen(field)
-        near = _window(source, self.needles)
-        if near is not None:  # a long text: look around the first match first
-            got = _render(gen.snippet_from_doc(tantivy.Document(**{field: near})))
-            if "\x02" in got:
-                return got
-        if len(source) <= SNIPPET_SCAN:  # the stored document holds just that: no copy
-            got = _render(gen.snippet_from_doc(doc))
-        else:
-            got = _render(gen.snippet_from_doc(
-                tantivy.Document(**{field: source[:SNIPPET_SCAN]})))
-        return got if "\x02" in got else ""
-
-
-def _first(values: dict[str, Any], name: str) -> str:
-    got = values.get(name)
-    if not got:
-        return ""
-    value = got[0]
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
-def _hit(doc: tantivy.Document, score: Any, snippets: _Snippets | None) -> Hit:
-    values = doc.to_dict()
-    original = _first(values, "text")
-    english = _first(values, "en")
-    text = original or english
-    snippet = ""
-    if snippets is not None:
-        # The field the original was indexed in, then the translation.
-        if original:
-            snippet = snippets.of(doc, "text", original)
-            if not snippet and english:
-                snippet = snippets.of(doc, "en", english)
-        elif english:
-            snippet = snippets.of(doc, "en", english)
-    if not snippet:
-        snippet = " ".join(text[:SNIPPET_CHARS].split())
-    when = values.get("when")
-    moment = when[0] if when else None
-    if isinstance(moment, datetime) and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return Hit(id=_first(values, "id"), score=float(score) if isinstance(score, float) else 0.0,
-               title=_first(values, "title"), when=moment, site=_first(values, "site"),
-               lang=_first(values, "lang"), snippet=snippet, story=_first(values, "story"),
-               duplicate_of=_first(values, "duplicate_of"), url=_first(values, "url"))
 
 
 def _window(text: str, needles: list[str]) -> str | None:
