@@ -8,7 +8,10 @@ each) and on the real articles of ``--folder`` (read, never copied):
 - indexing rate: records to committed tantivy index, articles/s, with the
   writer on 1 thread (the daemon's default) and on 2 threads;
 - search latency p50/p99 at ``--articles`` (default 100,000) articles, top 10,
-  engine only and with stored fields and snippets as ``newsdesk search`` does;
+  engine only and with stored fields and snippets as ``newsdesk search`` does, by
+  kind of query (one word, two words, a quoted phrase) with how many took over
+  10 ms; the reader is kept open, as a long-lived process would; what a
+  ``newsdesk search`` process adds, opening the index read-only, is printed apart;
 - near-duplicate detection rate (MinHash signature, LSH query and insert),
   articles/s, and the whole per-article grouping cost of the daemon (exact and
   near duplicates, stories, SQLite state);
