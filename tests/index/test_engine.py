@@ -115,6 +115,53 @@ def test_a_reader_in_read_only_mode_sees_commits_and_the_writer_is_single(
         TantivyBackend(tmp_path / "index", writable=True)
 
 
+def test_a_reader_that_already_searched_finds_what_is_committed_later(
+        index: TantivyBackend, tmp_path: Path) -> None:
+    """A read-only backend kept open between searches finds an article committed after
+    its first search, and no longer finds a deleted one."""
+    reader = TantivyBackend(tmp_path / "index", writable=False)
+    assert [h.title for h in reader.search("volcano", Filters(), 5).hits] == []
+    volcano = record("The volcano erupted at dawn.", title="Volcano")
+    index.upsert([to_doc(volcano)])
+    index.commit()
+    assert [h.title for h in reader.search("volcano", Filters(), 5).hits] == ["Volcano"]
+    index.delete([volcano["id"]])
+    index.commit()
+    assert reader.search("volcano", Filters(), 5).hits == []
+
+
+class _CountingIndex:
+    """A tantivy index that counts its reloads (everything else passes through)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.reloads = 0
+
+    def reload(self) -> None:
+        self.reloads += 1
+        self.inner.reload()  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_searches_reload_the_reader_only_after_a_commit(
+        index: TantivyBackend, tmp_path: Path) -> None:
+    """Searching again without a commit in between reuses the reader; a commit by the
+    writer makes the next search reload it once."""
+    reader = TantivyBackend(tmp_path / "index", writable=False)
+    counting = _CountingIndex(reader.index)
+    reader.index = counting  # type: ignore[assignment]
+    for _ in range(3):
+        reader.search("tram", Filters(), 5)
+    assert counting.reloads == 1
+    index.upsert([to_doc(record("The volcano erupted at dawn.", title="Volcano"))])
+    index.commit()
+    assert [h.title for h in reader.search("volcano", Filters(), 5).hits] == ["Volcano"]
+    reader.search("volcano", Filters(), 5)
+    assert counting.reloads == 2
+
+
 def test_ids_lists_the_live_documents(index: TantivyBackend) -> None:
     """ids() gives the ids of the documents present, not of deleted ones."""
     storm = record(STORM_EN, title="Storm hits Portugal")["id"]
@@ -142,6 +189,31 @@ def test_a_long_article_gets_its_snippet_around_a_late_match(tmp_path: Path) -> 
     assert "\x02volcano\x03 erupted" in hit.snippet
     hit = b.search("erupting", Filters(), 1).hits[0]
     assert "\x02erupted\x03" in hit.snippet
+
+
+def test_a_snippet_is_looked_for_in_the_first_50000_characters_only(tmp_path: Path) -> None:
+    """A word that first appears, only through its stem, after the first 50,000
+    characters of a very long text finds the article; its snippet is then the text's
+    start, unmarked (a word found as typed is shown where it is)."""
+    filler = "Nothing of note happened in the valley that week. " * 1100
+    b = TantivyBackend(tmp_path / "huge", writable=True, heap_mb=15)
+    b.upsert([to_doc(record(filler + "Then the glacier moved.", title="Valley news"))])
+    b.commit()
+    hit = b.search("glaciers", Filters(), 1).hits[0]
+    assert hit.title == "Valley news"
+    assert "\x02" not in hit.snippet and hit.snippet.startswith("Nothing of note")
+    hit = b.search("glacier", Filters(), 1).hits[0]
+    assert "\x02glacier\x03 moved" in hit.snippet
+
+
+def test_an_original_that_matches_gives_the_snippet_before_its_translation(
+        index: TantivyBackend) -> None:
+    """A word of a German original is highlighted in the original; a word only its
+    English translation holds is highlighted in the translation."""
+    hit = index.search("Straßenbahnlinie", Filters(), 5).hits[0]
+    assert "\x02Straßenbahnlinie\x03" in hit.snippet
+    hit = index.search("council", Filters(lang="de"), 5).hits[0]
+    assert "\x02council\x03" in hit.snippet and "Stadtrat" not in hit.snippet
 
 
 @pytest.mark.slow
