@@ -223,6 +223,18 @@ def clean_lines(
             ln.role = "bio"
             if i <= end:
                 end = i - 1
+    # an author's card closing the story: the name, then paragraphs about that person
+    # (not in an extractor's output, which has left the page's author box out already:
+    # a name and paragraphs about that person there are a profile in the story)
+    card = (_author_card(lines, start + (end - start) * 2 // 3, end)
+            if end > start >= 0 and not options.trusted else None)
+    if card is not None:
+        for i in range(card, end + 1):
+            if lines[i].role in (None, "byline"):
+                lines[i].role = "bio"
+        end = card - 1
+        while end >= start and lines[end].role is not None:
+            end -= 1
     # 3b. tail zone
     for i in range(end + 1, len(lines)):
         ln = lines[i]
@@ -257,6 +269,57 @@ def clean_lines(
         else:
             removed.append({"text": ln.text, "role": ln.role})
     return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang)
+
+
+#: The longest paragraph taken as part of an author's card.
+CARD_WORDS = 120
+#: Within how many words from its start a card's paragraph names the author
+#: ("Senior editor at the magazine, Anna Kowalski has ...").
+CARD_REACH = 10
+
+
+def _name_words(ln: Line) -> list[str]:
+    """The capitalised words of a short name line (a byline's lead-in words dropped by
+    their case: "By", "Author" stay, but they do not open the card's paragraph)."""
+    return [w.casefold() for w in features.words_of(ln.text) if w[0].isupper() and len(w) >= 3]
+
+
+def _names_open(ln: Line, names: list[str]) -> bool:
+    """``ln`` speaks of the named person within its first :data:`CARD_REACH` words ("Karen's career ...")."""
+    head = [w.casefold() for w in features.words_of(ln.text)[:CARD_REACH]]
+    return any(h == n or h.startswith((n + "'", n + "’")) for h in head for n in names)
+
+
+def _author_card(lines: list[Line], lo: int, end: int) -> int | None:
+    """Return where an author's card closing the story begins, or None.
+
+    The card is a short name line (or a byline, or the line after an "About the
+    author" lead-in) followed by one or two paragraphs that name that person in
+    their first :data:`CARD_REACH` words, with no running prose after them in the story: what
+    the publisher writes about its author, in any language. A profile inside the
+    story, with more story after it, is not taken.
+    """
+    for i in range(max(lo, 0), end):
+        name = lines[i]
+        if name.role not in (None, "byline", "bio") or not 2 <= name.st.words <= 6 or name.st.terminal:
+            continue
+        names = _name_words(name)
+        if not names:
+            continue
+        k = i + 1
+        taken = 0
+        while k <= end and taken < 2:
+            p = lines[k]
+            if p.role is not None or not 8 <= p.st.words <= CARD_WORDS or not _names_open(p, names):
+                break
+            taken += 1
+            k += 1
+        if not taken:
+            continue
+        if any(lines[j].role is None and lines[j].st.prose for j in range(k, end + 1)):
+            continue
+        return i
+    return None
 
 
 #: The longest closing line taken as a legal notice (a copyright paragraph).
