@@ -18,6 +18,7 @@ It works in passes over the lines of one article:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
@@ -73,6 +74,26 @@ class Options:
     trusted_factor: float = 0.1
 
 
+#: The attribution under an embedded social-media post: "— Name (@handle) May 3, 2024".
+_POST_BY = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)")
+#: A link closing the text of an embedded post.
+_POST_LINK = re.compile(r"(?:https?://|pic\.)\S+$")
+
+
+def _embedded_posts(lines: list[Line]) -> None:
+    """An embedded social-media post: its attribution line (a dash, the author, the
+    ``(@handle)``, the date) is a ``credit``, and the post's text just above it, when
+    it ends with the post's link, a ``caption``."""
+    for i, ln in enumerate(lines):
+        if ln.role is not None or ln.st.words > 16 or not ln.st.date_tokens or "(@" not in ln.text:
+            continue
+        if not _POST_BY.match(ln.text):
+            continue
+        ln.role = "credit"
+        if i > 0 and lines[i - 1].role is None and _POST_LINK.search(lines[i - 1].text):
+            lines[i - 1].role = "caption"
+
+
 def _is_headline(ln: Line) -> bool:
     st = ln.st
     return ln.role is None and 2 <= st.words <= 30 and not ln.text.rstrip().endswith((".", ";", ",", "…", "..."))
@@ -126,6 +147,7 @@ def clean_lines(
             if split:
                 ln.role = "caption"
                 ln.parts = [(split[0], "caption"), (split[1], "credit")]
+    _embedded_posts(lines)
     # a caption seen again without its credit
     captions = {key(p) for ln in lines for p, r in ln.parts if r == "caption"}
     for ln in lines:
