@@ -269,6 +269,7 @@ def clean_lines(
                 ln.role = "nav"
 
     _sections(lines, end)
+    _closing_prompt(lines)
     # repeats: a line seen on many pages of the site, a story line twice
     seen_story: set[str] = set()
     for ln in lines:
@@ -342,6 +343,29 @@ def _author_card(lines: list[Line], lo: int, end: int) -> int | None:
             continue
         return i
     return None
+
+
+#: How many lines a reader-prompt header closing the article takes with it, and their longest.
+PROMPT_BOX_LINES = 2
+PROMPT_BOX_WORDS = 30
+
+
+def _closing_prompt(lines: list[Line]) -> None:
+    """A sign-up box closing the article: a short prompt header ("Newsletter",
+    "Подпишитесь") with at most :data:`PROMPT_BOX_LINES` short lines of the article
+    left after it; those lines are the box's pitch ("Get the best stories in your
+    inbox.") and go as ``prompt`` too."""
+    n = len(lines)
+    for i in range(n - 1, max(-1, n - 2 - 2 * PROMPT_BOX_LINES), -1):
+        ln = lines[i]
+        if ln.role != "prompt" or ln.st.words > 4 or ln.st.terminal and not ln.text.endswith(("!", ":")):
+            continue
+        # the story's own lines, or lines the tail zone took for teasers
+        rest = [k for k in range(i + 1, n) if lines[k].role in (None, "teaser")]
+        if 0 < len(rest) <= PROMPT_BOX_LINES and all(lines[k].st.words <= PROMPT_BOX_WORDS for k in rest):
+            for k in rest:
+                lines[k].role = "prompt"
+        return
 
 
 #: The longest closing line taken as a legal notice (a copyright paragraph).
