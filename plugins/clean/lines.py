@@ -270,6 +270,8 @@ def clean_lines(
 
     _sections(lines, end)
     _closing_prompt(lines)
+    # an author's card about the article's own author, wherever it stands
+    _about_author(lines, lex)
     # repeats: a line seen on many pages of the site, a story line twice
     seen_story: set[str] = set()
     for ln in lines:
@@ -366,6 +368,38 @@ def _closing_prompt(lines: list[Line]) -> None:
             for k in rest:
                 lines[k].role = "prompt"
         return
+
+
+def _byline_names(lines: list[Line], lex: Lexicon) -> set[tuple[str, str]]:
+    """The authors' names of the article's bylines, as (first, second) case-folded words:
+    the first two capitalised words after the byline's lead-in ("By Anna Kowalski, May 3")."""
+    names: set[tuple[str, str]] = set()
+    for ln in lines:
+        if ln.role != "byline":
+            continue
+        m = lex.lead("byline", ln.text, ln.st.folded or None)
+        words = features.words_of(ln.text[m.end():] if m else ln.text)[:2]
+        if len(words) == 2 and all(w[0].isupper() and len(w) >= 2 for w in words):
+            names.add((words[0].casefold(), words[1].casefold()))
+    return names
+
+
+def _about_author(lines: list[Line], lex: Lexicon) -> None:
+    """Give the role ``bio`` to an author-box sentence ("Name is a reporter ...",
+    :func:`patterns.bio_like`) anywhere in the article when the name is the one in the
+    article's byline: the page's card about its own author, which may stand above the
+    story as well as below it. A sentence about another journalist stays."""
+    names: set[tuple[str, str]] | None = None
+    for ln in lines:
+        if ln.role is not None or ln.st.words > 70 or len(ln.st.folded) < 2:
+            continue
+        pair = (ln.st.folded[0], ln.st.folded[1])
+        if names is None:
+            names = _byline_names(lines, lex)
+            if not names:
+                return
+        if pair in names and patterns.bio_like(ln.text, ln.st, lex):
+            ln.role = "bio"
 
 
 #: The longest closing line taken as a legal notice (a copyright paragraph).

@@ -59,3 +59,29 @@ def test_card_in_extractor_output_stays(cleaner: Cleaner) -> None:
     """In an extractor's output (trusted) a closing name and paragraph about that person are kept."""
     result = cleaner.clean_text("\n\n".join(EN + EN_CARD), trusted=True)
     assert result.paragraphs == EN + EN_CARD
+
+
+def test_card_about_the_byline_author_above_the_story(cleaner: Cleaner) -> None:
+    """A "Name is a reporter" sentence about the byline's author is bio even above the story."""
+    card = "Tomasz Wierzbicki is a local politics reporter who has covered the council since 2015."
+    text = "\n\n".join(["Pool to close at the end of summer", "By Tomasz Wierzbicki", card] + EN)
+    result = cleaner.clean_text(text)
+    assert result.paragraphs == EN
+    assert _roles(result)[card] == "bio"
+
+
+def test_card_about_the_byline_author_in_german(cleaner: Cleaner) -> None:
+    """The same in German ("Name ist Redakteurin ...")."""
+    card = "Greta Lindqvist ist Redakteurin im Ressort Stadtpolitik und schreibt seit 2012 für die Zeitung."
+    text = "\n\n".join(["Freibad schließt nach dem Sommer", "Von Greta Lindqvist", card] + DE)
+    result = cleaner.clean_text(text)
+    assert result.paragraphs == DE
+    assert _roles(result)[card] == "bio"
+
+
+def test_sentence_about_another_journalist_stays(cleaner: Cleaner) -> None:
+    """A "Name is a reporter" sentence about someone other than the byline's author is story."""
+    line = "Anna Bergman is a reporter who swims in the pool every morning and started the petition."
+    lines = EN[:1] + [line] + EN[1:]
+    result = cleaner.clean_text("\n\n".join(["Pool to close", "By Tomasz Wierzbicki"] + lines))
+    assert result.paragraphs == lines
