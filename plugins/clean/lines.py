@@ -74,6 +74,14 @@ class Options:
     trusted_factor: float = 0.1
 
 
+#: A photo caption opening with the order of the people in the picture: "(L-R) …",
+#: "L–R: …", "(From left) …", "(Слева направо) …", "(Von links) …", "(Od lewej) …",
+#: "(De izquierda a derecha) …", "(De gauche à droite) …", "(Da sinistra) …".
+_CAPTION_MARK = re.compile(
+    r"^(?:\((?:l\s*[-–—/]\s*r|r\s*[-–—/]\s*l|from left(?: to right)?|слева направо|справа налево|von links(?: nach rechts)?"
+    r"|od lewej|de izquierda a derecha|de gauche à droite|da sinistra(?: a destra)?)\.?\)|l\s*[-–—/]\s*r\s*:)\s*\S",
+    re.IGNORECASE)
+_CAPTION_OPENERS = frozenset("(Ll")
 #: The attribution under an embedded social-media post: "— Name (@handle) May 3, 2024".
 _POST_BY = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)")
 #: A link closing the text of an embedded post.
@@ -148,6 +156,9 @@ def clean_lines(
                 ln.role = "caption"
                 ln.parts = [(split[0], "caption"), (split[1], "credit")]
     _embedded_posts(lines)
+    for ln in lines:
+        if ln.role is None and ln.text[:1] in _CAPTION_OPENERS and ln.st.words <= 70 and _CAPTION_MARK.match(ln.text):
+            ln.role = "caption"
     # a caption seen again without its credit
     captions = {key(p) for ln in lines for p, r in ln.parts if r == "caption"}
     for ln in lines:
