@@ -19,6 +19,8 @@ _DATE_PIECES = re.compile(
 )
 #: A caption sentence with its credit in parentheses: "The mayor at the pier. (Jane Doe/AP)".
 _PAREN_CREDIT = re.compile(r"^(.{10,}[.!?”\"])\s*\(([^()]{2,60})\)$")
+#: A caption sentence with its credit after it: "The crater at dawn. Credit: Jane Doe."
+_SENTENCE_CREDIT = re.compile(r"^(.{10,}?[.!?])\s+([^\W\d_][\w ]{0,24}?)\s*:\s*([^.:!?]{1,60}\.?)$")
 _LEADING_COUNT = re.compile(r"^\(?\d+\)?\s+")
 _SECTION_ROLES = ("related", "bio", "comment", "form")
 
@@ -45,6 +47,16 @@ def meta_line(line: str, st: LineStats, lex: Lexicon) -> bool:
     return len(other) <= 1 or (len(other) <= 3 and st.date_tokens >= 3)
 
 
+def _photo_lead(label: str, lex: Lexicon) -> bool:
+    """Whether ``label`` is a photo-credit lead-in ("Credit", "Photo", "Фото"), not one a
+    story's source line also has ("Source", "Quelle", "Źródło")."""
+    folded = label.strip().casefold()
+    credit = lex.cues.get("credit")
+    signature = lex.cues.get("signature")
+    return (credit is not None and folded in credit.lead
+            and not (signature is not None and folded in signature.lead) and folded not in ("fuente", "fonte"))
+
+
 def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, str] | None:
     """Return ``(caption, credit)`` when a credit is glued to the end of a short caption."""
     if st.words > 40:
@@ -53,6 +65,11 @@ def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, s
         m = _PAREN_CREDIT.match(line)
         if m and len(_WORD.findall(m.group(2))) <= 5 and _capitalised_share(m.group(2)) >= 0.5:
             return m.group(1).strip(), m.group(2).strip()
+    if line.endswith(".") and ": " in line[-50:] and st.words <= 45:
+        m5 = _SENTENCE_CREDIT.match(line)
+        if m5 and _photo_lead(m5.group(2), lex) and len(_WORD.findall(m5.group(3))) <= 6 \
+                and _capitalised_share(m5.group(3)) >= 0.5:
+            return m5.group(1).strip(), line[m5.start(2):].strip()
     if st.words > 30 or line.rstrip().endswith((".", "!", "?")):
         return None
     if "/" not in line and lex.credit_words.isdisjoint(st.folded or words_of(line)):

@@ -1,4 +1,5 @@
-"""A photo caption that opens with the order of the people in it ("(L-R) …") goes as caption."""
+"""Photo captions inside a story: one opening with the order of the people in it ("(L-R) …"),
+one closing with its credit after a full stop ("… at dawn. Credit: Jane Doe.")."""
 
 from __future__ import annotations
 
@@ -33,5 +34,23 @@ def test_caption_with_order_marker(cleaner: Cleaner, story: list[str], caption: 
 def test_sentence_starting_with_from_left_stays(cleaner: Cleaner) -> None:
     """A story sentence that says "from left" without the caption's parentheses is kept."""
     line = "From left to right along the shore, the boats of the twelve visiting clubs lay ready for the start of the race."
+    lines = EN[:2] + [line] + EN[2:]
+    assert cleaner.clean_text("\n\n".join(lines)).paragraphs == lines
+
+
+@pytest.mark.parametrize(("story", "caption", "credit"), [
+    (EN, "The boats of the twelve visiting clubs on the shore before the start of the race.", "Credit: Ann Cole."),
+    (RU, "Лодки двенадцати клубов на берегу перед стартом гонки.", "Фото: Анна Коул."),
+])
+def test_caption_sentence_with_credit_after_it(cleaner: Cleaner, story: list[str], caption: str, credit: str) -> None:
+    """A caption sentence with "Credit: Name." after it is split into caption and credit (English, Russian)."""
+    result = cleaner.clean_text("\n\n".join(story[:2] + [f"{caption} {credit}"] + story[2:]))
+    assert result.paragraphs == story
+    assert [(r["text"], r["role"]) for r in result.removed] == [(caption, "caption"), (credit, "credit")]
+
+
+def test_sentence_with_source_after_it_stays(cleaner: Cleaner) -> None:
+    """A story sentence closed by "Source: Name." (a source, not a photo credit) is kept."""
+    line = "Membership has doubled since 2010, with the biggest growth among girls under sixteen. Source: Rowing Federation."
     lines = EN[:2] + [line] + EN[2:]
     assert cleaner.clean_text("\n\n".join(lines)).paragraphs == lines
