@@ -88,18 +88,16 @@ _POST_BY = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)")
 _POST_LINK = re.compile(r"(?:https?://|pic\.)\S+$")
 
 
-def _embedded_posts(lines: list[Line]) -> None:
-    """An embedded social-media post: its attribution line (a dash, the author, the
-    ``(@handle)``, the date) is a ``credit``, and the post's text just above it, when
-    it ends with the post's link, a ``caption``."""
-    for i, ln in enumerate(lines):
-        if ln.role is not None or ln.st.words > 16 or not ln.st.date_tokens or "(@" not in ln.text:
-            continue
-        if not _POST_BY.match(ln.text):
-            continue
-        ln.role = "credit"
-        if i > 0 and lines[i - 1].role is None and _POST_LINK.search(lines[i - 1].text):
-            lines[i - 1].role = "caption"
+def _embedded_post(lines: list[Line], i: int) -> None:
+    """An embedded social-media post: its attribution line ``lines[i]`` (a dash, the
+    author, the ``(@handle)``, the date) is a ``credit``, and the post's text just above
+    it, when it ends with the post's link, a ``caption``."""
+    ln = lines[i]
+    if ln.st.words > 16 or not ln.st.date_tokens or not _POST_BY.match(ln.text):
+        return
+    ln.role = "credit"
+    if i > 0 and lines[i - 1].role is None and _POST_LINK.search(lines[i - 1].text):
+        lines[i - 1].role = "caption"
 
 
 def _is_headline(ln: Line) -> bool:
@@ -146,7 +144,7 @@ def clean_lines(
     title_key = key(title_hint) if title_hint else ""
 
     # 1. shape and cue words
-    for ln in lines:
+    for i, ln in enumerate(lines):
         ln.role = patterns.role_of(ln.text, ln.st, lex)
         if ln.role is None and site_keys and ln.key in site_keys:
             ln.role = "site"
@@ -155,10 +153,10 @@ def clean_lines(
             if split:
                 ln.role = "caption"
                 ln.parts = [(split[0], "caption"), (split[1], "credit")]
-    _embedded_posts(lines)
-    for ln in lines:
-        if ln.role is None and ln.text[:1] in _CAPTION_OPENERS and ln.st.words <= 70 and _CAPTION_MARK.match(ln.text):
-            ln.role = "caption"
+            elif ln.text[:1] in _CAPTION_OPENERS and ln.st.words <= 70 and _CAPTION_MARK.match(ln.text):
+                ln.role = "caption"
+            elif "(@" in ln.text:
+                _embedded_post(lines, i)
     # a caption seen again without its credit
     captions = {key(p) for ln in lines for p, r in ln.parts if r == "caption"}
     for ln in lines:
@@ -322,7 +320,7 @@ def _name_words(ln: Line) -> list[str]:
 
 def _names_open(ln: Line, names: list[str]) -> bool:
     """``ln`` speaks of the named person within its first :data:`CARD_REACH` words ("Karen's career ...")."""
-    head = [w.casefold() for w in features.words_of(ln.text)[:CARD_REACH]]
+    head = ln.st.folded[:CARD_REACH]
     return any(h == n or h.startswith((n + "'", n + "’")) for h in head for n in names)
 
 
