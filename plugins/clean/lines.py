@@ -155,6 +155,10 @@ def clean_lines(
                 ln.parts = [(split[0], "caption"), (split[1], "credit")]
             elif ln.text[:1] in _CAPTION_OPENERS and ln.st.words <= 70 and _CAPTION_MARK.match(ln.text):
                 ln.role = "caption"
+            elif ln.text[:1] == "(" and ln.text.endswith((".)", "!)", "?)")) and 3 <= ln.st.words <= 25 \
+                    and ln.text.count("(") == 1:
+                # a sentence standing alone in parentheses: a pointer to another story
+                ln.role = "teaser"
             elif "(@" in ln.text:
                 _embedded_post(lines, i)
     # a caption seen again without its credit
