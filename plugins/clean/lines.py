@@ -238,6 +238,9 @@ def clean_lines(
             end = min(notices) - 1
             while end >= start and lines[end].role is not None:
                 end -= 1
+    # an editor's note at either end of the story ("This article was first published ...")
+    if end >= start >= 0:
+        start, end = _editors_notes(lines, start, end, lex)
     # a sign-off right at the end of the story
     for i in range(end, max(start - 1, end - 3), -1):
         ln = lines[i]
@@ -413,6 +416,28 @@ def _about_author(lines: list[Line], lex: Lexicon) -> None:
                 return
         if pair in names and patterns.bio_like(ln.text, ln.st, lex):
             ln.role = "bio"
+
+
+#: The longest line taken as an editor's note.
+NOTE_WORDS = 30
+
+
+def _editors_notes(lines: list[Line], start: int, end: int, lex: Lexicon) -> tuple[int, int]:
+    """Give the role ``meta`` to an editor's note about the article itself ("This
+    article was originally published on ...", "edited and condensed for clarity": the
+    ``meta`` table's ``any`` cues) standing as the story's first or last line, and
+    return the story's new first and last lines. Inside the story such words may be
+    the story's own ("the novel, originally published in 1954") and are left alone."""
+    ends = [i for i in (start, end) if lines[i].role is None]
+    for i in sorted(set(ends)):
+        ln = lines[i]
+        if ln.st.words <= NOTE_WORDS and lex.has_any("meta", ln.text, ln.st.folded or None):
+            ln.role = "meta"
+    while start <= end and lines[start].role is not None:
+        start += 1
+    while end >= start and lines[end].role is not None:
+        end -= 1
+    return start, end
 
 
 #: The longest closing line taken as a legal notice (a copyright paragraph).
