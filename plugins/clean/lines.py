@@ -342,7 +342,10 @@ def _author_card(lines: list[Line], lo: int, end: int) -> int | None:
     """
     for i in range(max(lo, 0), end):
         name = lines[i]
-        if name.role not in (None, "byline", "bio") or not 2 <= name.st.words <= 6 or name.st.terminal:
+        if not 2 <= name.st.words <= 6 or name.st.terminal or name.role not in (None, "byline", "bio"):
+            continue
+        after = lines[i + 1]
+        if after.role is not None or not 8 <= after.st.words <= CARD_WORDS:
             continue
         names = _name_words(name)
         if not names:
@@ -431,7 +434,8 @@ def _editors_notes(lines: list[Line], start: int, end: int, lex: Lexicon) -> tup
     ends = [i for i in (start, end) if lines[i].role is None]
     for i in sorted(set(ends)):
         ln = lines[i]
-        if ln.st.words <= NOTE_WORDS and lex.has_any("meta", ln.text, ln.st.folded or None):
+        words = ln.st.folded
+        if ln.st.words <= NOTE_WORDS and lex.any_phrase(ln.text, words) and lex.has_any("meta", ln.text, words):
             ln.role = "meta"
     while start <= end and lines[start].role is not None:
         start += 1
