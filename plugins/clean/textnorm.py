@@ -70,7 +70,8 @@ def split_lines(text: str) -> list[str]:
     return [line for line in (raw.strip() for raw in text.split("\n")) if line]
 
 
-_KEY = re.compile(r"[\W_]+", re.UNICODE)
+#: A run of letters and digits.
+_KEY_RUN = re.compile(r"[^\W_]+")
 
 
 #: ASCII letters and digits to themselves in lower case, every other byte to a space.
@@ -83,4 +84,4 @@ def key(line: str) -> str:
     """Return a comparison key: case-folded letters and digits only, one space between runs."""
     if line.isascii():
         return " ".join(line.encode("ascii").translate(_ASCII_KEY).decode("ascii").split())
-    return _KEY.sub(" ", line.casefold()).strip()
+    return " ".join(_KEY_RUN.findall(line.casefold()))
