@@ -153,6 +153,8 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         if cm and (not _rest_after(cm, line).strip() or st.digits or st.words <= 2):
             return "comment"
     if st.words > 15:
+        if " | " in line and _link_row(line):
+            return "nav"
         # the cues below are of short lines, but for a domain name
         return "site" if "." in line and _DOMAIN.match(line) else None
     if lex.has_any("prompt", line, words, phrases):
@@ -173,6 +175,22 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
             and lex.has_any("site", line, words, phrases) and _capitalised_share(line) >= 0.6):
         return "site"
     return None
+
+
+#: The fewest " | " separators of a row of links, and the most words of one of its links.
+LINK_ROW_BARS = 3
+LINK_ROW_WORDS = 6
+
+
+def _link_row(line: str) -> bool:
+    """A long row of links: at least :data:`LINK_ROW_BARS` " | " separators between
+    short items (at most :data:`LINK_ROW_WORDS` words, none closing a sentence), not a
+    table row (trafilatura writes those between bars: "| a | b |")."""
+    if line.startswith("|") or line.count(" | ") < LINK_ROW_BARS:
+        return False
+    items = line.split(" | ")
+    return all(len(_WORD.findall(item)) <= LINK_ROW_WORDS and not item.rstrip().endswith((".", "!", "?"))
+               for item in items)
 
 
 def signature_like(line: str, st: LineStats, lex: Lexicon) -> bool:
