@@ -13,7 +13,10 @@ It works in passes over the lines of one article:
    kept (a one-sentence paragraph, a "– said X" line);
 4. sections opened by a lead-in (teasers after "see also", the author box after
    "About the author", comments after a comments header) and repeats (the title
-   again, a caption again, a line seen in many articles of the same site).
+   again, a caption again, a line seen in many articles of the same site);
+5. furniture found by its structure wherever it stands: embedded social-media
+   posts, "(L-R)" captions, sentences alone in parentheses, an author's card,
+   an editor's note at either end of the story, a sign-up box closing the page.
 """
 
 from __future__ import annotations
@@ -320,8 +323,9 @@ CARD_REACH = 10
 
 
 def _name_words(ln: Line) -> list[str]:
-    """The capitalised words of a short name line (a byline's lead-in words dropped by
-    their case: "By", "Author" stay, but they do not open the card's paragraph)."""
+    """The capitalised words of three letters or more of a short name line ("Anna
+    Kowalski", or a byline "Author: Anna Kowalski, Editor"; a lead-in word kept
+    among them is harmless, a story paragraph seldom opens with it)."""
     return [w.casefold() for w in features.words_of(ln.text) if w[0].isupper() and len(w) >= 3]
 
 
