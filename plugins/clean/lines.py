@@ -13,11 +13,15 @@ It works in passes over the lines of one article:
    kept (a one-sentence paragraph, a "– said X" line);
 4. sections opened by a lead-in (teasers after "see also", the author box after
    "About the author", comments after a comments header) and repeats (the title
-   again, a caption again, a line seen in many articles of the same site).
+   again, a caption again, a line seen in many articles of the same site);
+5. furniture found by its structure wherever it stands: embedded social-media
+   posts, "(L-R)" captions, sentences alone in parentheses, an author's card,
+   an editor's note at either end of the story, a sign-up box closing the page.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
@@ -73,6 +77,32 @@ class Options:
     trusted_factor: float = 0.1
 
 
+#: A photo caption opening with the order of the people in the picture: "(L-R) …",
+#: "L–R: …", "(From left) …", "(Слева направо) …", "(Von links) …", "(Od lewej) …",
+#: "(De izquierda a derecha) …", "(De gauche à droite) …", "(Da sinistra) …".
+_CAPTION_MARK = re.compile(
+    r"^(?:\((?:l\s*[-–—/]\s*r|r\s*[-–—/]\s*l|from left(?: to right)?|слева направо|справа налево|von links(?: nach rechts)?"
+    r"|od lewej|de izquierda a derecha|de gauche à droite|da sinistra(?: a destra)?)\.?\)|l\s*[-–—/]\s*r\s*:)\s*\S",
+    re.IGNORECASE)
+_CAPTION_OPENERS = frozenset("(Ll")
+#: The attribution under an embedded social-media post: "— Name (@handle) May 3, 2024".
+_POST_BY = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,30}\)")
+#: A link closing the text of an embedded post.
+_POST_LINK = re.compile(r"(?:https?://|pic\.)\S+$")
+
+
+def _embedded_post(lines: list[Line], i: int) -> None:
+    """An embedded social-media post: its attribution line ``lines[i]`` (a dash, the
+    author, the ``(@handle)``, the date) is a ``credit``, and the post's text just above
+    it, when it ends with the post's link, a ``caption``."""
+    ln = lines[i]
+    if ln.st.words > 16 or not ln.st.date_tokens or not _POST_BY.match(ln.text):
+        return
+    ln.role = "credit"
+    if i > 0 and lines[i - 1].role is None and _POST_LINK.search(lines[i - 1].text):
+        lines[i - 1].role = "caption"
+
+
 def _is_headline(ln: Line) -> bool:
     st = ln.st
     return ln.role is None and 2 <= st.words <= 30 and not ln.text.rstrip().endswith((".", ";", ",", "…", "..."))
@@ -117,7 +147,7 @@ def clean_lines(
     title_key = key(title_hint) if title_hint else ""
 
     # 1. shape and cue words
-    for ln in lines:
+    for i, ln in enumerate(lines):
         ln.role = patterns.role_of(ln.text, ln.st, lex)
         if ln.role is None and site_keys and ln.key in site_keys:
             ln.role = "site"
@@ -126,6 +156,14 @@ def clean_lines(
             if split:
                 ln.role = "caption"
                 ln.parts = [(split[0], "caption"), (split[1], "credit")]
+            elif ln.text[:1] in _CAPTION_OPENERS and ln.st.words <= 70 and _CAPTION_MARK.match(ln.text):
+                ln.role = "caption"
+            elif ln.text[:1] == "(" and ln.text.endswith((".)", "!)", "?)")) and 3 <= ln.st.words <= 25 \
+                    and ln.text.count("(") == 1:
+                # a sentence standing alone in parentheses: a pointer to another story
+                ln.role = "teaser"
+            elif "(@" in ln.text:
+                _embedded_post(lines, i)
     # a caption seen again without its credit
     captions = {key(p) for ln in lines for p, r in ln.parts if r == "caption"}
     for ln in lines:
@@ -203,6 +241,9 @@ def clean_lines(
             end = min(notices) - 1
             while end >= start and lines[end].role is not None:
                 end -= 1
+    # an editor's note at either end of the story ("This article was first published ...")
+    if end >= start >= 0:
+        start, end = _editors_notes(lines, start, end, lex)
     # a sign-off right at the end of the story
     for i in range(end, max(start - 1, end - 3), -1):
         ln = lines[i]
@@ -223,6 +264,18 @@ def clean_lines(
             ln.role = "bio"
             if i <= end:
                 end = i - 1
+    # an author's card closing the story: the name, then paragraphs about that person
+    # (not in an extractor's output, which has left the page's author box out already:
+    # a name and paragraphs about that person there are a profile in the story)
+    card = (_author_card(lines, start + (end - start) * 2 // 3, end)
+            if end > start >= 0 and not options.trusted else None)
+    if card is not None:
+        for i in range(card, end + 1):
+            if lines[i].role in (None, "byline"):
+                lines[i].role = "bio"
+        end = card - 1
+        while end >= start and lines[end].role is not None:
+            end -= 1
     # 3b. tail zone
     for i in range(end + 1, len(lines)):
         ln = lines[i]
@@ -235,6 +288,9 @@ def clean_lines(
                 ln.role = "nav"
 
     _sections(lines, end)
+    _closing_prompt(lines)
+    # an author's card about the article's own author, wherever it stands
+    _about_author(lines, lex)
     # repeats: a line seen on many pages of the site, a story line twice
     seen_story: set[str] = set()
     for ln in lines:
@@ -257,6 +313,139 @@ def clean_lines(
         else:
             removed.append({"text": ln.text, "role": ln.role})
     return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang)
+
+
+#: The longest paragraph taken as part of an author's card.
+CARD_WORDS = 120
+#: Within how many words from its start a card's paragraph names the author
+#: ("Senior editor at the magazine, Anna Kowalski has ...").
+CARD_REACH = 10
+
+
+def _name_words(ln: Line) -> list[str]:
+    """The capitalised words of three letters or more of a short name line ("Anna
+    Kowalski", or a byline "Author: Anna Kowalski, Editor"; a lead-in word kept
+    among them is harmless, a story paragraph seldom opens with it)."""
+    return [w.casefold() for w in features.words_of(ln.text) if w[0].isupper() and len(w) >= 3]
+
+
+def _names_open(ln: Line, names: list[str]) -> bool:
+    """``ln`` speaks of the named person within its first :data:`CARD_REACH` words ("Karen's career ...")."""
+    head = ln.st.folded[:CARD_REACH]
+    return any(h == n or h.startswith((n + "'", n + "’")) for h in head for n in names)
+
+
+def _author_card(lines: list[Line], lo: int, end: int) -> int | None:
+    """Return where an author's card closing the story begins, or None.
+
+    The card is a short name line (or a byline, or the line after an "About the
+    author" lead-in) followed by one or two paragraphs that name that person in
+    their first :data:`CARD_REACH` words, with no running prose after them in the story: what
+    the publisher writes about its author, in any language. A profile inside the
+    story, with more story after it, is not taken.
+    """
+    for i in range(max(lo, 0), end):
+        name = lines[i]
+        if not 2 <= name.st.words <= 6 or name.st.terminal or name.role not in (None, "byline", "bio"):
+            continue
+        after = lines[i + 1]
+        if after.role is not None or not 8 <= after.st.words <= CARD_WORDS:
+            continue
+        names = _name_words(name)
+        if not names:
+            continue
+        k = i + 1
+        taken = 0
+        while k <= end and taken < 2:
+            p = lines[k]
+            if p.role is not None or not 8 <= p.st.words <= CARD_WORDS or not _names_open(p, names):
+                break
+            taken += 1
+            k += 1
+        if not taken:
+            continue
+        if any(lines[j].role is None and lines[j].st.prose for j in range(k, end + 1)):
+            continue
+        return i
+    return None
+
+
+#: How many lines a reader-prompt header closing the article takes with it, and their longest.
+PROMPT_BOX_LINES = 2
+PROMPT_BOX_WORDS = 30
+
+
+def _closing_prompt(lines: list[Line]) -> None:
+    """A sign-up box closing the article: a short prompt header ("Newsletter",
+    "Подпишитесь") with at most :data:`PROMPT_BOX_LINES` short lines of the article
+    left after it; those lines are the box's pitch ("Get the best stories in your
+    inbox.") and go as ``prompt`` too."""
+    n = len(lines)
+    for i in range(n - 1, max(-1, n - 2 - 2 * PROMPT_BOX_LINES), -1):
+        ln = lines[i]
+        if ln.role != "prompt" or ln.st.words > 4 or ln.st.terminal and not ln.text.endswith(("!", ":")):
+            continue
+        # the story's own lines, or lines the tail zone took for teasers
+        rest = [k for k in range(i + 1, n) if lines[k].role in (None, "teaser")]
+        if 0 < len(rest) <= PROMPT_BOX_LINES and all(lines[k].st.words <= PROMPT_BOX_WORDS for k in rest):
+            for k in rest:
+                lines[k].role = "prompt"
+        return
+
+
+def _byline_names(lines: list[Line], lex: Lexicon) -> set[tuple[str, str]]:
+    """The authors' names of the article's bylines, as (first, second) case-folded words:
+    the first two capitalised words after the byline's lead-in ("By Anna Kowalski, May 3")."""
+    names: set[tuple[str, str]] = set()
+    for ln in lines:
+        if ln.role != "byline":
+            continue
+        m = lex.lead("byline", ln.text, ln.st.folded or None)
+        words = features.words_of(ln.text[m.end():] if m else ln.text)[:2]
+        if len(words) == 2 and all(w[0].isupper() and len(w) >= 2 for w in words):
+            names.add((words[0].casefold(), words[1].casefold()))
+    return names
+
+
+def _about_author(lines: list[Line], lex: Lexicon) -> None:
+    """Give the role ``bio`` to an author-box sentence ("Name is a reporter ...",
+    :func:`patterns.bio_like`) anywhere in the article when the name is the one in the
+    article's byline: the page's card about its own author, which may stand above the
+    story as well as below it. A sentence about another journalist stays."""
+    names: set[tuple[str, str]] | None = None
+    for ln in lines:
+        if ln.role is not None or ln.st.words > 70 or len(ln.st.folded) < 2:
+            continue
+        pair = (ln.st.folded[0], ln.st.folded[1])
+        if names is None:
+            names = _byline_names(lines, lex)
+            if not names:
+                return
+        if pair in names and patterns.bio_like(ln.text, ln.st, lex):
+            ln.role = "bio"
+
+
+#: The longest line taken as an editor's note.
+NOTE_WORDS = 30
+
+
+def _editors_notes(lines: list[Line], start: int, end: int, lex: Lexicon) -> tuple[int, int]:
+    """Give the role ``meta`` to an editor's note about the article itself ("This
+    article was originally published on ...", "edited and condensed for clarity": the
+    ``meta`` table's ``any`` cues) standing as the story's first or last line, and
+    return the story's new first and last lines. Inside the story such words may be
+    the story's own ("the novel, originally published in 1954") and are left alone."""
+    ends = [i for i in (start, end) if lines[i].role is None]
+    for i in sorted(set(ends)):
+        ln = lines[i]
+        words = ln.st.folded
+        if ln.st.words <= NOTE_WORDS and lex.any_phrase(ln.text, words) and lex.has_any("meta", ln.text, words):
+            ln.role = "meta"
+    while start <= end and lines[start].role is not None:
+        start += 1
+    while end >= start and lines[end].role is not None:
+        end -= 1
+    return start, end
 
 
 #: The longest closing line taken as a legal notice (a copyright paragraph).

@@ -19,6 +19,8 @@ _DATE_PIECES = re.compile(
 )
 #: A caption sentence with its credit in parentheses: "The mayor at the pier. (Jane Doe/AP)".
 _PAREN_CREDIT = re.compile(r"^(.{10,}[.!?”\"])\s*\(([^()]{2,60})\)$")
+#: A caption sentence with its credit after it: "The crater at dawn. Credit: Jane Doe."
+_SENTENCE_CREDIT = re.compile(r"^(.{10,}?[.!?])\s+([^\W\d_][\w ]{0,24}?)\s*:\s*([^.:!?]{1,60}\.?)$")
 _LEADING_COUNT = re.compile(r"^\(?\d+\)?\s+")
 _SECTION_ROLES = ("related", "bio", "comment", "form")
 
@@ -45,6 +47,16 @@ def meta_line(line: str, st: LineStats, lex: Lexicon) -> bool:
     return len(other) <= 1 or (len(other) <= 3 and st.date_tokens >= 3)
 
 
+def _photo_lead(label: str, lex: Lexicon) -> bool:
+    """Whether ``label`` is a photo-credit lead-in ("Credit", "Photo", "Фото"), not one a
+    story's source line also has ("Source", "Quelle", "Źródło")."""
+    folded = label.strip().casefold()
+    credit = lex.cues.get("credit")
+    signature = lex.cues.get("signature")
+    return (credit is not None and folded in credit.lead
+            and not (signature is not None and folded in signature.lead) and folded not in ("fuente", "fonte"))
+
+
 def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, str] | None:
     """Return ``(caption, credit)`` when a credit is glued to the end of a short caption."""
     if st.words > 40:
@@ -53,6 +65,11 @@ def split_caption_credit(line: str, st: LineStats, lex: Lexicon) -> tuple[str, s
         m = _PAREN_CREDIT.match(line)
         if m and len(_WORD.findall(m.group(2))) <= 5 and _capitalised_share(m.group(2)) >= 0.5:
             return m.group(1).strip(), m.group(2).strip()
+    if line.endswith(".") and ": " in line[-50:] and st.words <= 45:
+        m5 = _SENTENCE_CREDIT.match(line)
+        if m5 and _photo_lead(m5.group(2), lex) and len(_WORD.findall(m5.group(3))) <= 6 \
+                and _capitalised_share(m5.group(3)) >= 0.5:
+            return m5.group(1).strip(), line[m5.start(2):].strip()
     if st.words > 30 or line.rstrip().endswith((".", "!", "?")):
         return None
     if "/" not in line and lex.credit_words.isdisjoint(st.folded or words_of(line)):
@@ -136,6 +153,8 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         if cm and (not _rest_after(cm, line).strip() or st.digits or st.words <= 2):
             return "comment"
     if st.words > 15:
+        if " | " in line and _link_row(line):
+            return "nav"
         # the cues below are of short lines, but for a domain name
         return "site" if "." in line and _DOMAIN.match(line) else None
     if lex.has_any("prompt", line, words, phrases):
@@ -156,6 +175,22 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
             and lex.has_any("site", line, words, phrases) and _capitalised_share(line) >= 0.6):
         return "site"
     return None
+
+
+#: The fewest " | " separators of a row of links, and the most words of one of its links.
+LINK_ROW_BARS = 3
+LINK_ROW_WORDS = 6
+
+
+def _link_row(line: str) -> bool:
+    """A long row of links: at least :data:`LINK_ROW_BARS` " | " separators between
+    short items (at most :data:`LINK_ROW_WORDS` words, none closing a sentence), not a
+    table row (trafilatura writes those between bars: "| a | b |")."""
+    if line.startswith("|") or line.count(" | ") < LINK_ROW_BARS:
+        return False
+    items = line.split(" | ")
+    return all(len(_WORD.findall(item)) <= LINK_ROW_WORDS and not item.rstrip().endswith((".", "!", "?"))
+               for item in items)
 
 
 def signature_like(line: str, st: LineStats, lex: Lexicon) -> bool:

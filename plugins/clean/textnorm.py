@@ -10,11 +10,24 @@ _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-#: The runs of :data:`_SPACES` that are not one plain space already (same result, fewer replacements).
-_SPACES_TO_FIX = re.compile(
-    r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000][ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]*"
-    r"| [ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+"
-)
+#: The spaces of :data:`_SPACES` other than the plain one, and each of them to a plain space.
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+_ODD_SPACE_TABLE = {ord(c): " " for c in "\t\u00a0\u202f\u205f\u3000"} | {c: " " for c in range(0x2000, 0x200C)}
+_PLAIN_RUN = re.compile(r"  +")
+
+
+def _fix_spaces(text: str) -> str:
+    """Return ``text`` with every run of the spaces of :data:`_SPACES` made one plain
+    space: the odd spaces made plain first, then runs of plain ones collapsed, each
+    step only when the text has something for it (cheaper than one regular
+    expression tried at every space)."""
+    if _ODD_SPACE.search(text) is not None:
+        text = text.translate(_ODD_SPACE_TABLE)
+    if "  " in text:
+        text = _PLAIN_RUN.sub(" ", text)
+    return text
+
+
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff\u200e\u200f]")
 
 
@@ -53,19 +66,22 @@ def normalise_line(line: str) -> str:
 def split_lines(text: str) -> list[str]:
     """Return the non-empty normalised lines of ``text``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _SPACES_TO_FIX.sub(" ", _CONTROLS.sub("", text))
+    text = _fix_spaces(_CONTROLS.sub("", text))
     return [line for line in (raw.strip() for raw in text.split("\n")) if line]
 
 
-_KEY = re.compile(r"[\W_]+", re.UNICODE)
+#: A run of letters and digits.
+_KEY_RUN = re.compile(r"[^\W_]+")
 
 
-#: ASCII characters other than letters and digits, to a space.
-_ASCII_NON_ALNUM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+#: ASCII letters and digits to themselves in lower case, every other byte to a space.
+_ASCII_KEY = bytes(
+    (ord(chr(c).lower()) if chr(c).isalnum() else 32) if c < 128 else 32 for c in range(256)
+)
 
 
 def key(line: str) -> str:
     """Return a comparison key: case-folded letters and digits only, one space between runs."""
     if line.isascii():
-        return " ".join(line.lower().translate(_ASCII_NON_ALNUM).split())
-    return _KEY.sub(" ", line.casefold()).strip()
+        return " ".join(line.encode("ascii").translate(_ASCII_KEY).decode("ascii").split())
+    return " ".join(_KEY_RUN.findall(line.casefold()))
