@@ -29,6 +29,8 @@ class Entity:
     forms: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     canonical: str | None = None
+    #: Base forms of inflected mentions ("Donaldem Tuskiem" -> "Donald Tusk"), where known.
+    hints: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         aliases = sorted(set(self.forms), key=self.forms.index)
@@ -146,17 +148,23 @@ class Canonicaliser:
                 target.canonical = canonical
             target.forms.append(m.text)
             target.spans.append((m.start, m.end))
+            if m.base_form:
+                target.hints.append(m.base_form)
         for e in entities:
             order = sorted(range(len(e.spans)), key=lambda i: e.spans[i])
             e.spans = [e.spans[i] for i in order]
             e.forms = [e.forms[i] for i in order]
             if e.canonical is None and e.type == "PER":
-                e.canonical = best_form(e.forms)
+                # A base form as full as the fullest form written names the person in
+                # the nominative rather than in the case of its first full mention.
+                written = best_form(e.forms)
+                base = best_form(e.hints) if e.hints else None
+                e.canonical = base if base and len(base.split()) >= len(written.split()) else written
         return sorted(entities, key=lambda e: e.spans[0])
 
     def _match(self, entities: list[Entity], m: Mention, canonical: str | None) -> Entity | None:
-        key = norm(m.text)
-        words = m.text.split()
+        # A person's base form (an inflected mention's) is compared as a form too.
+        texts = [m.text] + ([m.base_form] if m.base_form else [])
         for e in entities:
             if e.type != m.type:
                 continue
@@ -164,14 +172,27 @@ class Canonicaliser:
                 return e
             if canonical and e.canonical and e.canonical != canonical:
                 continue
-            for form in set(e.forms):
-                fkey = norm(form)
-                if key == fkey or (len(key) >= 5 and fuzz.ratio(key, fkey) >= FUZZY_CUTOFF):
+            for text in texts:
+                if self._same(m.type, text, set(e.forms) | set(e.hints)):
                     return e
-                if m.type == "PER" and len(words) == 1 and len(form.split()) > 1:
-                    if fuzz.ratio(key, norm(form.split()[-1])) >= FUZZY_CUTOFF or key == norm(form.split()[-1]):
-                        return e
+            for form in set(e.forms):
                 if m.type == "ORG" and m.text.isupper() and len(form.split()) > 1:
                     if m.text == "".join(w[0] for w in form.split() if w[0].isupper()):
                         return e
         return None
+
+    @staticmethod
+    def _same(kind: str, text: str, forms: set[str]) -> bool:
+        """``text`` names what ``forms`` name: the same or a near spelling, or (persons) a
+        bare surname of a full name."""
+        key = norm(text)
+        single = len(text.split()) == 1
+        for form in forms:
+            fkey = norm(form)
+            if key == fkey or (len(key) >= 5 and fuzz.ratio(key, fkey) >= FUZZY_CUTOFF):
+                return True
+            if kind == "PER" and single and len(form.split()) > 1:
+                last = norm(form.split()[-1])
+                if key == last or fuzz.ratio(key, last) >= FUZZY_CUTOFF:
+                    return True
+        return False

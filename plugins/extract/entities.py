@@ -9,6 +9,7 @@ statistical model the user installed may replace the rules' NER (config
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -112,6 +113,9 @@ class Mention:
     type: str  # PER, ORG, LOC
     canonical: str | None = None  # from the gazetteer or alias table, when known
     priority: int = 0
+    #: A person's name in its base form where the mention is inflected ("Donaldem Tuskiem"
+    #: -> "Donald Tusk"; inflected languages of the rules only).
+    base_form: str | None = None
 
 
 class Phrases:
@@ -166,6 +170,22 @@ class BaseForms:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self._cache: dict[str, str] = {}
+
+    def name(self, text: str) -> str | None:
+        """The base form of a person's name ("Donaldem Tuskiem" -> "Donald Tusk"), or None
+        when a word has no trustworthy one: a lemma in lower case (a common word's, or
+        none known), or one that keeps less of the word than all but its last three
+        letters (a case ending is at most three letters here)."""
+        words = text.split()
+        bases = self(words)
+        for word, base in zip(words, bases):
+            if base == word:
+                continue
+            common = len(os.path.commonprefix([word, base]))
+            if common < max(2, len(word) - 3) or len(base) < 2:
+                return None
+        joined = " ".join(bases)
+        return joined if joined != text else None
 
     def __call__(self, words: list[str]) -> list[str]:
         import simplemma
@@ -386,10 +406,35 @@ class RuleEngine:
                 kind = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}.get(ent.label_)
                 if kind:
                     found.append(Mention(ent.start_char, ent.end_char, ent.text, kind, None, 2))
+        if self.base_forms is not None:
+            for m in found:
+                if m.type == "PER" and m.canonical is None:
+                    m.base_form = self.base_forms.name(m.text)
         mentions = resolve_overlaps(found)
         mentions += _propagate(text, mentions)
+        if self.base_forms is not None:
+            mentions += self._inflected_surnames(doc, mentions)
         mentions += _acronyms(doc, mentions)
         return sorted(resolve_overlaps(mentions), key=lambda m: m.start)
+
+    def _inflected_surnames(self, doc: list[Tok], mentions: list[Mention]) -> list[Mention]:
+        """Later mentions of a person's surname in another case ("Tuska", "Tuskiem" after
+        "Donald Tusk"): a capitalised word whose base form is that surname's."""
+        assert self.base_forms is not None
+        surnames = {(m.base_form or m.text).split()[-1] for m in mentions
+                    if m.type == "PER" and len((m.base_form or m.text).split()) > 1}
+        if not surnames:
+            return []
+        taken = [(m.start, m.end) for m in mentions]
+        out = []
+        for tok in doc:
+            if not tok.is_title:
+                continue
+            base = tok.text if tok.text in surnames else self.base_forms.name(tok.text)
+            if base in surnames and not any(s < tok.idx + len(tok.text) and tok.idx < e for s, e in taken):
+                out.append(Mention(tok.idx, tok.idx + len(tok.text), tok.text, "PER", None, -1,
+                                   base if base != tok.text else None))
+        return out
 
 
 def _next_word(doc: list[Tok], i: int) -> str:

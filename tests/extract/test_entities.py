@@ -161,3 +161,26 @@ def test_a_lower_case_base_form_leaves_a_capitalised_word_as_written() -> None:
     from newsdesk_plugins.extract.entities import BaseForms
 
     assert BaseForms("uk")(["Ангели", "Києві", "сьогодні"]) == ["Ангели", "Київ", "сьогодні"]
+
+
+def test_a_polish_person_in_several_cases_is_one_person_named_in_the_nominative(extract: Extract) -> None:
+    """"Donaldem Tuskiem", "Tuska" and "Tusk" are one person, named "Donald Tusk" even when
+    the first full mention is in the instrumental; a surname simplemma does not know in
+    another case stays as written rather than being guessed."""
+    art = extract("Z premierem Donaldem Tuskiem rozmawiał wczoraj minister obrony. Tusk powiedział, "
+                  "że rozmowy były trudne, a według Tuska porozumienie jest blisko.")
+    people = [e for e in art.record["entities"] if e["type"] == "PER"]
+    assert [(e["name"], e["aliases"]) for e in people] == [
+        ("Donald Tusk", ["Donaldem Tuskiem", "Tusk", "Tuska"])]
+
+
+def test_a_base_form_that_loses_more_than_a_case_ending_is_not_trusted() -> None:
+    """A lemma that keeps less of the word than all but its last three letters is refused."""
+    from newsdesk_plugins.extract.entities import BaseForms
+
+    forms = BaseForms("pl")
+    assert forms.name("Donaldem Tuskiem") == "Donald Tusk"
+    assert forms.name("Donald Tusk") is None  # already in its base form
+    ukrainian = BaseForms("uk")
+    assert ukrainian(["Сирського"]) != ["Сирський"]  # the dictionary's guess is wrong here
+    assert ukrainian.name("Олександра Сирського") is None
