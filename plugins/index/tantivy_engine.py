@@ -20,10 +20,18 @@ import tantivy
 from newsdesk_plugins.index.backend import Filters, Hit, IndexDoc, IndexUnavailable, Results
 
 #: Bumped when the schema changes; an index of another version is rebuilt by ``reindex``.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 VERSION_FILE = "newsdesk-schema"
 #: Searchable text fields and their weight in the ranking.
-TEXT_FIELDS = {"title": 2.0, "text": 1.0, "en_title": 1.5, "en": 0.8}
+#: Languages whose original text is also indexed stemmed, in a field of its own
+#: ("text_ru": "Москвы" finds "Москва"), with tantivy's Snowball stemmer of that name.
+#: English is stemmed in "en"; languages not listed are matched word for word.
+STEMMED = {"ru": "russian", "de": "german", "es": "spanish", "fr": "french", "it": "italian",
+           "pt": "portuguese", "nl": "dutch", "sv": "swedish", "da": "danish", "no": "norwegian",
+           "fi": "finnish", "hu": "hungarian", "ro": "romanian", "el": "greek", "tr": "turkish",
+           "ar": "arabic"}
+TEXT_FIELDS = {"title": 2.0, "text": 1.0, "en_title": 1.5, "en": 0.8,
+               **{f"text_{lang}": 0.9 for lang in STEMMED}}
 #: Longest token kept (longer ones are noise: URLs, base64).
 MAX_TOKEN = 40
 #: A query longer than this many words is searched on its first words only.
@@ -49,6 +57,8 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("text", stored=True, tokenizer_name="nd_text")
     sb.add_text_field("en_title", stored=False, tokenizer_name="nd_en")
     sb.add_text_field("en", stored=True, tokenizer_name="nd_en")
+    for lang in STEMMED:  # title and text of an article in that language, stemmed
+        sb.add_text_field(f"text_{lang}", stored=False, tokenizer_name=f"nd_{lang}")
     for name in ("lang", "site", "story", "duplicate_of"):
         sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw",
                           index_option="basic")
@@ -72,6 +82,12 @@ def _register(index: tantivy.Index) -> None:
                              .filter(tantivy.Filter.stemmer("english")).build())
     index.register_tokenizer("nd_key", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw())
                              .filter(tantivy.Filter.lowercase()).build())
+    for lang, stemmer in STEMMED.items():
+        # No ASCII folding before the stemmer: it needs the language's own letters.
+        index.register_tokenizer(f"nd_{lang}", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                                 .filter(tantivy.Filter.remove_long(MAX_TOKEN))
+                                 .filter(tantivy.Filter.lowercase())
+                                 .filter(tantivy.Filter.stemmer(stemmer)).build())
 
 
 def id_key(rid: str) -> int:
@@ -97,6 +113,8 @@ class TantivyBackend:
         self._writer: Any = None
         self._meta = folder / "meta.json"
         self._loaded_meta: bytes | None = None
+        #: The stemmed original-language fields worth searching (see ``_searcher``).
+        self._stem_fields: list[str] = []
         if fresh:
             self._remove_unused()
         self.index = self._open()
@@ -177,6 +195,8 @@ class TantivyBackend:
         english_original = bool(d.english) and d.english == d.text
         if d.text and not english_original:
             doc.add_text("text", d.text)
+            if d.lang in STEMMED:
+                doc.add_text(f"text_{d.lang}", f"{d.title}\n\n{d.text}" if d.title else d.text)
         if d.english:
             doc.add_text("en", d.english)
         if d.english_title:
@@ -288,6 +308,12 @@ class TantivyBackend:
         if meta is None or meta != self._loaded_meta:
             self.index.reload()
             self._loaded_meta = meta
+            searcher = self.index.searcher()
+            # Each stemmed field costs a query a little even when empty: search those
+            # of the languages the index holds.
+            self._stem_fields = [f"text_{lang}" for lang in STEMMED
+                                 if searcher.doc_freq("lang", lang) > 0]
+            return searcher
         return self.index.searcher()
 
     def search(self, query: str, filters: Filters, limit: int,
@@ -325,7 +351,7 @@ class TantivyBackend:
             if query.strip():
                 notes.append("the query has no words to search for; showing the newest articles")
             return None
-        fields = list(TEXT_FIELDS)
+        fields = [name for name in TEXT_FIELDS if not name.startswith("text_")] + self._stem_fields
         if len(words) > MAX_QUERY_WORDS:
             notes.append(f"the query has {len(words)} words; searched for the first "
                          f"{MAX_QUERY_WORDS}")

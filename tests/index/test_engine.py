@@ -231,3 +231,43 @@ def test_comparing_with_the_stream_works_past_65000_documents(tmp_path: Path) ->
     missing, extra = b.compare(stream)
     assert missing == {"not-indexed"}
     assert extra == set(ids[:5])
+
+
+def test_an_original_in_a_stemmed_language_is_found_in_another_form(tmp_path: Path) -> None:
+    """A Russian, Spanish or German article is found by another form of its words
+    ("Москвы" finds "Москва", "puertos" finds "puerto"), in its title too; Polish, which
+    tantivy has no stemmer for, is matched word for word."""
+    b = TantivyBackend(tmp_path / "index", writable=True, heap_mb=15)
+    b.upsert(to_doc(r) for r in [
+        record("В Москва-реке нашли лодку. Мэрия Москва закрыла набережную.", lang="ru",
+               title="Лодка на реке"),
+        record("El puerto de Valencia reabre mañana tras la tormenta.", lang="es",
+               title="Reabre el puerto"),
+        record("Die neue Brücke über die Elbe ist eröffnet.", lang="de",
+               title="Brücke eröffnet"),
+        record("Most na Wiśle otwarto wczoraj po remoncie.", lang="pl", title="Most otwarty"),
+    ])
+    b.commit()
+
+    def found(query: str) -> list[str]:
+        return [h.lang for h in b.search(query, Filters(), 10).hits]
+
+    assert found("Москвы") == ["ru"]
+    assert found("лодки") == ["ru"]  # a title word in another case
+    assert found("puertos") == ["es"]
+    assert found("Brücken") == ["de"]
+    assert found("Wiśle") == ["pl"] and found("Wisła") == []
+
+
+def test_only_the_stemmed_fields_of_languages_in_the_index_are_searched(tmp_path: Path) -> None:
+    """An English-only index searches no stemmed original-language field; once a Russian
+    article is committed, a reader searches the Russian one too and finds its forms."""
+    b = TantivyBackend(tmp_path / "index", writable=True, heap_mb=15)
+    b.upsert([to_doc(record(TRAM_EN, title="Lyon approves tram line"))])
+    b.commit()
+    assert b.search("tram", Filters(), 10).hits and b._stem_fields == []
+    b.upsert([to_doc(record("Мэрия Москва закрыла набережную на ремонт.", lang="ru",
+                            title="Набережная закрыта"))])
+    b.commit()
+    assert [h.lang for h in b.search("Москвы", Filters(), 10).hits] == ["ru"]
+    assert b._stem_fields == ["text_ru"]
