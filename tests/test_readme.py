@@ -1,4 +1,5 @@
-"""The README agrees with the code: its plugin example works as written, its tables and record example match what the commands do."""
+"""The README agrees with the code: its plugin example works as written, and its tables
+and record example match what the commands do."""
 
 from __future__ import annotations
 
