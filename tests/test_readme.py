@@ -122,3 +122,30 @@ def test_the_full_record_example_has_the_fields_a_real_record_has(tmp_path: Path
             assert list(shape(record[key])[0]) == list(shape(example[key])[0]), key
         elif isinstance(example[key], dict):
             assert list(record[key]) == list(example[key]), key
+
+
+def configuration_text(plugin: str) -> str:
+    """The README's configuration part for ``[plugin]``: a subsection or a paragraph."""
+    text = README.read_text()
+    heading = f"### Configuration (`[{plugin}]`)\n"
+    if heading in text:
+        return re.split(r"^#", text.split(heading, 1)[1], maxsplit=1, flags=re.M)[0]
+    paragraph = text.split(f"**Configuration** (`[{plugin}]`)", 1)[1]
+    return paragraph.split("\n\n", 1)[0]
+
+
+@pytest.mark.parametrize("plugin", ["clean", "extract", "translate", "index"])
+def test_every_setting_of_a_plugin_is_named_in_its_readme_section(plugin: str) -> None:
+    """Each key of a stage plugin's settings appears in its README configuration text."""
+    import dataclasses
+    import importlib
+
+    from newsdesk.config import Section
+
+    module = importlib.import_module(f"newsdesk_plugins.{plugin}")
+    sections: list[Section] = list(module.newsdesk_config_sections())
+    keys = [f.name for s in sections for f in dataclasses.fields(s.schema)]
+    assert keys
+    text = configuration_text(plugin)
+    missing = [k for k in keys if f"`{k}`" not in text]
+    assert not missing, f"[{plugin}] settings not in the README: {missing}"
