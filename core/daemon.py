@@ -159,10 +159,14 @@ class Daemon:
             self.app.pm.hook.newsdesk_startup(config=self.config)
             self.pool.start()
             self._loop()
-        except WorkerStartError as exc:
-            raise PluginError(f"a worker could not start its plugins: {exc}") from exc
+            # The last batch's records are written: mark it done now (a batch is marked
+            # with the next one's commit, and there is none), or the next start would
+            # take this clean stop for a crash and recover.
             if self.written_not_done:
                 self.journal.mark_done(self.written_not_done)
+                self.written_not_done = []
+        except WorkerStartError as exc:
+            raise PluginError(f"a worker could not start its plugins: {exc}") from exc
         finally:
             for sig, handler in old.items():
                 signal.signal(sig, handler)

@@ -249,6 +249,23 @@ def test_once_processes_the_backlog_and_exits(tmp_path):
     assert len(out) == 1 and len(out[0].read_bytes().splitlines()) == 3
 
 
+def test_a_clean_stop_leaves_nothing_to_recover_at_the_next_start(tmp_path):
+    """After `run --once` ends normally, its last batch is marked done in the journal: the
+    next start finds nothing pending and does not log a recovery."""
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.txt").write_text(f"a {STORY}")
+    cmd = [sys.executable, "-m", "newsdesk", "run", "--once", "--workdir", str(tmp_path),
+           "--log-format", "json"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    (tmp_path / "inbox" / "b.txt").write_text(f"b {STORY}")
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0, second.stderr
+    assert "recovered after an unclean stop" not in second.stderr
+    records = [line for f in (tmp_path / "output").glob("*.jsonl") for line in f.read_bytes().splitlines()]
+    assert len(records) == 2
+
+
 def test_a_missing_inbox_is_one_line_and_exit_code_4(tmp_path):
     """No inbox: one clear line on stderr, exit code 4, no traceback."""
     done = subprocess.run([sys.executable, "-m", "newsdesk", "run", "--workdir", str(tmp_path)],
