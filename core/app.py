@@ -81,10 +81,15 @@ def build_app(settings: Settings, role: str = "main") -> App:
 
 def _configure(pm: pluggy.PluginManager, config: cfg.Config, role: str) -> dict[str, str]:
     """Call every ``newsdesk_configure`` in pluggy's order (last registered first), one
-    at a time, and return which plugin registered each new plugin."""
+    plugin at a time (all of its implementations once), and return which plugin
+    registered each new plugin."""
     owners: dict[str, str] = {}
     caller = pm.hook.newsdesk_configure
+    called: set[int] = set()
     for impl in reversed(caller.get_hookimpls()):
+        if id(impl.plugin) in called:
+            continue  # a plugin with two implementations (``specname``) had both called
+        called.add(id(impl.plugin))
         before = {id(p) for p in pm.get_plugins()}
         pm.subset_hook_caller("newsdesk_configure", remove_plugins=[
             p for p in pm.get_plugins() if p is not impl.plugin

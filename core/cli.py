@@ -140,9 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:
-        logger.error("unexpected error", exc_info=True)
-        print(f"newsdesk: error: unexpected {type(exc).__name__}: {exc} (traceback in the log)",
-              file=sys.stderr)
+        # The traceback is for whoever debugs: in the log at debug level, not in the
+        # user's face (with locals, a structlog traceback can run to tens of kilobytes).
+        logger.debug("unexpected error", exc_info=True)
+        print(f"newsdesk: error: unexpected {type(exc).__name__}: {exc} "
+              "(the traceback is logged with --log-level debug)", file=sys.stderr)
         return EXIT_FAILURE
 
 

@@ -6,7 +6,9 @@ exception becomes an ``errors`` entry of that plugin and the others still run.
 
 from __future__ import annotations
 
+import sys
 import time
+import traceback
 from dataclasses import replace
 
 import pluggy
@@ -24,6 +26,23 @@ MAIN_STAGES = ("index",)
 STAGES = WORKER_STAGES + MAIN_STAGES
 
 
+def _raiser(pm: pluggy.PluginManager, exc: BaseException) -> str:
+    """The name of the reader plugin ``exc`` was raised in (the name ``newsdesk plugins``
+    lists and ``--disable`` takes), found by the innermost traceback frame in a plugin's
+    module; "reader" when none is (no reader took the file)."""
+    files: dict[str, str] = {}
+    for impl in pm.hook.newsdesk_read.get_hookimpls():
+        module = sys.modules.get(getattr(impl.function, "__module__", "") or "")
+        if module is not None and getattr(module, "__file__", None):
+            files.setdefault(module.__file__, impl.plugin_name)  # type: ignore[arg-type]
+    frames = list(traceback.walk_tb(exc.__traceback__))
+    for frame, _ in reversed(frames):
+        name = files.get(frame.f_code.co_filename)
+        if name:
+            return name
+    return "reader"
+
+
 def read(pm: pluggy.PluginManager, source: Source, data: bytes) -> list[Article]:
     """Turn a file into articles with ``newsdesk_read``; never raises.
 
@@ -39,10 +58,10 @@ def read(pm: pluggy.PluginManager, source: Source, data: bytes) -> list[Article]
                 "no reader takes it"
             )
     except ReadError as exc:
-        articles = [failed_article(source, data, "read", "reader", exc)]
+        articles = [failed_article(source, data, "read", _raiser(pm, exc), exc)]
     except Exception as exc:
         log.error("reader raised", file=source.name, exc_info=True)
-        articles = [failed_article(source, data, "read", "reader", exc)]
+        articles = [failed_article(source, data, "read", _raiser(pm, exc), exc)]
     elapsed = (time.perf_counter() - t0) * 1000 / max(1, len(articles))
     for article in articles:
         article.timings_ms["read"] = elapsed

@@ -156,7 +156,7 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
     stage = build(config, role)
     stage.run_id = run_id(role)
     if role == "worker":
-        # The identifier (0.3-0.6 s) loads as the worker starts, not inside the first
+        # The identifier (about 0.1 s) loads as the worker starts, not inside the first
         # article's time limit; translation models still load on first use.
         stage.lid.warm()
     pm.register(stage, name="translate.engine")

@@ -355,3 +355,35 @@ def test_a_plugin_failing_to_start_in_a_worker_is_one_line_naming_the_cause(
     assert len(line) == 1
     assert "could not start its plugins" in line[0] and "models/ner.bin is missing" in line[0]
     assert "unexpected" not in line[0]
+
+
+RAISES = """
+    from newsdesk import hookimpl
+
+    @hookimpl
+    def newsdesk_register_commands(subparsers):
+        parser = subparsers.add_parser("boom", help="fail")
+        parser.set_defaults(command=boom)
+
+    def boom(args, app):
+        raise RuntimeError("the reactor is on fire")
+"""
+
+
+def test_an_unexpected_error_is_one_line_and_its_traceback_waits_for_debug(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command that raises gives exit 1 and one stderr line at the default log level;
+    with --log-level debug the traceback is logged as well."""
+    write_plugin(tmp_path / "plugins", "boom", RAISES)
+    args = ["boom", "--workdir", str(tmp_path), "--plugins-dir", "plugins"]
+    code, _, err = run(capsys, *args)
+    assert code == 1
+    assert err.splitlines() == [
+        "newsdesk: error: unexpected RuntimeError: the reactor is on fire "
+        "(the traceback is logged with --log-level debug)"]
+    code, _, err = run(capsys, *args, "--log-level", "debug", "--log-format", "json")
+    logged = [orjson.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert code == 1
+    assert any(e["event"] == "unexpected error" and e["exception"][0]["exc_type"] == "RuntimeError"
+               for e in logged)

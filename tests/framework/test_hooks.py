@@ -87,6 +87,40 @@ def test_a_class_instance_registered_at_configure_receives_the_stage_hooks(
     assert probe.EVENTS == ["configure:worker:process"]
 
 
+TWO_CONFIGURES = """
+    from newsdesk import hookimpl
+
+    CALLS = []
+
+    class Engine:
+        pass
+
+    @hookimpl
+    def newsdesk_configure(config, pm, role):
+        CALLS.append("first")
+        pm.register(Engine(), name="twice.engine")
+
+    @hookimpl(specname="newsdesk_configure")
+    def configure_cache(config, pm, role):
+        CALLS.append("second")
+"""
+
+
+def test_a_plugin_with_two_configure_implementations_has_each_called_once(
+    tmp_path: Path,
+) -> None:
+    """A module implementing newsdesk_configure twice (one through ``specname``) has each
+    implementation called once, so what it registers is registered once."""
+    write_plugin(tmp_path / "plugins", "twice", TWO_CONFIGURES)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "newsdesk.toml").write_text('[plugins]\ndirs = ["plugins"]\n')
+    app = build_app(Settings(workdir=str(tmp_path), command="process"), role="main")
+    assert app.pm.has_plugin("twice.engine")
+    twice = importlib.import_module("newsdesk_dir_plugin_twice")
+    assert sorted(twice.CALLS) == ["first", "second"]
+    assert app.owners["twice.engine"] == "twice"
+
+
 @pytest.mark.parametrize(
     ("command", "stdout", "sinks"),
     [

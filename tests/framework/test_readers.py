@@ -95,6 +95,14 @@ def test_an_unknown_type_is_refused_by_name() -> None:
     assert "unknown file type .docx" in failure(one("report.docx", b"PK\x03\x04zip"))
 
 
+def test_a_read_error_names_the_reader_plugin_that_refused_the_file() -> None:
+    """A file a reader refuses names that plugin as `newsdesk plugins` lists it; a file no
+    reader takes names no plugin but "reader"."""
+    refused = one("story.txt", b"%PDF-1.4 not a story")
+    assert refused.errors[0]["plugin"] == "readers"
+    assert one("report.docx", b"PK\x03\x04zip").errors[0]["plugin"] == "reader"
+
+
 # --- JSON ---------------------------------------------------------------------------------
 
 
