@@ -11,6 +11,9 @@ from typing import Sequence
 
 LANGS = ("en", "ru", "de", "pl", "es", "fr", "it")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+#: :data:`_WORD` for a line of ASCII characters only, whose letters are A-Z and a-z
+#: (the same words; a plain character range is quicker to test than a Unicode class).
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
 _TOKEN = re.compile(r"\S+")
 TERMINAL = tuple(".!?…:;\"'»”“)]。！？」』") + ("...",)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -81,6 +84,13 @@ _RELATIVE = re.compile(
 )
 
 
+#: The longest line, in words, whose date and time pieces are counted: the rules that
+#: read them are about short lines (a Posted/Updated line or a dateline of at most 14
+#: words, an embedded post's attribution of at most 16), and the two searches for them
+#: cost as much as the rest of a long line's statistics.
+DATE_LINE_WORDS = 16
+
+
 @dataclass(slots=True)
 class LineStats:
     """What the cleaner knows about one line (not changed once made; not frozen, which
@@ -92,6 +102,7 @@ class LineStats:
     stop_ratio: float
     terminal: bool
     lower_ratio: float
+    #: Counted only in lines of at most :data:`DATE_LINE_WORDS` words (0 in longer lines).
     date_tokens: int
     digits: bool
     #: The line's words, case-folded (empty when it has none).
@@ -127,7 +138,7 @@ def date_tokens(line: str, folded: Sequence[str] | None = None) -> int:
 
 def words_of(line: str) -> list[str]:
     """Return the words of ``line`` (letters, with inner apostrophes and hyphens)."""
-    return _WORD.findall(line)
+    return _ASCII_WORD.findall(line) if line.isascii() else _WORD.findall(line)
 
 
 def has_cyrillic(text: str) -> bool:
@@ -140,7 +151,7 @@ def stats(line: str, stop: frozenset[str], words: list[str] | None = None,
     (``words``, ``folded``: the line's words, and case-folded, when the caller has them
     already; ``cyrillic``: False when the caller knows the line has no Cyrillic letter)."""
     if words is None:
-        words = _WORD.findall(line)
+        words = words_of(line)
     tokens = len(line.split())
     n = len(words)
     if n:
@@ -162,7 +173,7 @@ def stats(line: str, stop: frozenset[str], words: list[str] | None = None,
         stop_ratio=hits / n if n else 0.0,
         terminal=stripped.endswith(TERMINAL),
         lower_ratio=lower / n if n else 0.0,
-        date_tokens=date_tokens(line, folded) if digits and len(line) < 200 else 0,
+        date_tokens=date_tokens(line, folded) if digits and n <= DATE_LINE_WORDS and len(line) < 200 else 0,
         digits=digits,
         folded=folded,
     )
