@@ -64,6 +64,8 @@ class Cleaned:
     paragraphs: list[str]
     removed: list[dict[str, str]]
     lang: str
+    #: The comparison key (:func:`textnorm.key`) of each line cleaned, in order.
+    keys: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -312,7 +314,7 @@ def clean_lines(
             removed.extend({"text": p, "role": r} for p, r in ln.parts)
         else:
             removed.append({"text": ln.text, "role": ln.role})
-    return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang)
+    return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang, keys=[ln.key for ln in lines])
 
 
 #: The longest paragraph taken as part of an author's card.
