@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from operator import itemgetter
 from functools import lru_cache
@@ -39,13 +38,27 @@ def stopwords() -> dict[str, frozenset[str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _stopword_langs() -> dict[str, tuple[int, ...]]:
+    """Each stop word of :func:`stopwords`, to the indexes in :data:`LANGS` of the
+    languages having it."""
+    langs: dict[str, list[int]] = {}
+    for i, lang in enumerate(LANGS):
+        for word in stopwords()[lang]:
+            langs.setdefault(word, []).append(i)
+    return {word: tuple(found) for word, found in langs.items()}
+
+
 def guess_lang(words: Sequence[str], folded: bool = False) -> str:
     """Return the language among :data:`LANGS` whose stop words cover most of the first
-    250 of ``words`` (``folded``: the words are case-folded already)."""
-    first = list(words[:250]) if folded else " ".join(words[:250]).casefold().split(" ")
-    lists = stopwords()
-    counts = Counter(first)
-    scores = [sum(map(counts.__getitem__, lists[lang].intersection(counts))) for lang in LANGS]
+    250 of ``words`` (``folded``: the words are case-folded already); the first of
+    :data:`LANGS` on a tie. Each word is looked up once, for every language."""
+    first = words[:250] if folded else " ".join(words[:250]).casefold().split(" ")
+    index = _stopword_langs()
+    scores = [0] * len(LANGS)
+    for word in first:
+        for i in index.get(word, ()):
+            scores[i] += 1
     best = max(range(len(LANGS)), key=scores.__getitem__)
     return LANGS[best]
 
