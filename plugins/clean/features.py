@@ -107,19 +107,32 @@ DATE_LINE_WORDS = 16
 @dataclass(slots=True)
 class LineStats:
     """What the cleaner knows about one line (not changed once made; not frozen, which
-    makes it five times slower to build, and there is one for every line)."""
+    makes it five times slower to build, and there is one for every line). What few
+    rules read (:attr:`tokens`, :attr:`lower_ratio`) is worked out when they ask."""
 
     text: str
     words: int
-    tokens: int
     stop_ratio: float
     terminal: bool
-    lower_ratio: float
     #: Counted only in lines of at most :data:`DATE_LINE_WORDS` words (0 in longer lines).
     date_tokens: int
     digits: bool
     #: The line's words, case-folded (empty when it has none).
     folded: tuple[str, ...] = ()
+    #: The line's words as written.
+    cased: Sequence[str] = ()
+
+    @property
+    def tokens(self) -> int:
+        """How many runs of non-space characters the line has."""
+        return len(self.text.split())
+
+    @property
+    def lower_ratio(self) -> float:
+        """The share of the line's words that open with a lower-case letter."""
+        if not self.words:
+            return 0.0
+        return sum(map(str.islower, map(itemgetter(0), self.cased))) / self.words
 
     @property
     def prose(self) -> bool:
@@ -165,7 +178,6 @@ def stats(line: str, stop: frozenset[str], words: list[str] | None = None,
     already; ``cyrillic``: False when the caller knows the line has no Cyrillic letter)."""
     if words is None:
         words = words_of(line)
-    tokens = len(line.split())
     n = len(words)
     if n:
         if folded is None:
@@ -173,20 +185,18 @@ def stats(line: str, stop: frozenset[str], words: list[str] | None = None,
         hits = sum(map(stop.__contains__, folded))
         if cyrillic and _CYRILLIC.search(line):
             hits = max(hits, sum(map(stopwords()["ru"].__contains__, folded)))
-        lower = sum(map(str.islower, map(itemgetter(0), words)))
     else:
         folded = ()
-        hits = lower = 0
+        hits = 0
     stripped = line.rstrip()
     digits = _DIGIT.search(line) is not None
     return LineStats(
         text=line,
         words=n,
-        tokens=tokens,
         stop_ratio=hits / n if n else 0.0,
         terminal=stripped.endswith(TERMINAL),
-        lower_ratio=lower / n if n else 0.0,
         date_tokens=date_tokens(line, folded) if digits and n <= DATE_LINE_WORDS and len(line) < 200 else 0,
         digits=digits,
         folded=folded,
+        cased=words,
     )
