@@ -163,7 +163,7 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         return "site" if "." in line and _DOMAIN.match(line) else None
     if (phrases or "prompt" in cued) and lex.has_any("prompt", line, words, phrases):
         return "prompt"
-    if st.tokens and st.words <= 8 and (phrases or "share" in cued) \
+    if st.words <= 8 and (phrases or "share" in cued) and st.tokens \
             and lex.count_any("share", line, words, phrases) >= max(1, 0.6 * max(st.words, 1)):
         return "share"
     if len(line) <= 12 and _COUNTER.match(line):
