@@ -511,11 +511,14 @@ def _sections(lines: list[Line], end: int | None) -> None:
     """
     i = 0
     n = len(lines)
-    weight = [len(ln.text) if ln.st.prose and ln.role is None else 0 for ln in lines]
-    total = sum(weight)
+    # the prose standing after each line, to judge a comments or form header by (only
+    # when there is one: the loop below gives neither role, and most articles have none)
     suffix = [0] * (n + 1)
-    for k in range(n - 1, -1, -1):
-        suffix[k] = suffix[k + 1] + weight[k]
+    if any(ln.role in ("comment", "form") for ln in lines):
+        for k in range(n - 1, -1, -1):
+            ln = lines[k]
+            suffix[k] = suffix[k + 1] + (len(ln.text) if ln.st.prose and ln.role is None else 0)
+    total = suffix[0]
     while i < n:
         role = lines[i].role
         if role == "related":
