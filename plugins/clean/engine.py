@@ -48,7 +48,7 @@ class Cleaner:
             lines, lex, title_hint=title_hint, site_names=site_names,
             repeated=self.memory.repeated(site), options=options,
         )
-        self.memory.remember(site, article_id, lines)
+        self.memory.remember(site, article_id, lines, result.keys)
         return result
 
     def clean(self, article: Article) -> None:

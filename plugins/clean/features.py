@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from operator import itemgetter
 from functools import lru_cache
@@ -11,6 +10,9 @@ from typing import Sequence
 
 LANGS = ("en", "ru", "de", "pl", "es", "fr", "it")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+#: :data:`_WORD` for a line of ASCII characters only, whose letters are A-Z and a-z
+#: (the same words; a plain character range is quicker to test than a Unicode class).
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
 _TOKEN = re.compile(r"\S+")
 TERMINAL = tuple(".!?…:;\"'»”“)]。！？」』") + ("...",)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -36,13 +38,27 @@ def stopwords() -> dict[str, frozenset[str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _stopword_langs() -> dict[str, tuple[int, ...]]:
+    """Each stop word of :func:`stopwords`, to the indexes in :data:`LANGS` of the
+    languages having it."""
+    langs: dict[str, list[int]] = {}
+    for i, lang in enumerate(LANGS):
+        for word in stopwords()[lang]:
+            langs.setdefault(word, []).append(i)
+    return {word: tuple(found) for word, found in langs.items()}
+
+
 def guess_lang(words: Sequence[str], folded: bool = False) -> str:
     """Return the language among :data:`LANGS` whose stop words cover most of the first
-    250 of ``words`` (``folded``: the words are case-folded already)."""
-    first = list(words[:250]) if folded else " ".join(words[:250]).casefold().split(" ")
-    lists = stopwords()
-    counts = Counter(first)
-    scores = [sum(map(counts.__getitem__, lists[lang].intersection(counts))) for lang in LANGS]
+    250 of ``words`` (``folded``: the words are case-folded already); the first of
+    :data:`LANGS` on a tie. Each word is looked up once, for every language."""
+    first = words[:250] if folded else " ".join(words[:250]).casefold().split(" ")
+    index = _stopword_langs()
+    scores = [0] * len(LANGS)
+    for word in first:
+        for i in index.get(word, ()):
+            scores[i] += 1
     best = max(range(len(LANGS)), key=scores.__getitem__)
     return LANGS[best]
 
@@ -81,21 +97,42 @@ _RELATIVE = re.compile(
 )
 
 
+#: The longest line, in words, whose date and time pieces are counted: the rules that
+#: read them are about short lines (a Posted/Updated line or a dateline of at most 14
+#: words, an embedded post's attribution of at most 16), and the two searches for them
+#: cost as much as the rest of a long line's statistics.
+DATE_LINE_WORDS = 16
+
+
 @dataclass(slots=True)
 class LineStats:
     """What the cleaner knows about one line (not changed once made; not frozen, which
-    makes it five times slower to build, and there is one for every line)."""
+    makes it five times slower to build, and there is one for every line). What few
+    rules read (:attr:`tokens`, :attr:`lower_ratio`) is worked out when they ask."""
 
     text: str
     words: int
-    tokens: int
     stop_ratio: float
     terminal: bool
-    lower_ratio: float
+    #: Counted only in lines of at most :data:`DATE_LINE_WORDS` words (0 in longer lines).
     date_tokens: int
     digits: bool
     #: The line's words, case-folded (empty when it has none).
     folded: tuple[str, ...] = ()
+    #: The line's words as written.
+    cased: Sequence[str] = ()
+
+    @property
+    def tokens(self) -> int:
+        """How many runs of non-space characters the line has."""
+        return len(self.text.split())
+
+    @property
+    def lower_ratio(self) -> float:
+        """The share of the line's words that open with a lower-case letter."""
+        if not self.words:
+            return 0.0
+        return sum(map(str.islower, map(itemgetter(0), self.cased))) / self.words
 
     @property
     def prose(self) -> bool:
@@ -127,7 +164,7 @@ def date_tokens(line: str, folded: Sequence[str] | None = None) -> int:
 
 def words_of(line: str) -> list[str]:
     """Return the words of ``line`` (letters, with inner apostrophes and hyphens)."""
-    return _WORD.findall(line)
+    return _ASCII_WORD.findall(line) if line.isascii() else _WORD.findall(line)
 
 
 def has_cyrillic(text: str) -> bool:
@@ -140,8 +177,7 @@ def stats(line: str, stop: frozenset[str], words: list[str] | None = None,
     (``words``, ``folded``: the line's words, and case-folded, when the caller has them
     already; ``cyrillic``: False when the caller knows the line has no Cyrillic letter)."""
     if words is None:
-        words = _WORD.findall(line)
-    tokens = len(line.split())
+        words = words_of(line)
     n = len(words)
     if n:
         if folded is None:
@@ -149,20 +185,18 @@ def stats(line: str, stop: frozenset[str], words: list[str] | None = None,
         hits = sum(map(stop.__contains__, folded))
         if cyrillic and _CYRILLIC.search(line):
             hits = max(hits, sum(map(stopwords()["ru"].__contains__, folded)))
-        lower = sum(map(str.islower, map(itemgetter(0), words)))
     else:
         folded = ()
-        hits = lower = 0
+        hits = 0
     stripped = line.rstrip()
     digits = _DIGIT.search(line) is not None
     return LineStats(
         text=line,
         words=n,
-        tokens=tokens,
         stop_ratio=hits / n if n else 0.0,
         terminal=stripped.endswith(TERMINAL),
-        lower_ratio=lower / n if n else 0.0,
-        date_tokens=date_tokens(line, folded) if digits and len(line) < 200 else 0,
+        date_tokens=date_tokens(line, folded) if digits and n <= DATE_LINE_WORDS and len(line) < 200 else 0,
         digits=digits,
         folded=folded,
+        cased=words,
     )

@@ -71,6 +71,8 @@ class Lexicon:
     all_lead_roles: frozenset[str] = frozenset()
     #: The case-folded words of the ``meta`` lead-ins.
     meta_words: frozenset[str] = frozenset()
+    #: Each single-word ``any`` cue, to the roles having it.
+    any_index: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def lead(self, role: str, line: str, words: Sequence[str] | None = None) -> re.Match[str] | None:
         """Return the match of a ``role`` cue at the start of ``line``, if any
@@ -95,6 +97,17 @@ class Lexicon:
         if line[:1].isdigit():
             return self.all_lead_roles
         return self.lead_index.get(words[0], frozenset())
+
+    def any_roles(self, line: str, words: Sequence[str] | None = None) -> frozenset[str]:
+        """Return the roles one of whose single-word ``any`` cues ``line`` holds. For any
+        other role, :meth:`has_any`, :meth:`count_any` and :meth:`coverage` can find
+        only phrase cues (none when :meth:`any_phrase` is False)."""
+        if words is None:
+            words = words_of(line)
+        index = self.any_index
+        if index.keys().isdisjoint(words):
+            return frozenset()
+        return frozenset().union(*(index[w] for w in words if w in index))
 
     def count_any(self, role: str, line: str, words: Sequence[str] | None = None,
                   phrases: bool = True) -> int:
@@ -197,12 +210,18 @@ def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
             rests.setdefault(runs[0], []).append(frozenset(runs[1:]))
     phrase_first = frozenset(rests)
     chars = {c for w, m in zip(multi, firsts, strict=True) if not m for c in (w[0], w[0].lower(), w[0].upper())}
+    any_index: dict[str, set[str]] = {}
+    for role, cue in cues.items():
+        if cue.any_re is not None:
+            for word in cue.any_words:
+                any_index.setdefault(word, set()).add(role)
     lead_index: dict[str, set[str]] = {}
     for role, cue in cues.items():
         if cue.lead_re is not None:
             for first in cue.lead_first:
                 lead_index.setdefault(first, set()).add(role)
     return Lexicon(lead_index={k: frozenset(v) for k, v in lead_index.items()},
+                   any_index={k: frozenset(v) for k, v in any_index.items()},
                    all_lead_roles=frozenset(r for r, c in cues.items() if c.lead_re is not None),
                    cues=cues, agencies=agencies, agency_tail_re=tail, credit_mid_re=mid,
                    credit_words=credit_words, any_multi_re=any_multi, meta_words=meta_words,

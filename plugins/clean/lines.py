@@ -64,6 +64,8 @@ class Cleaned:
     paragraphs: list[str]
     removed: list[dict[str, str]]
     lang: str
+    #: The comparison key (:func:`textnorm.key`) of each line cleaned, in order.
+    keys: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -312,7 +314,7 @@ def clean_lines(
             removed.extend({"text": p, "role": r} for p, r in ln.parts)
         else:
             removed.append({"text": ln.text, "role": ln.role})
-    return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang)
+    return Cleaned(title=title, paragraphs=paragraphs, removed=removed, lang=lang, keys=[ln.key for ln in lines])
 
 
 #: The longest paragraph taken as part of an author's card.
@@ -509,11 +511,14 @@ def _sections(lines: list[Line], end: int | None) -> None:
     """
     i = 0
     n = len(lines)
-    weight = [len(ln.text) if ln.st.prose and ln.role is None else 0 for ln in lines]
-    total = sum(weight)
+    # the prose standing after each line, to judge a comments or form header by (only
+    # when there is one: the loop below gives neither role, and most articles have none)
     suffix = [0] * (n + 1)
-    for k in range(n - 1, -1, -1):
-        suffix[k] = suffix[k + 1] + weight[k]
+    if any(ln.role in ("comment", "form") for ln in lines):
+        for k in range(n - 1, -1, -1):
+            ln = lines[k]
+            suffix[k] = suffix[k + 1] + (len(ln.text) if ln.st.prose and ln.role is None else 0)
+    total = suffix[0]
     while i < n:
         role = lines[i].role
         if role == "related":

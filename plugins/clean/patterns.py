@@ -102,7 +102,11 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
     long_prose = st.prose and st.words > 15
     # one search for the phrase cues of every role; most lines have none
     phrases = st.words <= 25 and lex.any_phrase(line, words)
-    if st.words <= 25 and (line.startswith("©") or lex.has_any("legal", line, words, phrases)):
+    # and one look-up for the single-word cues: a role's "any" cues can occur in the line
+    # only when it is among these roles, or the line holds a phrase cue
+    cued = lex.any_roles(line, words) if st.words <= 25 else frozenset()
+    if st.words <= 25 and (line.startswith("©") or (
+            (phrases or "legal" in cued) and lex.has_any("legal", line, words, phrases))):
         if not long_prose or line.startswith("©"):
             return "legal"
     if long_prose:
@@ -157,9 +161,10 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
             return "nav"
         # the cues below are of short lines, but for a domain name
         return "site" if "." in line and _DOMAIN.match(line) else None
-    if lex.has_any("prompt", line, words, phrases):
+    if (phrases or "prompt" in cued) and lex.has_any("prompt", line, words, phrases):
         return "prompt"
-    if st.tokens and st.words <= 8 and lex.count_any("share", line, words, phrases) >= max(1, 0.6 * max(st.words, 1)):
+    if st.words <= 8 and (phrases or "share" in cued) and st.tokens \
+            and lex.count_any("share", line, words, phrases) >= max(1, 0.6 * max(st.words, 1)):
         return "share"
     if len(line) <= 12 and _COUNTER.match(line):
         return "share"
@@ -167,12 +172,13 @@ def role_of(line: str, st: LineStats, lex: Lexicon) -> str | None:
         return "category"
     if not st.terminal and len(_BREADCRUMB.findall(line)) >= 2:
         return "nav"
-    if st.words <= 5 and lex.coverage("nav", line, words, phrases) >= 0.6:
+    if st.words <= 5 and (phrases or "nav" in cued) and lex.coverage("nav", line, words, phrases) >= 0.6:
         return "nav"
     if "." in line and _DOMAIN.match(line):
         return "site"
     if (2 <= st.words <= 5 and not st.terminal and not ("signature" in led and lex.lead("signature", line, words))
-            and lex.has_any("site", line, words, phrases) and _capitalised_share(line) >= 0.6):
+            and (phrases or "site" in cued) and lex.has_any("site", line, words, phrases)
+            and _capitalised_share(line) >= 0.6):
         return "site"
     return None
 

@@ -65,8 +65,10 @@ class SiteMemory:
             return frozenset()
         return self._repeated.get(site, frozenset())
 
-    def remember(self, site: str | None, article_id: str, lines: list[str]) -> None:
-        """Count the short lines of one article (once per article id and process)."""
+    def remember(self, site: str | None, article_id: str, lines: list[str],
+                 keys: list[str] | None = None) -> None:
+        """Count the short lines of one article (once per article id and process;
+        ``keys``: the lines' comparison keys, when the caller has them already)."""
         if not site or self.min_articles <= 0:
             return
         seen = self._articles.setdefault(site, set())
@@ -76,7 +78,9 @@ class SiteMemory:
         counter = self._lines.setdefault(site, Counter())
         repeated = self._repeated.setdefault(site, set())
         delta = self._delta.setdefault(site, Counter())
-        for k in {key(t) for t in lines if len(t) <= 300}:
+        if keys is None:
+            keys = [key(t) for t in lines]
+        for k in {k for t, k in zip(lines, keys, strict=True) if len(t) <= 300}:
             if k:
                 counter[k] += 1
                 delta[k] += 1
