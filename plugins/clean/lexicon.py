@@ -193,7 +193,10 @@ def parse(data: dict[str, dict[str, list[str]]]) -> Lexicon:
     cues = {role: _cues(data.get(role, {})) for role in ROLES_WITH_CUES}
     agencies = tuple(data.get("credit", {}).get("agencies", []))
     alt = "|".join(re.escape(a) for a in sorted(set(agencies), key=len, reverse=True))
-    tail = re.compile(rf"(?:^|(?<=[\w\s.,;:)]))\s*(?:{alt})(?:\s*[/,]\s*(?:{alt}|[\w .'-]{{1,30}}))*\s*$") if alt else None
+    # An agency name ends the line, after a space or a punctuation mark, or glued to the
+    # caption's last word ("... at dawnReuters") - glued after a lower-case letter or a
+    # digit only, so that "WRAP" does not end in "AP".
+    tail = re.compile(rf"(?:^|(?<=[\s.,;:)])|(?<=[^\W_A-ZÀ-ÞА-ЯЁ]))\s*(?:{alt})(?:\s*[/,]\s*(?:{alt}|[\w .'-]{{1,30}}))*\s*$") if alt else None
     leads = "|".join(re.escape(w) for w in sorted(set(data.get("credit", {}).get("lead", [])), key=len, reverse=True))
     mid = re.compile(rf"^(.+?)[\s.,;|(]+((?:{leads})\s*[:.]\s*\S.*)$", re.IGNORECASE) if leads else None
     credit_words = frozenset(

@@ -57,6 +57,17 @@ def test_caption_with_glued_credit_is_split(cleaner: Cleaner) -> None:
     assert {"text": "TASS / Getty Images", "role": "credit"} in result.removed
 
 
+def test_an_agency_name_ending_a_capitalised_word_is_not_split_off(cleaner: Cleaner) -> None:
+    """"WRAP" does not end in the agency "AP": a glued credit follows a lower-case letter
+    or a digit, not a capital."""
+    from newsdesk_plugins.clean.lexicon import load
+
+    tail = load().agency_tail_re
+    assert tail is not None
+    assert tail.search("Weekly news WRAP") is None
+    assert tail.search("Riot police at the gate 2022AP") is not None
+
+
 def test_title_and_duplicate(cleaner: Cleaner) -> None:
     """Takes the headline as title and removes its repeat as a duplicate."""
     head = "Council passes budget after long debate"
