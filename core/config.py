@@ -147,7 +147,10 @@ class Config:
             self.sections[section.name] = build(
                 section.schema, self.raw.get(section.name, {}), section.name, self.where
             )
-        unknown = sorted(set(self.raw) - set(known))
+        # The section of a plugin that is disabled (`--disable extract`, `plugins.disable`)
+        # stays in the file unread: disabling a plugin does not mean editing the file.
+        # Sections are named after their plugin by convention, which is what this relies on.
+        unknown = sorted(set(self.raw) - set(known) - set(self.plugins.disable))
         if unknown:
             raise ConfigError(
                 f"{self.where}: unknown section [{unknown[0]}]; "

@@ -131,6 +131,20 @@ def test_an_unknown_section_is_an_error_once_plugins_are_known(tmp_path: Path) -
     assert "unknown section [clen]" in str(info.value)
 
 
+def test_the_section_of_a_disabled_plugin_is_left_unread(tmp_path: Path) -> None:
+    """Disabling a plugin (`--disable extract`) needs no edit of the file: its section is
+    not an unknown section; a misspelt one still is."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "newsdesk.toml").write_text("[extract]\nmax_chars = 1000\n")
+    app = build_app(Settings(workdir=str(tmp_path), command="process",
+                             overrides={"plugins": {"disable": ["extract"]}}))
+    assert "extract" not in app.config.sections
+    (tmp_path / "config" / "newsdesk.toml").write_text("[extrct]\nmax_chars = 1000\n")
+    with pytest.raises(ConfigError, match="unknown section \\[extrct\\]"):
+        build_app(Settings(workdir=str(tmp_path), command="process",
+                           overrides={"plugins": {"disable": ["extract"]}}))
+
+
 def test_a_key_outside_any_section_is_an_error(tmp_path: Path) -> None:
     """A bare key at the top of the file is refused: every key belongs in a section."""
     path = toml_file(tmp_path, "workers = 2\n")
