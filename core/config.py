@@ -178,13 +178,18 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
+#: Lists a command-line option adds to rather than replaces (`--plugins-dir`, `--disable`).
+ADDITIVE = frozenset({("plugins", "dirs"), ("plugins", "disable")})
+
+
 def load_core(
     file: Path | None, raw: dict[str, Any], overrides: dict[str, dict[str, Any]] | None = None
 ) -> Config:
     """Build the framework's part of the configuration from a parsed file.
 
     ``overrides`` (from command-line options) are applied over the file, per
-    section and key, and validated the same way.
+    section and key, and validated the same way; the lists of ``ADDITIVE`` are
+    extended instead.
     """
     where = str(file) if file else "the embedded defaults"
     for name, value in raw.items():
@@ -192,7 +197,13 @@ def load_core(
             raise ConfigError(f"{where}: key {name!r} must be inside a [section]")
     merged: dict[str, Any] = {k: dict(v) for k, v in raw.items()}
     for section, values in (overrides or {}).items():
-        merged.setdefault(section, {}).update(values)
+        target = merged.setdefault(section, {})
+        for key, value in values.items():
+            old = target.get(key)
+            if (section, key) in ADDITIVE and isinstance(old, list) and isinstance(value, list):
+                target[key] = old + [v for v in value if v not in old]
+            else:
+                target[key] = value
     built = {
         name: build(schema, merged.get(name, {}), name, where)
         for name, schema in CORE_SECTIONS.items()

@@ -145,6 +145,15 @@ def test_the_section_of_a_disabled_plugin_is_left_unread(tmp_path: Path) -> None
                            overrides={"plugins": {"disable": ["extract"]}}))
 
 
+def test_disable_on_the_command_line_adds_to_the_files_list(tmp_path: Path) -> None:
+    """`--disable` and `--plugins-dir` extend `plugins.disable` and `plugins.dirs` of the
+    file instead of replacing them."""
+    path = toml_file(tmp_path, '[plugins]\ndisable = ["stdout"]\ndirs = ["mine"]\n')
+    config = load_file(path, {"plugins": {"disable": ["extract", "stdout"], "dirs": ["more"]}})
+    assert config.plugins.disable == ["stdout", "extract"]
+    assert config.plugins.dirs == ["mine", "more"]
+
+
 def test_a_key_outside_any_section_is_an_error(tmp_path: Path) -> None:
     """A bare key at the top of the file is refused: every key belongs in a section."""
     path = toml_file(tmp_path, "workers = 2\n")
