@@ -160,6 +160,9 @@ class Phrases:
 #: Languages whose names are inflected ("у Києві", "w Warszawie", "z Polską"): the
 #: gazetteer is also matched on each capitalised word's base form (simplemma's lemma).
 INFLECTED = frozenset({"uk", "pl", "cs", "sk", "sl", "hr", "sr", "bg", "be", "lt", "lv"})
+#: Languages whose person names pymorphy3 puts in the nominative (its dictionary package:
+#: pymorphy3-dicts-uk), better than simplemma for surnames its dictionary lacks.
+PERSON_MORPHOLOGY = {"uk": "uk"}
 
 
 class BaseForms:
@@ -170,6 +173,32 @@ class BaseForms:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self._cache: dict[str, str] = {}
+        self._people: dict[str, str] = {}
+        self._morph: Any = None
+
+    def person(self, word: str) -> str:
+        """A word of a person's name in its base form. For the languages of
+        ``PERSON_MORPHOLOGY`` pymorphy3 reads it as a first name, surname or patronymic
+        where it can (its dictionaries and suffix rules know surnames simplemma does not:
+        "Туском" -> "Туск"); otherwise, and elsewhere, simplemma's form."""
+        known = self._people.get(word)
+        if known is not None:
+            return known
+        base = None
+        if self.lang in PERSON_MORPHOLOGY and word[:1].isupper() and word.replace("-", "").isalpha():
+            if self._morph is None:
+                import pymorphy3
+
+                self._morph = pymorphy3.MorphAnalyzer(lang=PERSON_MORPHOLOGY[self.lang])
+            for parse in self._morph.parse(word):
+                if {"Surn", "Name", "Patr"} & set(parse.tag.grammemes):
+                    normal = str(parse.normal_form)
+                    base = "-".join(part[:1].upper() + part[1:] for part in normal.split("-"))
+                    break
+        if base is None:
+            base = self([word])[0]
+        self._people[word] = base
+        return base
 
     def name(self, text: str) -> str | None:
         """The base form of a person's name ("Donaldem Tuskiem" -> "Donald Tusk"), or None
@@ -177,7 +206,7 @@ class BaseForms:
         none known), or one that keeps less of the word than all but its last three
         letters (a case ending is at most three letters here)."""
         words = text.split()
-        bases = self(words)
+        bases = [self.person(word) for word in words]
         for word, base in zip(words, bases):
             if base == word:
                 continue
@@ -229,7 +258,11 @@ class RuleEngine:
         """A title or role word, also inside a compound ("Ministerpräsident", "EZB-Präsidentin")."""
         known = self._title_cache.get(word)
         if known is None:
-            known = word in self.title_words or word.lower().endswith(self.title_ends)
+            lower = word.lower()
+            # A title inside a compound ("Ministerpräsident"); a word that is a title in
+            # another case only is not one ("Maire" in "Bruno Le Maire", "maire" listed).
+            known = word in self.title_words or (lower.endswith(self.title_ends)
+                                                  and lower not in self.title_ends)
             self._title_cache[word] = known
         return known
 
