@@ -31,6 +31,17 @@ class Entity:
     canonical: str | None = None
     #: Base forms of inflected mentions ("Donaldem Tuskiem" -> "Donald Tusk"), where known.
     hints: list[str] = field(default_factory=list)
+    #: The comparison keys (``norm``) of its forms and hints, and of the last word of
+    #: each that has several (a person's surname), kept as forms are added.
+    keys: set[str] = field(default_factory=set)
+    last_keys: set[str] = field(default_factory=set)
+
+    def add_name(self, text: str) -> None:
+        """Make ``text`` (a form or a base form) one of the names this entity matches."""
+        self.keys.add(norm(text))
+        words = text.split()
+        if len(words) > 1:
+            self.last_keys.add(norm(words[-1]))
 
     def as_dict(self) -> dict[str, Any]:
         aliases = sorted(set(self.forms), key=self.forms.index)
@@ -148,8 +159,10 @@ class Canonicaliser:
                 target.canonical = canonical
             target.forms.append(m.text)
             target.spans.append((m.start, m.end))
+            target.add_name(m.text)
             if m.base_form:
                 target.hints.append(m.base_form)
+                target.add_name(m.base_form)
         for e in entities:
             order = sorted(range(len(e.spans)), key=lambda i: e.spans[i])
             e.spans = [e.spans[i] for i in order]
@@ -163,8 +176,12 @@ class Canonicaliser:
         return sorted(entities, key=lambda e: e.spans[0])
 
     def _match(self, entities: list[Entity], m: Mention, canonical: str | None) -> Entity | None:
-        # A person's base form (an inflected mention's) is compared as a form too.
+        """The entity ``m`` names: the same canonical name; else the same or a near
+        spelling of one of its names (a person's base form counts as a name), or for a
+        person a bare surname of a full name; else, for an organisation, its acronym."""
         texts = [m.text] + ([m.base_form] if m.base_form else [])
+        keys = [(norm(t), len(t.split()) == 1) for t in texts]
+        person = m.type == "PER"
         for e in entities:
             if e.type != m.type:
                 continue
@@ -172,27 +189,21 @@ class Canonicaliser:
                 return e
             if canonical and e.canonical and e.canonical != canonical:
                 continue
-            for text in texts:
-                if self._same(m.type, text, set(e.forms) | set(e.hints)):
+            for key, single in keys:
+                if key in e.keys or (person and single and key in e.last_keys):
                     return e
-            for form in set(e.forms):
-                if m.type == "ORG" and m.text.isupper() and len(form.split()) > 1:
-                    if m.text == "".join(w[0] for w in form.split() if w[0].isupper()):
+                if len(key) >= 5 and _near(key, e.keys):
+                    return e
+                if person and single and _near(key, e.last_keys):
+                    return e
+            if m.type == "ORG" and m.text.isupper():
+                for form in set(e.forms):
+                    if len(form.split()) > 1 and m.text == "".join(w[0] for w in form.split() if w[0].isupper()):
                         return e
         return None
 
-    @staticmethod
-    def _same(kind: str, text: str, forms: set[str]) -> bool:
-        """``text`` names what ``forms`` name: the same or a near spelling, or (persons) a
-        bare surname of a full name."""
-        key = norm(text)
-        single = len(text.split()) == 1
-        for form in forms:
-            fkey = norm(form)
-            if key == fkey or (len(key) >= 5 and fuzz.ratio(key, fkey) >= FUZZY_CUTOFF):
-                return True
-            if kind == "PER" and single and len(form.split()) > 1:
-                last = norm(form.split()[-1])
-                if key == last or fuzz.ratio(key, last) >= FUZZY_CUTOFF:
-                    return True
-        return False
+
+def _near(key: str, keys: set[str]) -> bool:
+    """Whether a key of ``keys`` is a near spelling of ``key`` (transliteration variants)."""
+    return bool(keys) and process.extractOne(key, keys, scorer=fuzz.ratio,
+                                             score_cutoff=FUZZY_CUTOFF) is not None
