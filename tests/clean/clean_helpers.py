@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from newsdesk.article import Article, Source
 
@@ -17,3 +18,16 @@ def make_article(content: str, kind: str = "text", name: str = "a.txt",
     if given:
         article.record["input"] = dict(given)
     return article
+
+
+def removed_roles(result: Any) -> dict[str, str]:
+    """Each line a cleaning result took out, with its role."""
+    return {r["text"]: r["role"] for r in result.removed}
+
+
+def removed_between_paragraphs(cleaner: Any, story: list[str], line: str) -> str:
+    """Clean ``story`` with ``line`` put after its second paragraph; check that exactly the
+    story is left, and return the role ``line`` was removed with."""
+    result = cleaner.clean_text("\n\n".join(story[:2] + [line] + story[2:]))
+    assert result.paragraphs == story
+    return removed_roles(result)[line]

@@ -6,6 +6,8 @@ import pytest
 
 from newsdesk_plugins.clean.engine import Cleaner
 
+from .clean_helpers import removed_between_paragraphs
+
 EN = [
     "The bakery on the market square has won the regional prize for the best rye bread for the third year running.",
     "Its owner, who took over the shop from her father in 2009, still bakes every loaf in the original wood-fired oven.",
@@ -28,6 +30,4 @@ DE = [
 ])
 def test_ad_slot_between_paragraphs(cleaner: Cleaner, story: list[str], slot: str) -> None:
     """The slot's line between two paragraphs is removed as nav (English, German)."""
-    result = cleaner.clean_text("\n\n".join(story[:2] + [slot] + story[2:]))
-    assert result.paragraphs == story
-    assert {r["text"]: r["role"] for r in result.removed}[slot] == "nav"
+    assert removed_between_paragraphs(cleaner, story, slot) == "nav"

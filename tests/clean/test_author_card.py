@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsdesk_plugins.clean.engine import Cleaner
+
+from .clean_helpers import removed_roles
 
 EN = [
     "The council voted on Tuesday to close the old swimming pool on the river bank at the end of the summer season.",
@@ -27,15 +31,12 @@ DE_CARD = [
 ]
 
 
-def _roles(result: object) -> dict[str, str]:
-    return {r["text"]: r["role"] for r in result.removed}  # type: ignore[attr-defined]
-
 
 def test_card_after_english_story(cleaner: Cleaner) -> None:
     """A name line and a paragraph opening with that name, closing the story, are removed as bio."""
     result = cleaner.clean_text("\n\n".join(EN + EN_CARD))
     assert result.paragraphs == EN
-    roles = _roles(result)
+    roles = removed_roles(result)
     assert all(roles[line] == "bio" for line in EN_CARD)
 
 
@@ -43,7 +44,7 @@ def test_card_after_german_story(cleaner: Cleaner) -> None:
     """A byline and two paragraphs naming that author within their first words go as bio (German)."""
     result = cleaner.clean_text("\n\n".join(DE + DE_CARD))
     assert result.paragraphs == DE
-    roles = _roles(result)
+    roles = removed_roles(result)
     assert all(roles[line] == "bio" for line in DE_CARD)
 
 
@@ -61,22 +62,20 @@ def test_card_in_extractor_output_stays(cleaner: Cleaner) -> None:
     assert result.paragraphs == EN + EN_CARD
 
 
-def test_card_about_the_byline_author_above_the_story(cleaner: Cleaner) -> None:
-    """A "Name is a reporter" sentence about the byline's author is bio even above the story."""
-    card = "Tomasz Wierzbicki is a local politics reporter who has covered the council since 2015."
-    text = "\n\n".join(["Pool to close at the end of summer", "By Tomasz Wierzbicki", card] + EN)
-    result = cleaner.clean_text(text)
-    assert result.paragraphs == EN
-    assert _roles(result)[card] == "bio"
-
-
-def test_card_about_the_byline_author_in_german(cleaner: Cleaner) -> None:
-    """The same in German ("Name ist Redakteurin ...")."""
-    card = "Greta Lindqvist ist Redakteurin im Ressort Stadtpolitik und schreibt seit 2012 für die Zeitung."
-    text = "\n\n".join(["Freibad schließt nach dem Sommer", "Von Greta Lindqvist", card] + DE)
-    result = cleaner.clean_text(text)
-    assert result.paragraphs == DE
-    assert _roles(result)[card] == "bio"
+@pytest.mark.parametrize(("title", "byline", "card", "lang"), [
+    ("Pool to close at the end of summer", "By Tomasz Wierzbicki",
+     "Tomasz Wierzbicki is a local politics reporter who has covered the council since 2015.", "en"),
+    ("Freibad schließt nach dem Sommer", "Von Greta Lindqvist",
+     "Greta Lindqvist ist Redakteurin im Ressort Stadtpolitik und schreibt seit 2012 für die Zeitung.", "de"),
+])
+def test_card_about_the_byline_author_above_the_story(
+        cleaner: Cleaner, title: str, byline: str, card: str, lang: str) -> None:
+    """A "Name is a reporter" sentence ("Name ist Redakteurin ...") about the byline's author
+    is bio even above the story."""
+    story = EN if lang == "en" else DE
+    result = cleaner.clean_text("\n\n".join([title, byline, card] + story))
+    assert result.paragraphs == story
+    assert removed_roles(result)[card] == "bio"
 
 
 def test_sentence_about_another_journalist_stays(cleaner: Cleaner) -> None:

@@ -7,6 +7,8 @@ import pytest
 
 from newsdesk_plugins.clean.engine import Cleaner
 
+from .clean_helpers import removed_between_paragraphs
+
 EN = [
     "The rowing club celebrated its hundredth year on Saturday with a regatta on the lake and a dinner in the boathouse.",
     "More than two hundred former members came back for the day, some of them from as far away as Canada and Australia.",
@@ -26,9 +28,7 @@ RU = [
 ])
 def test_caption_with_order_marker(cleaner: Cleaner, story: list[str], caption: str) -> None:
     """The caption between two paragraphs is removed with the role caption (English, Russian)."""
-    result = cleaner.clean_text("\n\n".join(story[:2] + [caption] + story[2:]))
-    assert result.paragraphs == story
-    assert {r["text"]: r["role"] for r in result.removed}[caption] == "caption"
+    assert removed_between_paragraphs(cleaner, story, caption) == "caption"
 
 
 def test_sentence_starting_with_from_left_stays(cleaner: Cleaner) -> None:

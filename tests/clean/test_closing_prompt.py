@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from newsdesk_plugins.clean.engine import Cleaner
 
+from .clean_helpers import removed_roles
+
 EN = [
     "The city library will open on Sundays from next month, the first time in its history that it has done so.",
     "The change follows a survey in which two thirds of readers said they could only visit at the weekend.",
@@ -18,9 +20,6 @@ FR = [
 ]
 
 
-def _roles(result: object) -> dict[str, str]:
-    return {r["text"]: r["role"] for r in result.removed}  # type: ignore[attr-defined]
-
 
 def test_newsletter_box_after_english_story(cleaner: Cleaner) -> None:
     """The header and the two sentences of pitch after it are removed, also from an extractor's output."""
@@ -29,7 +28,7 @@ def test_newsletter_box_after_english_story(cleaner: Cleaner) -> None:
     for trusted in (False, True):
         result = cleaner.clean_text("\n\n".join(EN + box), trusted=trusted)
         assert result.paragraphs == EN
-        assert all(_roles(result)[line] == "prompt" for line in box)
+        assert all(removed_roles(result)[line] == "prompt" for line in box)
 
 
 def test_newsletter_box_after_french_story(cleaner: Cleaner) -> None:
@@ -37,7 +36,7 @@ def test_newsletter_box_after_french_story(cleaner: Cleaner) -> None:
     box = ["Abonnez-vous", "Recevez chaque semaine une sélection des meilleurs articles de la rédaction."]
     result = cleaner.clean_text("\n\n".join(FR + box), trusted=True)
     assert result.paragraphs == FR
-    assert all(_roles(result)[line] == "prompt" for line in box)
+    assert all(removed_roles(result)[line] == "prompt" for line in box)
 
 
 def test_prompt_header_with_story_after_it(cleaner: Cleaner) -> None:

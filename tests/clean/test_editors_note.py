@@ -6,6 +6,8 @@ import pytest
 
 from newsdesk_plugins.clean.engine import Cleaner
 
+from .clean_helpers import removed_roles
+
 EN = [
     "The night ferry between the two islands will run all year from April, the shipping company said on Wednesday.",
     "Until now the crossing stopped in October and started again in May, which left the smaller island without a link.",
@@ -28,7 +30,7 @@ def test_note_at_an_end_of_the_story(cleaner: Cleaner, story: list[str], note: s
     lines = [note] + story if first else story + [note]
     result = cleaner.clean_text("\n\n".join(lines))
     assert result.paragraphs == story
-    assert {r["text"]: r["role"] for r in result.removed}[note] == "meta"
+    assert removed_roles(result)[note] == "meta"
 
 
 def test_same_words_inside_the_story_stay(cleaner: Cleaner) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from newsdesk_plugins.clean.engine import Cleaner
 
+from .clean_helpers import removed_roles
+
 EN = [
     "The harbour master closed the port to small boats on Friday morning after the wind picked up overnight.",
     "Ferries kept running until noon, when the waves at the harbour mouth reached four metres, the port said.",
@@ -18,9 +20,6 @@ RU = [
 ]
 
 
-def _roles(result: object) -> dict[str, str]:
-    return {r["text"]: r["role"] for r in result.removed}  # type: ignore[attr-defined]
-
 
 def test_post_in_english_story(cleaner: Cleaner) -> None:
     """The post's text ending with its link and the "— Name (@handle) date" line are removed."""
@@ -28,7 +27,7 @@ def test_post_in_english_story(cleaner: Cleaner) -> None:
             "— Harbour Watch (@harbourwatch) March 3, 2024"]
     result = cleaner.clean_text("\n\n".join(EN[:2] + post + EN[2:]))
     assert result.paragraphs == EN
-    assert _roles(result) == {post[0]: "caption", post[1]: "credit"}
+    assert removed_roles(result) == {post[0]: "caption", post[1]: "credit"}
 
 
 def test_post_in_russian_story(cleaner: Cleaner) -> None:
@@ -37,7 +36,7 @@ def test_post_in_russian_story(cleaner: Cleaner) -> None:
             "— Морской патруль (@morpatrul) 3 марта 2024 г."]
     result = cleaner.clean_text("\n\n".join(RU[:2] + post + RU[2:]))
     assert result.paragraphs == RU
-    assert _roles(result) == {post[0]: "caption", post[1]: "credit"}
+    assert removed_roles(result) == {post[0]: "caption", post[1]: "credit"}
 
 
 def test_quoted_handle_without_date_stays(cleaner: Cleaner) -> None:

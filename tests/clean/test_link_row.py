@@ -6,6 +6,8 @@ import pytest
 
 from newsdesk_plugins.clean.engine import Cleaner
 
+from .clean_helpers import removed_between_paragraphs
+
 EN = [
     "The city's marathon will start an hour earlier this year because of the heat expected on the day of the race.",
     "Runners will set off at seven from the old harbour and finish in the park, as they have done since the first race.",
@@ -28,9 +30,7 @@ PL = [
 ])
 def test_long_link_row_inside_the_story(cleaner: Cleaner, story: list[str], row: str) -> None:
     """The row between two paragraphs is removed as nav (English, Polish)."""
-    result = cleaner.clean_text("\n\n".join(story[:2] + [row] + story[2:]))
-    assert result.paragraphs == story
-    assert {r["text"]: r["role"] for r in result.removed}[row] == "nav"
+    assert removed_between_paragraphs(cleaner, story, row) == "nav"
 
 
 def test_sentences_with_bars_stay(cleaner: Cleaner) -> None:

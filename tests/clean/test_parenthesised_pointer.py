@@ -6,6 +6,8 @@ import pytest
 
 from newsdesk_plugins.clean.engine import Cleaner
 
+from .clean_helpers import removed_between_paragraphs
+
 EN = [
     "Voters in the district will choose a new council on Sunday, two years early, after the old council failed to pass a budget.",
     "Five parties are standing, and polls suggest that none of them will win enough seats to govern without a partner.",
@@ -24,9 +26,7 @@ IT = [
 ])
 def test_parenthesised_sentence_between_paragraphs(cleaner: Cleaner, story: list[str], pointer: str) -> None:
     """The pointer is removed as a teaser and the story around it is kept whole (English, Italian)."""
-    result = cleaner.clean_text("\n\n".join(story[:2] + [pointer] + story[2:]))
-    assert result.paragraphs == story
-    assert {r["text"]: r["role"] for r in result.removed}[pointer] == "teaser"
+    assert removed_between_paragraphs(cleaner, story, pointer) == "teaser"
 
 
 def test_parenthesis_inside_a_paragraph_stays(cleaner: Cleaner) -> None:

@@ -7,6 +7,8 @@ import pytest
 from newsdesk_plugins.clean.engine import Cleaner
 from newsdesk_plugins.clean.lines import ROLES
 
+from .clean_helpers import removed_roles
+
 STORY = [
     "The regional council approved a new budget on Monday after a long debate that lasted well into the night.",
     "Spending on schools will rise by four percent, while the road repair fund will stay at last year's level.",
@@ -18,7 +20,7 @@ def roles_of(cleaner: Cleaner, before: list[str], after: list[str]) -> dict[str,
     text = "\n\n".join(before + STORY + after)
     result = cleaner.clean_text(text)
     assert result.paragraphs == STORY
-    return {r["text"]: r["role"] for r in result.removed}
+    return removed_roles(result)
 
 
 @pytest.mark.parametrize(
@@ -178,7 +180,7 @@ def test_dash_list_under_a_see_also_lead_in(cleaner: Cleaner) -> None:
              "will be able to put their questions to the councillors in person."]
     result = cleaner.clean_text("\n\n".join(STORY + ["Related stories:"] + links + after))
     assert result.paragraphs == STORY + after
-    assert {r["text"]: r["role"] for r in result.removed} == {"Related stories:": "related", **{line: "teaser" for line in links}}
+    assert removed_roles(result) == {"Related stories:": "related", **{line: "teaser" for line in links}}
 
 
 def test_comment_count_above_the_story_keeps_the_story(cleaner: Cleaner) -> None:
