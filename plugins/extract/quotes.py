@@ -8,11 +8,25 @@ from dataclasses import dataclass
 from typing import Any
 
 _PAIRS = re.compile(r"“(?P<a>[^”“]{3,1500})”|«(?P<b>[^»«]{3,1500})»|„(?P<c>[^“”„\"\n]{3,1500})[“”\"]|\"(?P<d>[^\"\n]{3,1500})\"")
-_DASH_LINE = re.compile(r"^[ \t]*[–—-][ \t]+(?P<q>[^\n]{3,1500}?)(?:,|\s)[ \t]*[–—-]?[ \t]*(?P<attr>(?:said|says|added|told|сказал|сказала|заявил|заявила|отметил|отметила|сообщил|сообщила|sagte|erklärte|dijo|afirmó|declaró|señaló|explicó|añadió|aseguró|indicó|detto|dichiarato|affermato|spiegato|aggiunto|sottolineato|powiedział|powiedziała|stwierdził|stwierdziła|dodał|dodała|podkreślił|podkreśliła|oświadczył|oświadczyła|déclaré|affirmé|expliqué|ajouté|souligné|déclare|affirme|сказав|заявив|заявила|зазначив|зазначила|додав|додала|повідомив|повідомила|наголосив|наголосила)\b.*)$", re.M)
+#: Verbs of speech after a dash quote ("– We will not leave, said X"), in the languages the
+#: rules read; a quote's attribution may use these and the verbs of ``_MORE_ATTR_VERBS``.
+_DASH_VERBS = (
+    "said", "says", "added", "told", "сказал", "сказала", "заявил", "заявила", "отметил",
+    "отметила", "сообщил", "сообщила", "sagte", "erklärte", "dijo", "afirmó", "declaró", "señaló",
+    "explicó", "añadió", "aseguró", "indicó", "detto", "dichiarato", "affermato", "spiegato",
+    "aggiunto", "sottolineato", "powiedział", "powiedziała", "stwierdził", "stwierdziła", "dodał",
+    "dodała", "podkreślił", "podkreśliła", "oświadczył", "oświadczyła", "déclaré", "affirmé",
+    "expliqué", "ajouté", "souligné", "déclare", "affirme", "сказав", "заявив",
+    "зазначив", "зазначила", "додав", "додала", "повідомив", "повідомила", "наголосив",
+    "наголосила",
+)
+_MORE_ATTR_VERBS = ("asked", "replied", "wrote", "stated", "warned", "sagt", "betonte", "добавил", "добавила")
+_DASH_LINE = re.compile(r"^[ \t]*[–—-][ \t]+(?P<q>[^\n]{3,1500}?)(?:,|\s)[ \t]*[–—-]?[ \t]*(?P<attr>(?:"
+                        + "|".join(_DASH_VERBS) + r")\b.*)$", re.M)
 _DASH_OPEN = re.compile(r"^[ \t]*[–—-][ \t]+(?P<q>[^\n]{10,1500})$", re.M)
 _NEXT_ATTR = re.compile(r"[ \t]*[–—-]\s*(?P<attr>[^\n]{3,200})")
 _SENT_END = re.compile(r"[.!?](?=\s|$)")
-_ATTR = re.compile(r"\b(?:said|says|told|added|asked|replied|wrote|stated|warned|sagte|erklärte|sagt|betonte|сказал|сказала|заявил|заявила|отметил|отметила|сообщил|сообщила|добавил|добавила|dijo|afirmó|declaró|señaló|explicó|añadió|aseguró|indicó|detto|dichiarato|affermato|spiegato|aggiunto|sottolineato|powiedział|powiedziała|stwierdził|stwierdziła|dodał|dodała|podkreślił|podkreśliła|oświadczył|oświadczyła|déclaré|affirmé|expliqué|ajouté|souligné|déclare|affirme|сказав|заявив|заявила|зазначив|зазначила|додав|додала|повідомив|повідомила|наголосив|наголосила)\b", re.I)
+_ATTR = re.compile(r"\b(?:" + "|".join(_DASH_VERBS + _MORE_ATTR_VERBS) + r")\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|she|they|er|sie|он|она|él|ella|lui|lei|on|ona|il|elle|він|вона)\b", re.I)
 #: A quote shorter than this many words is a phrase in quotation marks, not a quotation.
 MIN_WORDS = 4
