@@ -7,13 +7,12 @@ import random
 from pathlib import Path
 from typing import Any
 
-import pluggy
 import pytest
 
-from newsdesk.config import load_core
 from newsdesk.errors import ConfigError
 from newsdesk_plugins import extract
 
+from ..plugin_config import configured, plugin_config
 from .conftest import make_article
 
 #: A made-up name, written in lower case so that no capitalisation rule can find it: only
@@ -61,11 +60,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(tmp_path: Path, settings: dict[str, Any]) -> dict[str, Any]:
-    (section,) = extract.newsdesk_config_sections()
-    config = load_core(None, {"paths": {"workdir": str(tmp_path)}, "extract": settings})
-    config.bind_sections([section])
-    pm = pluggy.PluginManager("newsdesk")
-    extract.newsdesk_configure(config=config, pm=pm, role="worker")
+    pm = configured(extract, plugin_config(extract, tmp_path, extract=settings), "worker")
     text = (f"The harbour board met on Monday. Later the council thanked {NAME} for the "
             "report on the new ferry timetable and the repairs to the northern pier.")
     article = make_article(text, record={"text": text, "title": "Harbour", "removed": []})
@@ -86,9 +81,6 @@ def test_a_model_folder_adds_its_entities_to_the_rules(tmp_path: Path, model_dir
 def test_a_folder_that_is_not_a_spacy_model_is_a_clear_config_error(tmp_path: Path) -> None:
     """A ``ner_model`` path without a spaCy config.cfg is refused at configure time, naming it."""
     (tmp_path / "models" / "empty").mkdir(parents=True)
-    (section,) = extract.newsdesk_config_sections()
-    config = load_core(None, {"paths": {"workdir": str(tmp_path)},
-                              "extract": {"ner_model": "./models/empty"}})
-    config.bind_sections([section])
+    config = plugin_config(extract, tmp_path, extract={"ner_model": "./models/empty"})
     with pytest.raises(ConfigError, match="not a spaCy model folder"):
-        extract.newsdesk_configure(config=config, pm=pluggy.PluginManager("newsdesk"), role="main")
+        configured(extract, config, "main")

@@ -11,12 +11,12 @@ from newsdesk.config import load_core
 from newsdesk.errors import ConfigError
 from newsdesk_plugins import extract
 
+from ..plugin_config import configured, plugin_config
+
 
 def test_config_section_defaults_and_registration(tmp_path: Path) -> None:
     """Declares [extract] with typed defaults and registers one engine instance at configure time."""
-    (section,) = extract.newsdesk_config_sections()
-    config = load_core(None, {"paths": {"workdir": str(tmp_path)}, "extract": {"max_chars": 1000}})
-    config.bind_sections([section])
+    config = plugin_config(extract, tmp_path, extract={"max_chars": 1000})
     settings = config.section("extract")
     assert (settings.max_chars, settings.ner_model) == (1000, "")
     pm = pluggy.PluginManager("newsdesk")
@@ -31,11 +31,7 @@ def test_config_section_defaults_and_registration(tmp_path: Path) -> None:
 def test_worker_builds_the_rules_at_configure_time(tmp_path: Path) -> None:
     """A worker builds the entity rules as it starts, so its first article does not pay for them;
     natasha still waits for a Russian article."""
-    (section,) = extract.newsdesk_config_sections()
-    config = load_core(None, {"paths": {"workdir": str(tmp_path)}})
-    config.bind_sections([section])
-    pm = pluggy.PluginManager("newsdesk")
-    extract.newsdesk_configure(config=config, pm=pm, role="worker")
+    pm = configured(extract, plugin_config(extract, tmp_path), "worker")
     engine = pm.get_plugin("extract.engine")
     assert engine._rules and engine._phrases is not None and engine._canon is not None
     assert engine._natasha is None
@@ -51,8 +47,6 @@ def test_config_rejects_wrong_type() -> None:
 
 def test_missing_spacy_model_is_a_clear_config_error() -> None:
     """Refuses at configure time a ner_model that is not installed, saying how to install it."""
-    (section,) = extract.newsdesk_config_sections()
-    config = load_core(None, {"extract": {"ner_model": "xx_no_such_model_sm"}})
-    config.bind_sections([section])
+    config = plugin_config(extract, extract={"ner_model": "xx_no_such_model_sm"})
     with pytest.raises(ConfigError, match="not installed"):
-        extract.newsdesk_configure(config=config, pm=pluggy.PluginManager("newsdesk"), role="main")
+        configured(extract, config, "main")

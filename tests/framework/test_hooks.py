@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from newsdesk import hookimpl
-from newsdesk.app import Settings, build_app
+from newsdesk.app import App, Settings, build_app
 from newsdesk.cli import main
 from newsdesk.loader import new_manager
 from newsdesk.output import Batch, dumps, recover, write
@@ -73,15 +73,21 @@ def test_process_calls_configure_startup_write_and_shutdown_in_order(
     assert [orjson.loads(line)["probe"] for line in out.splitlines()] == [{"greeting": "hi"}] * 2
 
 
+def _app_with_folder_plugin(tmp_path: Path, name: str, body: str, role: str) -> App:
+    """An app for `process` in ``tmp_path`` whose config lists a plugin folder holding
+    ``name.py``."""
+    write_plugin(tmp_path / "plugins", name, body)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "newsdesk.toml").write_text('[plugins]\ndirs = ["plugins"]\n')
+    return build_app(Settings(workdir=str(tmp_path), command="process"), role=role)
+
+
 def test_a_class_instance_registered_at_configure_receives_the_stage_hooks(
     tmp_path: Path,
 ) -> None:
     """A stateful plugin registers an instance in newsdesk_configure; its methods are
     called like any hook implementation."""
-    write_plugin(tmp_path / "plugins", "probe", PROBE)
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "newsdesk.toml").write_text('[plugins]\ndirs = ["plugins"]\n')
-    app = build_app(Settings(workdir=str(tmp_path), command="process"), role="worker")
+    app = _app_with_folder_plugin(tmp_path, "probe", PROBE, role="worker")
     assert app.pm.has_plugin("probe.engine")
     probe = importlib.import_module("newsdesk_dir_plugin_probe")
     assert probe.EVENTS == ["configure:worker:process"]
@@ -111,10 +117,7 @@ def test_a_plugin_with_two_configure_implementations_has_each_called_once(
 ) -> None:
     """A module implementing newsdesk_configure twice (one through ``specname``) has each
     implementation called once, so what it registers is registered once."""
-    write_plugin(tmp_path / "plugins", "twice", TWO_CONFIGURES)
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "newsdesk.toml").write_text('[plugins]\ndirs = ["plugins"]\n')
-    app = build_app(Settings(workdir=str(tmp_path), command="process"), role="main")
+    app = _app_with_folder_plugin(tmp_path, "twice", TWO_CONFIGURES, role="main")
     assert app.pm.has_plugin("twice.engine")
     twice = importlib.import_module("newsdesk_dir_plugin_twice")
     assert sorted(twice.CALLS) == ["first", "second"]

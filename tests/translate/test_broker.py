@@ -7,16 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pluggy
 import pytest
 
-from newsdesk.config import load_core
 from newsdesk_plugins import translate
 from newsdesk_plugins.translate.broker import KEY_FILE, Broker, BrokerClient, address
 from newsdesk_plugins.translate.engines import EngineError
 from newsdesk_plugins.translate.engines.argos import Argos
 from newsdesk_plugins.translate.packages import install_file
 
+from ..plugin_config import configured, plugin_config
 from .conftest import make_article
 from .tiny_argos import build_package
 
@@ -89,12 +88,8 @@ def test_newsdesk_startup_starts_it_and_newsdesk_shutdown_stops_it(state: Path) 
     """In the daemon's process the stage starts the shared Argos process at start-up when
     packages are installed, and stops it at shutdown; a worker's stage then translates
     through it."""
-    (section,) = translate.newsdesk_config_sections()
-    config = load_core(None, {"paths": {"workdir": str(state.parent)}, "translate": {"cache": ""}})
-    config.bind_sections([section])
-    main_pm, worker_pm = pluggy.PluginManager("newsdesk"), pluggy.PluginManager("newsdesk")
-    translate.newsdesk_configure(config=config, pm=main_pm, role="main")
-    translate.newsdesk_configure(config=config, pm=worker_pm, role="worker")
+    config = plugin_config(translate, state.parent, translate={"cache": ""})
+    main_pm, worker_pm = configured(translate, config, "main"), configured(translate, config, "worker")
     main = main_pm.get_plugin("translate.engine")
     worker = worker_pm.get_plugin("translate.engine")
     main.newsdesk_startup(config=config)
@@ -162,11 +157,7 @@ def test_the_broker_does_not_outlive_a_killed_daemon(tmp_path: Path) -> None:
 
 def test_no_packages_no_broker(tmp_path: Path) -> None:
     """Without Argos packages no process is started."""
-    (section,) = translate.newsdesk_config_sections()
-    config = load_core(None, {"paths": {"workdir": str(tmp_path)}})
-    config.bind_sections([section])
-    pm = pluggy.PluginManager("newsdesk")
-    translate.newsdesk_configure(config=config, pm=pm, role="main")
-    stage = pm.get_plugin("translate.engine")
+    config = plugin_config(translate, tmp_path)
+    stage = configured(translate, config, "main").get_plugin("translate.engine")
     stage.newsdesk_startup(config=config)
     assert stage.broker.process is None

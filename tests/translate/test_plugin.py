@@ -11,21 +11,18 @@ import pluggy
 import pytest
 
 from newsdesk.cli import main
-from newsdesk.config import load_core
 from newsdesk.errors import ConfigError
 from newsdesk_plugins import translate
 from newsdesk_plugins.translate.engines.apertium import Apertium
 from newsdesk_plugins.translate.engines.argos import Argos
 from newsdesk_plugins.translate.engines.libretranslate import LibreTranslate
 
+from ..plugin_config import plugin_config
 from .conftest import needs_apertium
 
 
 def _config(tmp_path: Path, **values: object) -> object:
-    (section,) = translate.newsdesk_config_sections()
-    config = load_core(None, {"paths": {"workdir": str(tmp_path)}, "translate": values})
-    config.bind_sections([section])
-    return config
+    return plugin_config(translate, tmp_path, translate=values)
 
 
 def test_config_section_defaults_and_registration(tmp_path: Path) -> None:
