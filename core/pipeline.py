@@ -6,9 +6,7 @@ exception becomes an ``errors`` entry of that plugin and the others still run.
 
 from __future__ import annotations
 
-import sys
 import time
-import traceback
 from dataclasses import replace
 
 import pluggy
@@ -26,42 +24,35 @@ MAIN_STAGES = ("index",)
 STAGES = WORKER_STAGES + MAIN_STAGES
 
 
-def _raiser(pm: pluggy.PluginManager, exc: BaseException) -> str:
-    """The name of the reader plugin ``exc`` was raised in (the name ``newsdesk plugins``
-    lists and ``--disable`` takes), found by the innermost traceback frame in a plugin's
-    module; "reader" when none is (no reader took the file)."""
-    files: dict[str, str] = {}
-    for impl in pm.hook.newsdesk_read.get_hookimpls():
-        module = sys.modules.get(getattr(impl.function, "__module__", "") or "")
-        if module is not None and getattr(module, "__file__", None):
-            files.setdefault(module.__file__, impl.plugin_name)  # type: ignore[arg-type]
-    frames = list(traceback.walk_tb(exc.__traceback__))
-    for frame, _ in reversed(frames):
-        name = files.get(frame.f_code.co_filename)
-        if name:
-            return name
-    return "reader"
-
-
 def read(pm: pluggy.PluginManager, source: Source, data: bytes) -> list[Article]:
     """Turn a file into articles with ``newsdesk_read``; never raises.
 
     A file no reader takes, or one a reader refuses, becomes one failed article.
     """
     t0 = time.perf_counter()
+    plugin = "reader"  # names no plugin: the one an error came from, once one runs
+    arguments = {"source": source, "data": data}
     try:
-        articles = pm.hook.newsdesk_read(source=source, data=data)
+        # First result wins, as pluggy would call the hook, but one implementation at a
+        # time (as the stages are) so that an error names the reader that raised it.
+        articles = None
+        for impl in reversed(pm.hook.newsdesk_read.get_hookimpls()):
+            plugin = impl.plugin_name
+            articles = impl.function(**{name: arguments[name] for name in impl.argnames})
+            if articles is not None:
+                break
         if articles is None:
+            plugin = "reader"
             suffix = source.name.rpartition(".")[2] if "." in source.name else ""
             raise ReadError(
                 f"unknown file type {'.' + suffix if suffix else '(no extension)'}; "
                 "no reader takes it"
             )
     except ReadError as exc:
-        articles = [failed_article(source, data, "read", _raiser(pm, exc), exc)]
+        articles = [failed_article(source, data, "read", plugin, exc)]
     except Exception as exc:
-        log.error("reader raised", file=source.name, exc_info=True)
-        articles = [failed_article(source, data, "read", _raiser(pm, exc), exc)]
+        log.error("reader raised", file=source.name, plugin=plugin, exc_info=True)
+        articles = [failed_article(source, data, "read", plugin, exc)]
     elapsed = (time.perf_counter() - t0) * 1000 / max(1, len(articles))
     for article in articles:
         article.timings_ms["read"] = elapsed

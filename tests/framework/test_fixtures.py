@@ -61,7 +61,8 @@ def test_write_slowly_shows_a_growing_file_under_its_final_name(
                               kwargs={"chunks": 3, "delay_s": 0.3})
     writer.start()
     deadline = time.monotonic() + 5
-    while not path.exists() and time.monotonic() < deadline:
+    # The name appears (empty) as the file is opened, and its first chunk follows.
+    while not (path.exists() and path.stat().st_size) and time.monotonic() < deadline:
         time.sleep(0.005)
     seen = path.stat().st_size
     writer.join()
