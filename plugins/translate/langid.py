@@ -23,6 +23,10 @@ SCRIPTS: dict[str, str] = {
 _FOLD = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "CJK": "CJK"}
 
 UNKNOWN = "und"
+#: A passage of fewer words is not judged (it takes its neighbours' language): the
+#: identifier is measured on lines of 3 words and more, and two words mislead it
+#: ("Puerto reabierto" reads as German).
+MIN_WORDS = 3
 
 
 def script_of(text: str) -> str | None:
@@ -105,13 +109,17 @@ class LanguageId:
     def judge(self, text: str, relaxed: bool = False) -> tuple[str | None, float]:
         """Return (language, confidence) of ``text``.
 
-        The language is None when the passage is too short or too ambiguous to judge
-        (it then inherits its neighbours'), and ``"und"`` when its letters are in a
+        The language is None when the passage is too short (under ``min_letters``
+        letters or ``MIN_WORDS`` words) or too ambiguous to judge (it then inherits its
+        neighbours'), and ``"und"`` when its letters are in a
         script none of the expected languages is written in. ``relaxed``: judge
         whatever has three letters, half as sure (the last resort for a text of short
         lines only).
         """
-        if letters(text) < (3 if relaxed else self.min_letters):
+        if relaxed:
+            if letters(text) < 3:
+                return None, 0.0
+        elif letters(text) < self.min_letters or len(text.split()) < MIN_WORDS:
             return None, 0.0
         script = script_of(text)
         if self.scripts is not None and script not in self.scripts:

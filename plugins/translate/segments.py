@@ -93,9 +93,9 @@ def segment(text: str, lid: LanguageId, max_chars: int, hint: str | None,
     A paragraph is one segment in one language unless one of its lines is judged,
     with at least ``break_confidence`` (default: the identifier's ``min_confidence``),
     to be in another: then it is cut into runs of lines. Segments too short or too ambiguous to judge inherit the language of the
-    segment before them (else the one after). When no segment could be judged, the
-    whole text is judged leniently; failing that every segment takes ``hint`` (the
-    article's language), else None: too little text to tell.
+    segment before them (else the one after). When no segment could be judged, every
+    segment takes ``hint`` (the article's language: for a title, its body's); without
+    one the whole text is judged leniently, else None: too little text to tell.
     """
     if break_confidence is None:
         break_confidence = lid.min_confidence
@@ -120,9 +120,8 @@ def segment(text: str, lid: LanguageId, max_chars: int, hint: str | None,
             segs.append(Segment(text[run_s:run_e], run_s, run_e, run_lang, confidence=run_conf))
             run_s, run_e, run_lang, run_conf = s, e, lang, conf
         segs.append(Segment(text[run_s:run_e], run_s, run_e, run_lang, confidence=run_conf))
-    if segs and all(s.lang is None for s in segs):
-        whole, _conf = lid.judge(text, relaxed=True)
-        hint = whole or hint
+    if segs and all(s.lang is None for s in segs) and hint is None:
+        hint, _conf = lid.judge(text, relaxed=True)
     inherit(segs, hint)
     return segs
 

@@ -226,6 +226,8 @@ def run(tr: Translator, article: Article) -> None:
         article.add_error(STAGE, PLUGIN, f"text is {len(text)} characters; only the first {tr.max_chars} were translated")
         text = text[: tr.max_chars]
     hint = rec.get("lang") if isinstance(rec.get("lang"), str) else None
+    if hint is not None and tr.lid.languages and hint not in tr.lid.languages:
+        hint = None  # extract's guess, among all languages: not one this stage expects
     segs = segment(text, tr.lid, tr.max_segment_chars, hint)
     title_segs: list[Segment] = []
     if title and title.strip():

@@ -39,6 +39,15 @@ def test_the_record_has_segments_and_the_whole_body_in_the_target_language(
     assert art.status == "ok"
 
 
+def test_a_two_word_title_takes_the_language_of_the_body(translator: Callable[..., Translator]) -> None:
+    """A title of two words is too short to judge on its own ("Puerto reabierto" reads as
+    German to the identifier): it takes the body's language and is translated with it."""
+    engine = Recording(upper)
+    art = translate(translator(engine), ES, "Puerto reabierto")
+    assert engine.batches == [[ES, "Puerto reabierto"]]  # one Spanish batch, title included
+    assert art.record["translation"]["title"] == "PUERTO REABIERTO"
+
+
 def test_segments_of_one_language_go_to_the_engine_in_one_batch(translator: Callable[..., Translator]) -> None:
     """All Spanish passages of an article, title included, are one call to the engine."""
     engine = Recording(upper)
