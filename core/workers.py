@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -88,6 +89,13 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
     """Body of a worker process: configure, then serve tasks until told to stop."""
     from newsdesk import log as logsetup
     from newsdesk.app import build_app
+
+    # Ctrl-C in a terminal and a service manager's SIGTERM reach the whole process group:
+    # the daemon stops its workers itself (``Pool.stop``), letting the article in hand
+    # finish, instead of each worker dying with a KeyboardInterrupt traceback on stderr.
+    # A worker whose daemon is gone ends at the closed pipe.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     logsetup.setup(log_level, "json" if log_format == "auto" else log_format)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -235,6 +236,34 @@ def test_kill_9_in_a_burst_then_restart_writes_every_record_exactly_once(daemon,
     assert set(counts) == set(names)
     assert max(counts.values()) == 1
     assert list(d.inbox.iterdir()) == []
+
+
+def test_ctrl_c_to_the_process_group_stops_cleanly_without_tracebacks(tmp_path):
+    """A terminal's Ctrl-C reaches the daemon and its workers at once: the daemon stops
+    as on SIGTERM, exit 0, and no worker prints a KeyboardInterrupt traceback."""
+    (tmp_path / "inbox").mkdir()
+    log = tmp_path / "daemon.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsdesk", "run", "--workdir", str(tmp_path), "--workers", "2",
+             "--log-format", "json", *DISABLE_STAGES],
+            stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 30
+            while b'"watching"' not in log.read_bytes() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            drop(tmp_path / "inbox", "a.txt", STORY)
+            while not list((tmp_path / "output").glob("*.jsonl")) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            os.killpg(proc.pid, signal.SIGINT)
+            code = proc.wait(30)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    text = log.read_text(errors="replace")
+    assert code == 0, text[-2000:]
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text
+    assert '"stopped"' in text
 
 
 def test_once_processes_the_backlog_and_exits(tmp_path):
