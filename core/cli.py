@@ -19,6 +19,13 @@ from newsdesk.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, Newsdesk
 
 logger = structlog.get_logger("newsdesk.cli")
 
+#: What ``newsdesk --help`` says newsdesk is (for users, not the module's docstring).
+DESCRIPTION = (
+    "Turn news article files dropped in an inbox folder into one structured JSON record "
+    "each (clean text, entities, facts, translation, story) on a JSON-lines stream and "
+    "in a search index."
+)
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # one line, documented exit code
@@ -61,7 +68,7 @@ def _folder_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser(common: _Parser) -> tuple[argparse.ArgumentParser, Any]:
-    parser = _Parser(prog="newsdesk", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = _Parser(prog="newsdesk", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
     sub = parser.add_subparsers(dest="cmd", metavar="COMMAND", parser_class=_Parser,
                                 action=_Subcommands)

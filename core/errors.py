@@ -5,7 +5,7 @@ Every error here renders as one clear line; the traceback goes to the log.
 
 from __future__ import annotations
 
-# Exit codes, documented in README.md ("Exit codes").
+# Exit codes, documented in docs/commands.md ("Exit codes").
 EXIT_OK = 0
 EXIT_FAILURE = 1  # an unexpected error; the log has the traceback
 EXIT_USAGE = 2  # wrong arguments (argparse uses 2 as well)

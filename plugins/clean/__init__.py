@@ -2,7 +2,7 @@
 
 Writes ``text``, ``title`` and ``removed`` (every line taken out, with its
 role) into the record, and for HTML pages ``html_meta`` (what trafilatura
-found of title, authors, date, site and url). See README.md, "The clean plugin".
+found of title, authors, date, site and url). See docs/plugins/clean.md.
 """
 
 from __future__ import annotations

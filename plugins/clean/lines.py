@@ -30,7 +30,7 @@ from newsdesk_plugins.clean.features import LineStats
 from newsdesk_plugins.clean.lexicon import Lexicon
 from newsdesk_plugins.clean.textnorm import key
 
-#: The roles a removed line can have (documented in README.md).
+#: The roles a removed line can have (documented in docs/plugins/clean.md).
 ROLES = (
     "title", "duplicate", "meta", "byline", "signature", "site", "caption", "credit",
     "teaser", "related", "bio", "comment", "form", "prompt", "share", "nav", "legal",

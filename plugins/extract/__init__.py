@@ -3,7 +3,7 @@
 Reads clean's ``text``, ``title``, ``removed`` and ``html_meta`` (or the input
 itself when clean did not run) and writes ``title``, ``published``,
 ``modified``, ``authors``, ``site``, ``lang``, ``entities``, ``facts``,
-``quotes`` and ``cited`` into the record. See README.md, "The extract plugin".
+``quotes`` and ``cited`` into the record. See docs/plugins/extract.md.
 """
 
 from __future__ import annotations

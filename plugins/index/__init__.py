@@ -4,7 +4,7 @@ In ``newsdesk run`` it decides ``duplicate_of`` and ``story`` for each article
 (``newsdesk_index``, in the daemon's process, before the record is written),
 indexes the records once the stream holds them (``newsdesk_write``) and, at
 start-up, makes the index agree with the stream. It adds the commands
-``search``, ``stories`` and ``reindex``. See README.md, "The index plugin".
+``search``, ``stories`` and ``reindex``. See docs/plugins/index.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Reads clean's ``text`` and ``title`` (or the input itself when clean did not run) and
 extract's ``lang`` when there is one, and writes ``segments`` and ``translation`` into
-the record. See README.md, "The translate plugin".
+the record. See docs/plugins/translate.md.
 """
 
 from __future__ import annotations
