@@ -1,4 +1,7 @@
-"""The cleaner: one article in, ``text``/``title``/``removed`` (and ``html_meta``) out."""
+"""The cleaner: one article in, ``text``/``removed`` (and ``html_meta``) out.
+
+The headline clean finds is evidence, not a field it writes: its line is listed in
+``removed`` with the role ``title`` and extract, the owner of ``title``, decides."""
 
 from __future__ import annotations
 
@@ -67,7 +70,7 @@ class Cleaner:
                                          self.settings.max_html_chars,
                                          self.settings.favor_precision)
             except html_mod.HtmlError as exc:
-                record.update({"text": "", "title": title_hint, "removed": []})
+                record.update({"text": "", "removed": []})
                 article.add_error(STAGE, PLUGIN, exc)
                 return
             if found.cut_from:
@@ -93,7 +96,6 @@ class Cleaner:
         result = self.clean_text(content, title_hint=title_hint, site=site, trusted=trusted,
                                  article_id=article.id)
         record["text"] = "\n\n".join(result.paragraphs)
-        record["title"] = result.title
         record["removed"] = result.removed
         if not result.paragraphs:
             kept = len(result.removed)

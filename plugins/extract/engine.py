@@ -180,33 +180,45 @@ _ISO_LOCAL = re.compile(r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d)?)?")
 
 
 def _metadata(article: Article, text: str, title: str | None, removed: list[dict[str, Any]], lang: str | None) -> None:
+    """Decide ``title``, ``published``, ``modified``, ``authors`` and ``site`` from all the
+    evidence: the page's own (for HTML: JSON-LD, meta tags, ``<h1>``, trafilatura's and
+    htmldate's findings), clean's removed lines (the headline, meta lines, bylines) and
+    the input's own fields. Extract is these fields' only writer."""
     rec = article.record
-    html_meta = rec.get("html_meta") if isinstance(rec.get("html_meta"), dict) else None
-    site_host = (rec.get("input") or {}).get("url") if isinstance(rec.get("input"), dict) else None
-    if article.content_type == "html" and html_meta is None:
-        html_meta = meta.from_html(article.content)
+    given = rec.get("html_meta") if isinstance(rec.get("html_meta"), dict) else None
+    inp = rec.get("input") if isinstance(rec.get("input"), dict) else {}
+    site_host = inp.get("url") if isinstance(inp.get("url"), str) else None
     found = meta.Meta()
-    if html_meta:
-        found.title = html_meta.get("title") or None
-        found.authors = list(html_meta.get("authors") or [])
-        found.site = html_meta.get("site") or None
-        site_host = site_host or html_meta.get("url")
-        if html_meta.get("date"):
-            stated = str(html_meta["date"])
+    page: dict[str, Any] = {}
+    if article.content_type == "html":
+        page = meta.from_html(article.content, given)
+        if given:
+            # what trafilatura found stands where the page's own reading found nothing
+            page = {**{k: v for k, v in given.items() if v}, **{k: v for k, v in page.items() if v}}
+    if page:
+        found.title = page.get("title") or None
+        found.authors = list(page.get("authors") or [])
+        found.site = page.get("site") or None
+        site_host = site_host or page.get("url")
+        if page.get("date"):
+            stated = str(page["date"])
             # Already ISO 8601 (the page's own clock, with its time of day): kept as it is.
             found.published = stated if _ISO_LOCAL.fullmatch(stated) else dates.parse_date(stated, "en") or None
-        if html_meta.get("modified") and html_meta.get("modified") != html_meta.get("date"):
-            found.modified = dates.parse_date(str(html_meta["modified"]), "en") or None
+        if page.get("modified") and page.get("modified") != page.get("date"):
+            found.modified = dates.parse_date(str(page["modified"]), "en") or None
     lines = [str(r.get("text", "")) for r in removed if r.get("role") in ("meta", "byline", "site", "line", "dateline")]
     if not lines and text:
         lines = text.splitlines()[:8]
     meta.from_lines(lines, lang, site_host, found)
-    if not title:
-        title = found.title
+    # the headline: the input's own title; else, for a page, the one decided from the
+    # page's evidence; else the line clean removed as the headline; else, in a text, the
+    # first line that is not a meta line
+    headline = next((str(r["text"]) for r in removed if r.get("role") == "title" and r.get("text")), None)
+    given_title = inp.get("title") if isinstance(inp.get("title"), str) and inp.get("title").strip() else None
+    title = given_title or (found.title if article.content_type == "html" else None) or headline or title
     if not title and article.content_type == "text":
         title = next((l.strip() for l in article.content.splitlines() if l.strip() and not meta.is_meta_line(l)), None)
-    inp = rec.get("input") if isinstance(rec.get("input"), dict) else {}
-    rec["title"] = title or inp.get("title") or None
+    rec["title"] = title or found.title or None
     rec["published"] = found.published
     rec["modified"] = found.modified if found.modified != found.published else None
     rec["authors"] = found.authors

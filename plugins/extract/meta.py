@@ -76,32 +76,49 @@ def from_lines(lines: list[str], lang: str | None, site: str | None, meta: Meta)
             meta.published = parse_date(line, lang, site)
 
 
-def from_html(html: str) -> dict[str, Any]:
-    """Return {title, authors, date, modified, site, url} from the page's metadata
-    (trafilatura for title, authors and site; htmldate for the dates)."""
+def from_html(html: str, given: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return {title, authors, date, modified, site, url} from the page's metadata.
+
+    ``given`` is what trafilatura already found of the page (clean's ``html_meta``:
+    title, authors, site, url); without it trafilatura reads the page here. The
+    headline and the authors are then decided from the page's own evidence (its
+    ``<h1>``, ``<title>``, JSON-LD, publisher and site names); the dates come from
+    htmldate and the dates the page shows beside its headline."""
     from htmldate import find_date
-    from trafilatura import extract_metadata
 
     out: dict[str, Any] = {}
-    doc = extract_metadata(html)
-    if doc is not None:
-        out["title"] = choose_title(html, doc.title, doc.sitename)
-        host = re.sub(r"^www\.", "", (doc.url or "").split("//")[-1].split("/")[0])
-        publishers = [doc.sitename or "", host] + _PUBLISHER.findall(html)[:3] + _COPYRIGHT.findall(html)[:1]
+    found = _trafilatura_meta(html) if given is None else {
+        "title": given.get("title"), "sitename": given.get("site"), "url": given.get("url"),
+        "author": ", ".join(a for a in given.get("authors") or [] if isinstance(a, str)) or None,
+    }
+    if found:
+        out["title"] = choose_title(html, found.get("title"), found.get("sitename"))
+        host = re.sub(r"^www\.", "", (found.get("url") or "").split("//")[-1].split("/")[0])
+        publishers = [found.get("sitename") or "", host] + _PUBLISHER.findall(html)[:3] + _COPYRIGHT.findall(html)[:1]
         site_author = _META_AUTHOR.findall(html)[:1]
-        names = split_authors(doc.author.replace(";", ",")) if doc.author else []
+        author = found.get("author")
+        names = split_authors(author.replace(";", ",")) if author else []
         out["authors"] = clean_authors(names, publishers, site_author[0] if site_author else None)
-        out["site"] = doc.sitename
-        out["url"] = doc.url
+        out["site"] = found.get("sitename")
+        out["url"] = found.get("url")
     # The publication date the page shows beside its headline; else htmldate's, moved to
     # the page's own clock when htmldate read the UTC day of the page's stated publication
     # time. An "Updated" date shown there is the modification date, never the publication's.
-    url = doc.url if doc is not None else None
+    url = out.get("url")
     shown = shown_dates(html, url)
     out["date"] = (shown.get("published") or time_published(html)
                    or on_page_clock(html, find_date(html, original_date=True, extensive_search=True)))
     out["modified"] = shown.get("modified") or find_date(html, original_date=False, extensive_search=False)
     return out
+
+
+def _trafilatura_meta(html: str) -> dict[str, Any]:
+    from trafilatura import extract_metadata
+
+    doc = extract_metadata(html)
+    if doc is None:
+        return {}
+    return {"title": doc.title, "sitename": doc.sitename, "url": doc.url, "author": doc.author}
 
 
 def is_meta_line(line: str) -> bool:

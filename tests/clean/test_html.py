@@ -28,12 +28,14 @@ PAGE = """<!doctype html><html lang="en"><head>
 
 
 def test_page_to_story_and_metadata(cleaner: Cleaner) -> None:
-    """Writes the story, the headline, and what trafilatura found of the page's metadata."""
+    """Writes the story and what trafilatura found of the page's metadata; the headline is
+    evidence (html_meta's title), not a title field clean writes."""
     a = make_article(PAGE, "html", "bridge.html")
     cleaner.clean(a)
     rec = a.record
     assert a.status == "ok", a.errors
-    assert rec["title"] == "Bridge to open in spring"
+    assert "title" not in rec
+    assert rec["html_meta"]["title"] == "Bridge to open in spring"
     assert rec["text"].startswith("The new bridge over the Elk river")
     assert "14,000 vehicles" in rec["text"]
     assert "Home" not in rec["text"]

@@ -17,7 +17,8 @@ from .clean_helpers import DATA, make_article
 
 
 def test_clean_stage_writes_its_fields(tmp_path: Path) -> None:
-    """Runs as the clean stage of a configured newsdesk and writes text, title and removed."""
+    """Runs as the clean stage of a configured newsdesk and writes text and removed, the
+    headline among the removed lines with the role title (extract owns the title field)."""
     app = build_app(Settings(workdir=str(tmp_path), command="process"), role="worker")
     data = (DATA / "en_01_harbour.txt").read_bytes().replace(b"[meta] ", b"").replace(b"[title] ", b"")
     source = Source(path="x.txt", name="x.txt", size=len(data), mtime="", received="")
@@ -25,7 +26,8 @@ def test_clean_stage_writes_its_fields(tmp_path: Path) -> None:
     run_stages(app.pm, article, ("clean",))
     rec = article.to_record()
     assert rec["status"] == "ok", rec["errors"]
-    assert rec["title"].startswith("Harbour ferry service suspended")
+    assert "title" not in rec
+    assert [r["text"] for r in rec["removed"] if r["role"] == "title"][0].startswith("Harbour ferry service suspended")
     assert rec["text"].startswith("A passenger ferry lost power")
     assert "\n\n" in rec["text"]
     assert {"text": "Published 14 March 2023, 09:15", "role": "meta"} in rec["removed"]
