@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
+import structlog
 
 from newsdesk import config as cfg
+from newsdesk.hookcall import HookError, call_isolated
 from newsdesk.loader import PluginInfo, load_plugins, new_manager
+
+log = structlog.get_logger("newsdesk.app")
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,18 @@ class App:
     def command(self) -> str:
         return self.settings.command
 
-    def shutdown(self) -> None:
-        """Call ``newsdesk_shutdown`` once."""
-        self.pm.hook.newsdesk_shutdown(config=self.config)
+    def shutdown(self) -> list[HookError]:
+        """Call ``newsdesk_shutdown`` once in every plugin, even after one has failed.
+
+        Each failure is logged as one error line naming the plugin and the hook (the
+        traceback at debug level) and returned.
+        """
+        _, call = call_isolated(self.pm.hook.newsdesk_shutdown, config=self.config)
+        errors = [HookError(f.plugin, f.hook, f.error) for f in call.failures]
+        for f, error in zip(call.failures, errors, strict=True):
+            log.error(str(error), plugin=f.plugin, hook=f.hook)
+            log.debug("plugin traceback", plugin=f.plugin, hook=f.hook, exc_info=f.error)
+        return errors
 
 
 def load_config(settings: Settings) -> cfg.Config:

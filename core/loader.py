@@ -18,6 +18,7 @@ import structlog
 
 from newsdesk import PROJECT_NAME, hookspecs
 from newsdesk.errors import PluginError
+from newsdesk.hookcall import PluginManager
 
 log = structlog.get_logger("newsdesk.loader")
 
@@ -31,8 +32,9 @@ class PluginInfo:
 
 
 def new_manager() -> pluggy.PluginManager:
-    """Return an empty plugin manager that knows every newsdesk hook."""
-    pm = pluggy.PluginManager(PROJECT_NAME)
+    """Return an empty plugin manager that knows every newsdesk hook (and shims each
+    implementation registered on it: :mod:`newsdesk.hookcall`)."""
+    pm = PluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
     return pm
 

@@ -1,7 +1,8 @@
 """Running the hooks on one article: reading, then the stages in order.
 
-Each implementation of a stage is called on its own, so that one plugin's
-exception becomes an ``errors`` entry of that plugin and the others still run.
+Hooks are called through pluggy (wrappers and monitoring work); the shims of
+:mod:`newsdesk.hookcall` make one plugin's exception in a stage an ``errors`` entry
+of that plugin while the others still run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import structlog
 
 from newsdesk.article import Article, Source, content_id
 from newsdesk.errors import ReadError
+from newsdesk.hookcall import HookError, call_isolated
 
 log = structlog.get_logger("newsdesk.pipeline")
 
@@ -30,29 +32,26 @@ def read(pm: pluggy.PluginManager, source: Source, data: bytes) -> list[Article]
     A file no reader takes, or one a reader refuses, becomes one failed article.
     """
     t0 = time.perf_counter()
-    plugin = "reader"  # names no plugin: the one an error came from, once one runs
-    arguments = {"source": source, "data": data}
+    articles: list[Article]
     try:
-        # First result wins, as pluggy would call the hook, but one implementation at a
-        # time (as the stages are) so that an error names the reader that raised it.
-        articles = None
-        for impl in reversed(pm.hook.newsdesk_read.get_hookimpls()):
-            plugin = impl.plugin_name
-            articles = impl.function(**{name: arguments[name] for name in impl.argnames})
-            if articles is not None:
-                break
-        if articles is None:
-            plugin = "reader"
+        found = pm.hook.newsdesk_read(source=source, data=data)
+        if found is None:
             suffix = source.name.rpartition(".")[2] if "." in source.name else ""
             raise ReadError(
                 f"unknown file type {'.' + suffix if suffix else '(no extension)'}; "
                 "no reader takes it"
             )
+        articles = list(found)
     except ReadError as exc:
-        articles = [failed_article(source, data, "read", plugin, exc)]
+        articles = [failed_article(source, data, "read", "reader", exc)]
+    except HookError as exc:  # names the reader (or wrapper) that raised
+        if not isinstance(exc.error, ReadError):
+            log.error("reader raised", file=source.name, plugin=exc.plugin,
+                      exc_info=exc.error)
+        articles = [failed_article(source, data, "read", exc.plugin, exc.error)]
     except Exception as exc:
-        log.error("reader raised", file=source.name, plugin=plugin, exc_info=True)
-        articles = [failed_article(source, data, "read", plugin, exc)]
+        log.error("reader raised", file=source.name, exc_info=True)
+        articles = [failed_article(source, data, "read", "reader", exc)]
     elapsed = (time.perf_counter() - t0) * 1000 / max(1, len(articles))
     for article in articles:
         article.timings_ms["read"] = elapsed
@@ -74,7 +73,7 @@ def run_stages(
     stages: tuple[str, ...],
     plugin_ms: dict[str, float] | None = None,
 ) -> Article:
-    """Call every implementation of each stage in ``stages`` on ``article``.
+    """Call each stage's hook in ``stages`` on ``article`` through pluggy.
 
     A failed article passes through untouched. ``plugin_ms``, when given,
     receives the time each plugin took, keyed ``"stage:plugin"``.
@@ -85,20 +84,18 @@ def run_stages(
             break
         hook = getattr(pm.hook, f"newsdesk_{stage}")
         t0 = time.perf_counter()
-        # pluggy calls implementations last-registered first; so do we.
-        for impl in reversed(hook.get_hookimpls()):
-            p0 = time.perf_counter()
-            try:
-                impl.function(**{name: article for name in impl.argnames})
-            except Exception as exc:
-                article.add_error(stage, impl.plugin_name, exc)
-                bound.warning("plugin raised", stage=stage, plugin=impl.plugin_name,
-                              error=f"{type(exc).__name__}: {exc}")
-                bound.debug("plugin traceback", stage=stage, plugin=impl.plugin_name,
-                            exc_info=True)
-            if plugin_ms is not None:
-                key = f"{stage}:{impl.plugin_name}"
-                plugin_ms[key] = plugin_ms.get(key, 0.0) + (time.perf_counter() - p0) * 1000
+        _, call = call_isolated(hook, article=article)
+        for failure in call.failures:
+            article.add_error(stage, failure.plugin, failure.error)
+            bound.warning("plugin raised", stage=stage, plugin=failure.plugin,
+                          hook=failure.hook,
+                          error=f"{type(failure.error).__name__}: {failure.error}")
+            bound.debug("plugin traceback", stage=stage, plugin=failure.plugin,
+                        exc_info=failure.error)
+        if plugin_ms is not None:
+            for plugin, ms in call.ms.items():
+                key = f"{stage}:{plugin}"
+                plugin_ms[key] = plugin_ms.get(key, 0.0) + ms
         article.timings_ms[stage] = (time.perf_counter() - t0) * 1000
     return article
 

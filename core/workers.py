@@ -23,6 +23,7 @@ import structlog
 
 from newsdesk.app import Settings
 from newsdesk.article import Article, Source
+from newsdesk.errors import NewsdeskError
 
 log = structlog.get_logger("newsdesk.workers")
 
@@ -101,7 +102,8 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
     try:
         app = build_app(settings, role="worker")
     except Exception as exc:  # reported to the parent, which stops with one line
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        message = str(exc) if isinstance(exc, NewsdeskError) else f"{type(exc).__name__}: {exc}"
+        conn.send(("error", message))
         return
     conn.send(("ready", os.getpid()))
     try:
