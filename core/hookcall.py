@@ -26,19 +26,19 @@ from typing import Any
 
 import pluggy
 
-from newsdesk.errors import EXIT_PLUGIN, NewsdeskError
+from newsdesk.errors import EXIT_PLUGIN, NewsdeskError, PluginError
 
 #: Marks a function as a shim (the value is the plugin's own function).
 _SHIM = "__newsdesk_shim_of__"
 
 
-class HookError(NewsdeskError):
+class HookError(PluginError):
     """An exception raised by one plugin's implementation of one hook.
 
     Its message is one line naming both; ``error`` is the original exception (its
-    traceback is on ``__cause__``). A :class:`NewsdeskError` keeps its exit code (a
-    plugin's ``ConfigError`` is still a configuration error); any other exception is a
-    plugin error.
+    traceback is on ``__cause__``). It is a :class:`PluginError`; a
+    :class:`NewsdeskError` raised by the plugin keeps its exit code (a plugin's
+    ``ConfigError`` is still a configuration error).
     """
 
     def __init__(self, plugin: str, hook: str, error: BaseException) -> None:
