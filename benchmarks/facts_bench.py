@@ -243,6 +243,7 @@ def main() -> int:
     ap.add_argument("--baseline-ref", default=DEFAULT_BASELINE,
                     help=f"git commit whose engine is the baseline (default {DEFAULT_BASELINE}); "
                          "'none' to skip it")
+    ap.add_argument("--records", type=Path, help="also write the product's records here (JSON lines)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss of the product")
     args = ap.parse_args()
     labelled, stories = read_jsonl(args.labelled), read_jsonl(args.stories)
@@ -250,6 +251,9 @@ def main() -> int:
         t = Path(tmp)
         write_inputs(t / "in", labelled, stories)
         records = process(t / "in", t / "work", None)
+        if args.records:
+            args.records.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                            for r in records.values()), "utf-8")
         base_records = None
         if args.baseline_ref != "none":
             tree = engine_tree(args.baseline_ref, t / "base")

@@ -53,8 +53,6 @@ def _articles(app: App, result: Result) -> list[Article]:
         stage = "worker" if result.lost else "read"
         reason = result.lost or result.vanished or ""
         return [failed_article(source, raw, stage, "process", reason)]
-    for article in result.articles:
-        run_stages(app.pm, article, MAIN_STAGES)
     return result.articles
 
 
@@ -70,7 +68,7 @@ def process_paths(app: App, paths: list[str]) -> int:
     # A file inside a folder argument must stay inside that folder: per-task roots.
     pending = [Task(n, str(f), root=str(root) if root else None) for n, (f, root) in
                enumerate(files)]
-    done: dict[int, list[Article]] = {}
+    done: dict[int, list[tuple[Article, bool]]] = {}
     next_out = 0
     app.pm.hook.newsdesk_startup(config=app.config)
     pool.start()
@@ -84,13 +82,19 @@ def process_paths(app: App, paths: list[str]) -> int:
                 pool.submit(task)
             for result in results:
                 assert result.task is not None
-                done[result.task.seq] = _articles(app, result)
+                placeholder = bool(result.lost or result.vanished)
+                done[result.task.seq] = [(a, placeholder) for a in _articles(app, result)]
             ready = []
             while next_out in done:
                 ready.extend(done.pop(next_out))
                 next_out += 1
+            # The main-process stages (index: duplicates and stories) in input order, so
+            # the first of two copies is the original whichever worker finished first.
+            for article, placeholder in ready:
+                if not placeholder:
+                    run_stages(app.pm, article, MAIN_STAGES)
             if ready:
-                write(app.pm, Batch.of([a.to_record() for a in ready]))
+                write(app.pm, Batch.of([a.to_record() for a, _ in ready]))
                 if show:
                     print(f"\rnewsdesk: {next_out}/{len(pending)} files", end="",
                           file=sys.stderr, flush=True)

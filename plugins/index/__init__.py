@@ -74,6 +74,9 @@ def newsdesk_config_sections() -> Sequence[Section]:
 
 @hookimpl
 def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> None:
+    if role == "main" and config.command == "process":
+        _configure_process(config, pm)
+        return
     if role != "main" or config.command != "run":
         return
     from newsdesk_plugins.index.grouping import Grouper
@@ -96,6 +99,20 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
     pm.register(IndexPlugin(backend, grouper, folder=folder, output=config.path("output"),
                             prefix=config.output.prefix, commit_s=s.commit_s),
                 name="index.writer")
+
+
+def _configure_process(config: Config, pm: pluggy.PluginManager) -> None:
+    """``newsdesk process`` decides ``duplicate_of`` and ``story`` as ``run`` does, over the
+    files of the one call: the memory is a temporary file removed at the end (the daemon's
+    state and index are neither read nor written)."""
+    s = settings_of(config)
+    if not s.group:
+        return
+    from newsdesk_plugins.index.plugin import OneShotGrouping
+
+    if pm.has_plugin("index.oneshot"):
+        pm.unregister(name="index.oneshot")
+    pm.register(OneShotGrouping(group_settings(s)), name="index.oneshot")
 
 
 def group_settings(s: IndexSettings) -> GroupSettings:

@@ -91,6 +91,17 @@ def entity_names(record: dict[str, Any]) -> list[str]:
     return out
 
 
+def entity_mentions(record: dict[str, Any]) -> list[str]:
+    """Canonical names of the article's entities, each as many times as it is mentioned
+    (extract's ``mentions``; once when the record does not say)."""
+    out = []
+    for e in record.get("entities") or []:
+        if isinstance(e, dict) and _str(e.get("name")):
+            n = e.get("mentions")
+            out += [e["name"]] * (n if isinstance(n, int) and 0 < n < 10_000 else 1)
+    return out
+
+
 def _entity_terms(record: dict[str, Any]) -> list[str]:
     out = []
     for e in record.get("entities") or []:

@@ -42,6 +42,8 @@ class GroupSettings:
 class Decision:
     duplicate_of: str
     story: str
+    #: The article had no publication date: its story was chosen by content alone.
+    date_uncertain: bool = False
 
 
 class Grouper:
@@ -80,9 +82,16 @@ class Grouper:
         """The article's duplicate_of and story (``keep``: adopt these, as reindex does)."""
         known = self.state.article(rid)
         if known is not None:
-            return Decision(known.duplicate_of, known.story)
-        moment = documents.when(record) or documents.parse_time(received)
-        t = moment.timestamp() if moment else self.stories.newest
+            return Decision(known.duplicate_of, known.story, known.uncertain)
+        # The article's own date only: the time its file arrived says nothing about
+        # the event (an archive processed today is not today's news).
+        moment = documents.parse_time(record.get("published"))
+        uncertain = moment is None
+        if moment is not None:
+            t = moment.timestamp()
+        else:
+            arrived = documents.parse_time(received)
+            t = self.stories.newest or (arrived.timestamp() if arrived else 0.0)
         text = documents.text_of(record)
         lang = record.get("lang") if isinstance(record.get("lang"), str) else ""
         title = documents.title_of(record)
@@ -101,7 +110,7 @@ class Grouper:
                 original = self._near(sig, lang or "")
         en_title, en_text = documents.english(record)
         feats = self.stories.features(t, title, en_title, en_text,
-                                      documents.entity_names(record))
+                                      documents.entity_names(record), text)
         story = ""
         if keep is not None and keep.story:
             story = keep.story
@@ -109,7 +118,10 @@ class Grouper:
             prior = self.state.article(original)
             story = prior.story if prior else ""
         if not story:
-            best = self.stories.best(feats)
+            # Without a date, any story may be the article's: it is matched by content.
+            best = self.stories.best(feats, anytime=uncertain)
+            if best is not None and uncertain:
+                feats.t = self.stories.live[best[0]].row.last  # keeps the story's span
             story = best[0] if best else story_id(rid)
         if story not in self.stories.live:
             row = self.state.story(story)
@@ -120,15 +132,16 @@ class Grouper:
         if sig is not None:
             self.near.add(rid, sig)
         self.state.put_article(ArticleRow(
-            id=rid, t=t, lang=lang or "", digest=dig, duplicate_of=original, story=story,
-            title=feats.title, entities=[e for e in documents.entity_names(record)],
-            terms=feats.terms, minhash=self.near.to_bytes(sig) if sig is not None else None))
+            id=rid, t=feats.t, lang=lang or "", digest=dig, duplicate_of=original, story=story,
+            title=feats.title, entities=documents.entity_mentions(record),
+            terms=feats.terms, minhash=self.near.to_bytes(sig) if sig is not None else None,
+            uncertain=uncertain))
         self.state.put_story(srow)
         if commit:
             self.state.commit()
         if self.stories.docs % 1000 == 0:
             self.stories.expire()
-        return Decision(original, story)
+        return Decision(original, story, uncertain)
 
     def _near(self, sig: Any, lang: str) -> str:
         best, best_j = "", 0.0

@@ -4,6 +4,7 @@ timer, and make the index agree with the stream at start-up."""
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -17,13 +18,50 @@ from newsdesk.config import Config
 from newsdesk.output import Batch
 from newsdesk_plugins.index import documents
 from newsdesk_plugins.index.backend import Backend, IndexUnavailable
-from newsdesk_plugins.index.grouping import Grouper
+from newsdesk_plugins.index.grouping import Decision, GroupSettings, Grouper
 from newsdesk_plugins.index.stream import records, stream_files
 
 log = structlog.get_logger("newsdesk.index")
 
 #: Records kept for a retry after a failed commit; beyond this, `reindex` is needed.
 MAX_PENDING = 50_000
+
+
+def apply(decision: Decision, article: Article) -> None:
+    """Write a grouping decision into the record."""
+    if decision.duplicate_of and decision.duplicate_of != article.id:
+        article.record["duplicate_of"] = decision.duplicate_of
+    if decision.story:
+        article.record["story"] = decision.story
+    if decision.date_uncertain:
+        article.record["date_uncertain"] = True
+
+
+class OneShotGrouping:
+    """``newsdesk process``: duplicates and stories over the files of one call, with the
+    same rules as ``run``, remembered in a temporary file removed at shutdown."""
+
+    def __init__(self, settings: GroupSettings) -> None:
+        self.settings = settings
+        self.tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.grouper: Grouper | None = None
+
+    @hookimpl
+    def newsdesk_index(self, article: Article) -> None:
+        if self.grouper is None:
+            self.tmp = tempfile.TemporaryDirectory(prefix="newsdesk-process-")
+            self.grouper = Grouper(Path(self.tmp.name) / "groups.sqlite3", self.settings)
+        apply(self.grouper.decide(article.id, article.record, article.source.received,
+                                  commit=False), article)
+
+    @hookimpl
+    def newsdesk_shutdown(self) -> None:
+        if self.grouper is not None:
+            self.grouper.close()
+            self.grouper = None
+        if self.tmp is not None:
+            self.tmp.cleanup()
+            self.tmp = None
 
 
 class IndexPlugin:
@@ -56,10 +94,7 @@ class IndexPlugin:
             return
         with self.lock:
             decision = self.grouper.decide(article.id, article.record, article.source.received)
-        if decision.duplicate_of and decision.duplicate_of != article.id:
-            article.record["duplicate_of"] = decision.duplicate_of
-        if decision.story:
-            article.record["story"] = decision.story
+        apply(decision, article)
 
     @hookimpl(trylast=True)
     def newsdesk_write(self, batch: Batch) -> None:

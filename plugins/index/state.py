@@ -54,6 +54,8 @@ class ArticleRow:
     entities: list[str]
     terms: dict[str, float]
     minhash: bytes | None
+    #: No publication date (``date_uncertain``).
+    uncertain: bool = False
 
 
 @dataclass
@@ -82,6 +84,10 @@ class State:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
+            if "uncertain" not in columns:  # a state file from before date_uncertain
+                self.db.execute("ALTER TABLE articles ADD COLUMN uncertain INTEGER NOT NULL "
+                                "DEFAULT 0")
             self.db.commit()
 
     def close(self) -> None:
@@ -108,9 +114,10 @@ class State:
 
     def put_article(self, a: ArticleRow) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO articles (id, t, lang, digest, duplicate_of, story, "
+            "title, entities, terms, minhash, uncertain) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, a.t, a.lang, a.digest, a.duplicate_of, a.story, a.title,
-             json.dumps(a.entities), json.dumps(a.terms), a.minhash))
+             json.dumps(a.entities), json.dumps(a.terms), a.minhash, int(a.uncertain)))
 
     def articles_since(self, t: float) -> Iterator[ArticleRow]:
         for row in self.db.execute("SELECT * FROM articles WHERE t >= ?", (t,)):
@@ -163,6 +170,7 @@ class State:
                                             (sid,)):
                 for name in json.loads(names):
                     entities[name] = entities.get(name, 0) + 1
+            # Article rows hold each entity once per mention: ranked by mentions.
             top = sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
             out.append({"story": sid, "articles": n, "languages": langs, "first_seen": first,
                         "last_seen": last, "title": title, "entities": [k for k, _ in top]})
@@ -172,7 +180,8 @@ class State:
 def _article(row: tuple[Any, ...]) -> ArticleRow:
     return ArticleRow(id=row[0], t=row[1], lang=row[2], digest=row[3], duplicate_of=row[4],
                       story=row[5], title=row[6], entities=json.loads(row[7]),
-                      terms=json.loads(row[8]), minhash=row[9])
+                      terms=json.loads(row[8]), minhash=row[9],
+                      uncertain=bool(row[10]) if len(row) > 10 else False)
 
 
 def _story(row: tuple[Any, ...]) -> StoryRow:

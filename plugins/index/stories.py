@@ -35,6 +35,55 @@ MAX_CANDIDATES = 12
 KEY_TERMS = 15
 
 
+#: Below this cosine of the name keys, an article without English joins by entities alone.
+MIN_NAMES = 0.25
+#: Letters a name key keeps (inflected and transliterated forms share their start).
+KEY_LETTERS = 4
+#: Name keys kept per article.
+ARTICLE_KEYS = 30
+_CAPITAL = re.compile(r"(?<![\w.])([^\W\d_][\w\-]*)", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
+
+
+def name_keys(title: str, text: str, idf: IdfLike | None = None,
+              skip: Iterable[str] = ()) -> dict[str, float]:
+    """The article's capitalised words not at the start of a sentence (names, and
+    German nouns), folded to Latin letters and cut to ``KEY_LETTERS``, as ``~key``
+    terms, L2-normalised: a language-neutral trace of who and where, for articles
+    compared across languages without a translation. The words of the entities in
+    ``skip`` are left out (entities are compared on their own, as with the terms)."""
+    from anyascii import anyascii
+
+    skipped = {anyascii(w).lower()[:KEY_LETTERS] for n in skip for w in _WORD.findall(n)}
+    counts: Counter[str] = Counter()
+    body = f"{title}\n{text[:6000]}"
+    for m in _CAPITAL.finditer(body):
+        word = m.group(1)
+        if not word[0].isupper() or len(word) < KEY_LETTERS:
+            continue
+        if _SENTENCE_END.search(body[max(0, m.start() - 3):m.start()]) or m.start() == 0:
+            continue
+        key = anyascii(word).lower()[:KEY_LETTERS]
+        if len(key) == KEY_LETTERS and key.isalpha() and key not in skipped:
+            counts["~" + key] += 1
+    weights = {k: (1 + math.log(c)) * (idf.get(k, 1.0) if idf else 1.0) for k, c in counts.items()}
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:ARTICLE_KEYS]
+    return _normalise(dict(top))
+
+
+def _keys_of(names: Iterable[str]) -> set[str]:
+    from anyascii import anyascii
+
+    return {"~" + anyascii(w).lower()[:KEY_LETTERS] for n in names for w in _WORD.findall(n)}
+
+
+def split_terms(v: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """(English words, name keys), each L2-normalised on its own."""
+    words = {k: x for k, x in v.items() if not k.startswith("~")}
+    keys = {k: x for k, x in v.items() if k.startswith("~")}
+    return _normalise(words), _normalise(keys)
+
+
 class IdfLike(Protocol):
     def get(self, term: str, default: float = 1.0) -> float: ...
 
@@ -107,14 +156,15 @@ class Stories:
     # --- features ------------------------------------------------------------------
 
     def features(self, t: float, title: str, en_title: str, en_text: str,
-                 entities: Iterable[str]) -> Features:
+                 entities: Iterable[str], text: str = "") -> Features:
         idf = self._idf() if self.docs >= 50 else None
         names = sorted({e.lower() for e in entities if e})
         # The words of the entity names are left out of the terms: entities are compared
         # on their own, and the terms then say what happened rather than to whom.
         stop = self.stop | {w for n in names for w in _WORD.findall(n)}
-        return Features(t=t, terms=terms(en_title, en_text, stop, idf=idf),
-                        entities=names, title=en_title or title)
+        words = terms(en_title, en_text, stop, idf=idf)
+        keys = name_keys(title, text, idf)
+        return Features(t=t, terms={**words, **keys}, entities=names, title=en_title or title)
 
     def _idf(self) -> IdfLike:
         return _IdfView(self.df, self.docs)
@@ -128,18 +178,29 @@ class Stories:
     def score(self, f: Features, s: StoryRow) -> float:
         """How well an article fits a story: cosine of the English terms (at least
         ``MIN_TEXT``), plus the share of the article's entities that are among the
-        story's main ones."""
-        text = cosine(f.terms, s.terms) if f.terms else 0.0
+        story's main ones. Without English on one side: the cosine of the name keys
+        (the capitalised words of the original text, in Latin letters, cut to their
+        first letters, so `Tokajewa`, `Tokáyev` and `Токаев` meet) with the entities."""
+        words_f, keys_f = split_terms(f.terms)
+        words_s, keys_s = split_terms(s.terms)
+        text = cosine(words_f, words_s) if words_f and words_s else 0.0
         top = {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
         shared = len(top.intersection(f.entities))
         ent = shared / max(1, min(len(f.entities), len(top))) if f.entities else 0.0
-        if not f.terms or not s.terms:  # no English on one side: entities alone, and
-            return ent * 0.8 if shared >= MIN_SHARED else 0.0  # enough of them
+        if not words_f or not words_s:  # no English on one side
+            names = cosine(keys_f, keys_s) if keys_f and keys_s else 0.0
+            # the names must share more than the entities' own words (the same mayor
+            # and city may be another event)
+            if names >= MIN_NAMES and shared >= 1 and set(keys_f).intersection(keys_s) - _keys_of(f.entities):
+                return 0.6 * names + 0.4 * ent
+            return ent * 0.8 if shared >= MIN_SHARED else 0.0  # entities alone: enough
         if text < MIN_TEXT or (shared == 0 and text < 0.5):
             return 0.0  # the same people and places, but not the same happening
         return 0.65 * text + 0.35 * ent
 
-    def best(self, f: Features) -> tuple[str, float] | None:
+    def best(self, f: Features, anytime: bool = False) -> tuple[str, float] | None:
+        """The best story for the article: one active around its time (any time when
+        ``anytime``: the article's date is unknown) scoring at least the threshold."""
         hits: Counter[str] = Counter()
         keys = f.entities + sorted(f.terms, key=lambda k: -f.terms[k])[:KEY_TERMS]
         for k in keys:
@@ -152,7 +213,7 @@ class Stories:
             if live is None:
                 continue
             s = live.row
-            if not (s.first - self.window <= f.t <= s.last + self.window):
+            if not anytime and not (s.first - self.window <= f.t <= s.last + self.window):
                 continue
             sc = self.score(f, s)
             if sc >= self.threshold and (best is None or sc > best[1]
