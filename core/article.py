@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from newsdesk import SCHEMA
+from newsdesk.limits import cap_fields, drop_unserialisable
 
 Status = Literal["ok", "partial", "failed"]
 ContentType = Literal["text", "html"]
@@ -78,6 +79,9 @@ class Article:
     errors: list[dict[str, str]] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     failed: bool = False
+    #: Which plugin first wrote each top-level field of ``record`` (named in the notes
+    #: of :mod:`newsdesk.limits` when a field is cut or dropped).
+    writers: dict[str, str] = field(default_factory=dict)
 
     def add_error(self, stage: str, plugin: str, error: BaseException | str) -> None:
         """Record that ``plugin`` could not do its part of ``stage``.
@@ -102,7 +106,12 @@ class Article:
         return "partial" if self.errors else "ok"
 
     def to_record(self) -> dict[str, Any]:
-        """Return the finished record: framework keys around the stages' fields."""
+        """Return the finished record: framework keys around the stages' fields.
+
+        Fields from the input are capped and values JSON cannot hold are dropped,
+        each with a note in ``errors`` (see :mod:`newsdesk.limits`): a record can
+        always be written.
+        """
         out: dict[str, Any] = {
             "schema": SCHEMA,
             "id": self.id,
@@ -112,6 +121,26 @@ class Article:
         for key, value in self.record.items():
             if key not in FRAMEWORK_KEYS:
                 out[key] = value
+        notes = cap_fields(out, self.writers)
         out["errors"] = list(self.errors)
         out["timings_ms"] = {k: round(v, 3) for k, v in self.timings_ms.items()}
+        notes += drop_unserialisable(out, FRAMEWORK_KEYS, self.writers)
+        if notes:
+            out["errors"] = out["errors"] + notes
+            if out["status"] == "ok":
+                out["status"] = "partial"
+        if list(out)[:4] != list(FRAMEWORK_KEYS[:4]):  # a framework field was repaired
+            out = {k: out[k] for k in dict.fromkeys([*FRAMEWORK_KEYS[:4], *out]) if k in out}
         return out
+
+
+def snapshot(article: Article) -> dict[str, int]:
+    """The identity of each value of the record (to see which fields a plugin set)."""
+    return {key: id(value) for key, value in article.record.items()}
+
+
+def note_writers(article: Article, plugin: str, before: dict[str, int]) -> None:
+    """Remember ``plugin`` as the writer of the record's fields it set or replaced."""
+    for key, value in article.record.items():
+        if before.get(key) != id(value):
+            article.writers[key] = plugin

@@ -26,6 +26,7 @@ from typing import Any
 
 import pluggy
 
+from newsdesk.article import Article, note_writers, snapshot
 from newsdesk.errors import EXIT_PLUGIN, NewsdeskError, PluginError
 
 #: Marks a function as a shim (the value is the plugin's own function).
@@ -103,12 +104,19 @@ def _plain_shim(fn: Callable[..., Any], plugin: str, hook: str) -> Callable[...,
         call = _current.get()
         if call is None or call.hook != hook:
             try:
-                return fn(*args)
+                result = fn(*args)
+                if hook == "newsdesk_read" and isinstance(result, list):
+                    for article in result:
+                        if isinstance(article, Article):
+                            note_writers(article, plugin, {})
+                return result
             except HookError:
                 raise  # already named (a hook called from inside a hook)
             except Exception as exc:
                 raise HookError(plugin, hook, exc) from exc
         t0 = time.perf_counter()
+        article = next((a for a in args if isinstance(a, Article)), None)
+        before = snapshot(article) if article is not None else {}
         try:
             return fn(*args)
         except Exception as exc:
@@ -116,6 +124,8 @@ def _plain_shim(fn: Callable[..., Any], plugin: str, hook: str) -> Callable[...,
             return None
         finally:
             call.ms[plugin] = call.ms.get(plugin, 0.0) + (time.perf_counter() - t0) * 1000
+            if article is not None:
+                note_writers(article, plugin, before)
 
     setattr(shim, _SHIM, fn)
     return shim

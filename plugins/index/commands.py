@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import shutil
 import sqlite3
 import sys
 import time
@@ -51,6 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                               "(stop the daemon first)")
     p.add_argument("files", nargs="*", type=Path,
                    help="JSON-lines output files (default: the stream in the output folder)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the index even if the new one holds fewer articles")
     p.set_defaults(command=cmd_reindex)
 
 
@@ -216,9 +219,12 @@ def _iso(t: float) -> str:
 
 
 def cmd_reindex(args: argparse.Namespace, app: App) -> int:
-    from newsdesk_plugins.index.backend import IndexDoc
-    from newsdesk_plugins.index.grouping import Decision, Grouper
-    from newsdesk_plugins.index.state import State
+    """Rebuild the index and the story memory beside the current ones, then swap them in.
+
+    The current index stays as it is until the new one is complete and committed; a
+    failure, an interruption or a new index holding fewer articles than the current
+    one (without ``--force``) leaves it untouched.
+    """
     from newsdesk_plugins.index.tantivy_engine import TantivyBackend
 
     config = app.config
@@ -230,22 +236,67 @@ def cmd_reindex(args: argparse.Namespace, app: App) -> int:
     if not files:
         raise PathError(f"{config.path('output')}: no stream files to reindex")
     folder = resolve(config, s.folder)
+    state_file = resolve(config, s.state_file)
+    aside = folder.with_name(folder.name + ".rebuild")
+    state_aside = state_file.with_name(state_file.name + ".rebuild")
+    current = None
+    before = 0
     try:
-        backend = TantivyBackend(folder, writable=True, heap_mb=max(s.writer_heap_mb, 128),
-                                 threads=0, fresh=True)
+        if (folder / "meta.json").exists():
+            # Holding the current index's writer lock keeps a daemon from starting on it.
+            current = TantivyBackend(folder, writable=True, heap_mb=15)
+            before = current.count()
     except IndexUnavailable as exc:
-        raise PathError(f"{exc}; stop it before `newsdesk reindex`") from None
-    grouper = None
-    if s.group:
-        state = State(resolve(config, s.state_file))
-        state.clear()  # before the memory is loaded from it
-        state.commit()
-        state.close()
-        grouper = Grouper(resolve(config, s.state_file), group_settings(s))
-    t0 = time.perf_counter()
+        if "another process" in str(exc):
+            raise PathError(f"{exc}; stop it before `newsdesk reindex`") from None
+        current = None  # unreadable or of another version: it is replaced
+    try:
+        _remove_index(aside)
+        _remove_sqlite(state_aside)
+        t0 = time.perf_counter()
+        try:
+            n = _build(files, aside, state_aside if s.group else None, s)
+        except (IndexUnavailable, OSError) as exc:
+            _remove_index(aside)
+            _remove_sqlite(state_aside)
+            print(f"newsdesk: error: {exc}; the current index is left as it was",
+                  file=sys.stderr)
+            return EXIT_PATH
+        if n < before and not args.force:
+            _remove_index(aside)
+            _remove_sqlite(state_aside)
+            print(f"newsdesk: error: the rebuilt index would hold {n} articles, fewer than "
+                  f"the {before} of the current one; the current index is left as it was "
+                  "(--force replaces it)", file=sys.stderr)
+            return EXIT_PATH
+        if current is not None:
+            current.close()
+            current = None
+        _swap(aside, folder)
+        if s.group:
+            _remove_sqlite(state_file)
+            os.replace(state_aside, state_file)
+    finally:
+        if current is not None:
+            current.close()
+    print(f"indexed {n} articles from {len(files)} file{'s' * (len(files) != 1)} "
+          f"in {time.perf_counter() - t0:.1f} s (the index held {before} before)",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _build(files: list[Path], folder: Path, state_file: Path | None, s: Any) -> int:
+    """Index every indexable record of ``files`` into a new index in ``folder`` (and a
+    new story memory in ``state_file``); return how many."""
+    from newsdesk_plugins.index.backend import IndexDoc
+    from newsdesk_plugins.index.grouping import Decision, Grouper
+    from newsdesk_plugins.index.tantivy_engine import TantivyBackend
+
+    backend = TantivyBackend(folder, writable=True, heap_mb=max(s.writer_heap_mb, 128),
+                             threads=0)
+    grouper = Grouper(state_file, group_settings(s)) if state_file is not None else None
     n = 0
     try:
-        backend.delete_all()
         batch: list[IndexDoc] = []
         for rec in records(files):
             if not documents.indexable(rec):
@@ -265,13 +316,28 @@ def cmd_reindex(args: argparse.Namespace, app: App) -> int:
                 batch = []
         backend.upsert(batch)
         backend.commit()
-    except IndexUnavailable as exc:
-        print(f"newsdesk: error: {exc}", file=sys.stderr)
-        return EXIT_PATH
     finally:
         backend.close()
         if grouper is not None:
             grouper.close()
-    print(f"indexed {n} articles from {len(files)} file{'s' * (len(files) != 1)} "
-          f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    return EXIT_OK
+    return n
+
+
+def _swap(new: Path, folder: Path) -> None:
+    """Put the index built in ``new`` in the place of ``folder``."""
+    old = folder.with_name(folder.name + ".old")
+    _remove_index(old)
+    if folder.exists():
+        os.rename(folder, old)
+    os.rename(new, folder)
+    _remove_index(old)
+
+
+def _remove_index(folder: Path) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)

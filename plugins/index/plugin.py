@@ -20,6 +20,7 @@ from newsdesk_plugins.index import documents
 from newsdesk_plugins.index.backend import Backend, IndexUnavailable
 from newsdesk_plugins.index.grouping import Decision, GroupSettings, Grouper
 from newsdesk_plugins.index.stream import records, stream_files
+from newsdesk_plugins.index.tantivy_engine import in_range
 
 log = structlog.get_logger("newsdesk.index")
 
@@ -90,6 +91,11 @@ class IndexPlugin:
 
     @hookimpl
     def newsdesk_index(self, article: Article) -> None:
+        moment = documents.when(article.record)
+        if moment is not None and not in_range(moment):
+            article.add_error("index", "index", f"the date {moment.date().isoformat()} is "
+                              "outside the years the index can hold (1677 to 2262); the "
+                              "article is indexed without it")
         if self.grouper is None:
             return
         with self.lock:

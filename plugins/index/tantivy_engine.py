@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import structlog
 import tantivy
 
 from newsdesk_plugins.index.backend import Filters, Hit, IndexDoc, IndexUnavailable, Results
@@ -41,6 +42,12 @@ SNIPPET_CHARS = 200
 WINDOW = 1200
 #: Characters of a text scanned for a snippet when the window has no match.
 SNIPPET_SCAN = 50_000
+
+#: The instants tantivy can store (nanoseconds from 1970 in a signed 64-bit integer).
+EARLIEST = datetime(1677, 9, 22, tzinfo=UTC)
+LATEST = datetime(2262, 4, 11, tzinfo=UTC)
+
+log = structlog.get_logger("newsdesk.index")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "IN", "TO"}
@@ -88,6 +95,11 @@ def _register(index: tantivy.Index) -> None:
                                  .filter(tantivy.Filter.remove_long(MAX_TOKEN))
                                  .filter(tantivy.Filter.lowercase())
                                  .filter(tantivy.Filter.stemmer(stemmer)).build())
+
+
+def in_range(moment: datetime) -> bool:
+    """Whether tantivy can store ``moment`` (an aware datetime)."""
+    return EARLIEST <= moment <= LATEST
 
 
 def id_key(rid: str) -> int:
@@ -188,38 +200,63 @@ class TantivyBackend:
     # --- writing -----------------------------------------------------------------
 
     def _doc(self, d: IndexDoc) -> tantivy.Document:
+        """The document of ``d``. A value tantivy refuses (a date outside the years it
+        can hold) costs that field of this document, with a warning, never the index."""
         doc = tantivy.Document()
-        doc.add_text("id", d.id)
-        doc.add_integer("key", id_key(d.id))
-        doc.add_text("title", d.title)
+        refused: list[str] = []
+
+        def add(kind: str, name: str, value: Any) -> None:
+            try:
+                getattr(doc, f"add_{kind}")(name, value)
+            except (ValueError, TypeError, OverflowError) as exc:
+                refused.append(name)
+                log.warning("a field of an article was left out of the index", article=d.id,
+                            field=name, error=str(exc)[:300])
+
+        add("text", "id", d.id)
+        add("integer", "key", id_key(d.id))
+        add("text", "title", d.title)
         english_original = bool(d.english) and d.english == d.text
         if d.text and not english_original:
-            doc.add_text("text", d.text)
+            add("text", "text", d.text)
             if d.lang in STEMMED:
-                doc.add_text(f"text_{d.lang}", f"{d.title}\n\n{d.text}" if d.title else d.text)
+                add("text", f"text_{d.lang}", f"{d.title}\n\n{d.text}" if d.title else d.text)
         if d.english:
-            doc.add_text("en", d.english)
+            add("text", "en", d.english)
         if d.english_title:
-            doc.add_text("en_title", d.english_title)
+            add("text", "en_title", d.english_title)
         if d.url:
-            doc.add_bytes("url", d.url.encode("utf-8", "replace"))
+            add("bytes", "url", d.url.encode("utf-8", "replace"))
         for name, value in (("lang", d.lang), ("site", d.site), ("story", d.story),
                             ("duplicate_of", d.duplicate_of)):
             if value:
-                doc.add_text(name, value)
+                add("text", name, value)
         for name in set(d.entities):
-            doc.add_text("entity", key(name))
+            add("text", "entity", key(name))
         for name in set(d.cited):
-            doc.add_text("cited", key(name))
-        if d.when is not None:
-            doc.add_date("when", d.when)
+            add("text", "cited", key(name))
+        if d.when is not None and in_range(d.when):
+            add("date", "when", d.when)
+        elif d.when is not None:
+            log.warning("a field of an article was left out of the index", article=d.id,
+                        field="when", error=f"{d.when.isoformat()} is outside the dates the "
+                                            "index can hold")
+        if "id" in refused or "key" in refused:
+            raise ValueError(f"article {d.id[:80]!r}: its id cannot be indexed")
         return doc
 
     def upsert(self, docs: Iterable[IndexDoc]) -> None:
+        """Add or replace documents. One that cannot be made at all (an id tantivy
+        refuses) is left out with an error in the log; the others go in."""
         writer = self._need_writer()
         for d in docs:
+            try:
+                doc = self._doc(d)
+            except ValueError as exc:
+                log.error("an article was left out of the index", error=str(exc))
+                continue
             writer.delete_documents_by_term("id", d.id)
-            writer.add_document(self._doc(d))
+            writer.add_document(doc)
 
     def delete(self, ids: Iterable[str]) -> None:
         writer = self._need_writer()
