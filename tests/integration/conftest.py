@@ -112,3 +112,39 @@ def daemon(tmp_path: Path) -> Iterator[Any]:
         if d.proc is not None and d.proc.poll() is None:
             d.proc.kill()
             d.proc.wait(10)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Any]:
+    """Mount small tmpfs file systems (a full disk on demand): ``tmpfs(name, size)``
+    returns the mount point, ``resize(mnt, size)`` grows one. Needs root and mount
+    rights; the test is skipped with the reason where they are missing."""
+    mounted: list[Path] = []
+
+    def mount(name: str, size: str) -> Path:
+        mnt = tmp_path / name
+        mnt.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)],
+                              capture_output=True)
+        if done.returncode != 0:
+            pytest.skip("cannot mount a tmpfs here (needs root and mount rights): "
+                        + done.stderr.decode(errors="replace").strip()[:120])
+        mounted.append(mnt)
+        return mnt
+
+    yield mount
+    for mnt in mounted:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def resize(mnt: Path, size: str) -> None:
+    """Give a tmpfs of the ``tmpfs`` fixture a new size (room comes back)."""
+    subprocess.run(["mount", "-o", f"remount,size={size}", str(mnt)], check=True)
+
+
+def stream_lines(folder: Path) -> list[bytes]:
+    """Every line of every stream file in ``folder``, newline included."""
+    out: list[bytes] = []
+    for file in sorted(folder.glob("*.jsonl")):
+        out += file.read_bytes().splitlines(keepends=True)
+    return out
