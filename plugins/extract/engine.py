@@ -176,7 +176,7 @@ def _attribution(start: int, end: int, people: list[tuple[int, int, str, str]], 
     return inside[0][2] if inside else None
 
 
-_ISO_LOCAL = re.compile(r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d)?)?")
+_ISO_LOCAL = re.compile(r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:\d\d)?)?")
 
 
 def _metadata(article: Article, text: str, title: str | None, removed: list[dict[str, Any]], lang: str | None) -> None:
@@ -194,7 +194,7 @@ def _metadata(article: Article, text: str, title: str | None, removed: list[dict
         page = meta.from_html(article.content, given)
         if given:
             # what trafilatura found stands where the page's own reading found nothing
-            page = {**{k: v for k, v in given.items() if v}, **{k: v for k, v in page.items() if v}}
+            page = {**given, **{k: v for k, v in page.items() if v is not None}}
     if page:
         found.title = page.get("title") or None
         found.authors = list(page.get("authors") or [])
@@ -205,7 +205,10 @@ def _metadata(article: Article, text: str, title: str | None, removed: list[dict
             # Already ISO 8601 (the page's own clock, with its time of day): kept as it is.
             found.published = stated if _ISO_LOCAL.fullmatch(stated) else dates.parse_date(stated, "en") or None
         if page.get("modified") and page.get("modified") != page.get("date"):
-            found.modified = dates.parse_date(str(page["modified"]), "en") or None
+            stated = str(page["modified"])
+            found.modified = stated if _ISO_LOCAL.fullmatch(stated) else dates.parse_date(stated, "en") or None
+        for problem in page.get("problems") or []:
+            article.add_error("extract", PLUGIN, problem)
     lines = [str(r.get("text", "")) for r in removed if r.get("role") in ("meta", "byline", "site", "line", "dateline")]
     if not lines and text:
         lines = text.splitlines()[:8]
@@ -223,7 +226,30 @@ def _metadata(article: Article, text: str, title: str | None, removed: list[dict
     rec["modified"] = found.modified if found.modified != found.published else None
     rec["authors"] = found.authors
     rec["site"] = found.site
+    _clamp(article)
+
+
+#: The longest title kept (a longer one is cut at a word, and ``errors`` says so).
+MAX_TITLE_CHARS = 300
+#: The most authors kept (more is a list of names that is not a byline).
+MAX_AUTHORS = 20
+
+
+def _clamp(article: Article) -> None:
+    """Bad input: an implausible date is dropped, an overlong title cut, an overlong author
+    list cut to its first names; each with a one-line note in ``errors``."""
+    rec = article.record
     for key in ("published", "modified"):
         why = dates.flag(rec[key])
         if why:
-            article.add_error("extract", PLUGIN, f"{key} date {rec[key]} is {why}")
+            article.add_error("extract", PLUGIN, f"{key} date {rec[key]} is {why}: dropped")
+            rec[key] = None
+    title = rec.get("title")
+    if isinstance(title, str) and len(title) > MAX_TITLE_CHARS:
+        cut = title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-|") + "…"
+        article.add_error("extract", PLUGIN, f"title of {len(title)} characters cut to {len(cut)}")
+        rec["title"] = cut
+    if len(rec["authors"]) > MAX_AUTHORS:
+        article.add_error("extract", PLUGIN,
+                          f"{len(rec['authors'])} authors: only the first {MAX_AUTHORS} kept")
+        rec["authors"] = rec["authors"][:MAX_AUTHORS]

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsdesk_plugins.extract import structured
 from newsdesk_plugins.extract.dates import parse_date
 from newsdesk_plugins.extract.pagedates import on_page_clock, shown_dates, time_published
 
@@ -91,25 +92,58 @@ def from_html(html: str, given: dict[str, Any] | None = None) -> dict[str, Any]:
         "title": given.get("title"), "sitename": given.get("site"), "url": given.get("url"),
         "author": ", ".join(a for a in given.get("authors") or [] if isinstance(a, str)) or None,
     }
-    if found:
-        out["title"] = choose_title(html, found.get("title"), found.get("sitename"))
+    ld = structured.read(html)
+    problems: list[str] = []
+    if found or ld:
+        site = found.get("sitename") or (ld.publisher if ld else None)
+        out["title"] = choose_title(html, found.get("title") or (ld.headline if ld else None), site)
         host = re.sub(r"^www\.", "", (found.get("url") or "").split("//")[-1].split("/")[0])
-        publishers = [found.get("sitename") or "", host] + _PUBLISHER.findall(html)[:3] + _COPYRIGHT.findall(html)[:1]
+        publishers = ([site or "", host, (ld.publisher if ld else None) or ""] + _PUBLISHER.findall(html)[:3]
+                      + _COPYRIGHT.findall(html)[:1])
         site_author = _META_AUTHOR.findall(html)[:1]
         author = found.get("author")
         names = split_authors(author.replace(";", ",")) if author else []
-        out["authors"] = clean_authors(names, publishers, site_author[0] if site_author else None)
-        out["site"] = found.get("sitename")
+        # trafilatura's reading of the byline (it reads JSON-LD too, and the page's byline);
+        # the JSON-LD article's own Person authors where it finds none
+        persons = clean_authors(names, publishers, site_author[0] if site_author else None)
+        ld_names = [n for name in (ld.authors if ld else []) for n in split_authors(name)]
+        out["authors"] = persons or clean_authors(ld_names, publishers, site_author[0] if site_author else None)
+        out["site"] = site
         out["url"] = found.get("url")
-    # The publication date the page shows beside its headline; else htmldate's, moved to
-    # the page's own clock when htmldate read the UTC day of the page's stated publication
-    # time. An "Updated" date shown there is the modification date, never the publication's.
+    # The publication date the page shows beside its headline; else a visible <time
+    # itemprop=datePublished>; else the JSON-LD article's datePublished; else htmldate's,
+    # moved to the page's own clock when htmldate read the UTC day of the page's stated
+    # publication time. An "Updated" date shown there is the modification date, never the
+    # publication's. A stated date before 1900, at the epoch or in the future is not taken.
     url = out.get("url")
     shown = shown_dates(html, url)
-    out["date"] = (shown.get("published") or time_published(html)
+    ld_published = stated(ld.published if ld else None, html, "JSON-LD datePublished", problems)
+    ld_modified = stated(ld.modified if ld else None, html, "JSON-LD dateModified", problems)
+    out["date"] = (shown.get("published") or time_published(html) or ld_published
                    or on_page_clock(html, find_date(html, original_date=True, extensive_search=True)))
-    out["modified"] = shown.get("modified") or find_date(html, original_date=False, extensive_search=False)
+    out["modified"] = (shown.get("modified") or ld_modified
+                       or find_date(html, original_date=False, extensive_search=False))
+    out["problems"] = problems
     return out
+
+
+def stated(value: str | None, html: str, what: str, problems: list[str]) -> str | None:
+    """A date the page's structured data states, as ISO 8601 on the page's own clock (a UTC
+    instant moved to the offset the page shows for it; a date without a time stays a
+    date); None, with a note in ``problems``, when it is not a plausible publication date."""
+    from newsdesk_plugins.extract.dates import flag
+    from newsdesk_plugins.extract.pagedates import iso_on_page_clock
+
+    if not value:
+        return None
+    iso = iso_on_page_clock(value, html)
+    if iso is None:
+        return None
+    why = flag(iso) or ("the Unix epoch" if iso.startswith("1970-01-01") else None)
+    if why:
+        problems.append(f"{what} {value!r} is {why}: not taken")
+        return None
+    return iso
 
 
 def _trafilatura_meta(html: str) -> dict[str, Any]:
@@ -238,6 +272,18 @@ _ROLE_WORDS = {"chief", "officer", "head", "editor", "senior", "staff", "writer"
                "correspondent", "director", "technology", "executive", "of", "and", "the", "manager", "producer"}
 
 
+#: Words that make a byline a job title or a desk, not a person's name.
+_JOB = re.compile(
+    r"\b(?:writer|reporter|correspondent|columnist|contributor)s?\b|^(?:head|chief|director|editor) of\b",
+    re.I)
+
+
+def _is_agency(name: str) -> bool:
+    from newsdesk_plugins.extract.resources import gazetteer
+
+    return re.sub(r"^the\s+", "", name, flags=re.I) in gazetteer().agencies or name in gazetteer().agencies
+
+
 def _is_place(word: str) -> bool:
     from newsdesk_plugins.extract.resources import gazetteer
 
@@ -264,13 +310,17 @@ def clean_authors(names: list[str], publishers: list[str], site_author: str | No
             continue  # a handle ("tpluto")
         if len(words) > 5 or all(w.lower() in _ROLE_WORDS for w in words):
             continue  # a sentence or a job title, not a name
+        if _JOB.search(name):
+            continue  # "AP Auto Writer", "Head of Reality Labs": a job, not a name
         if any(key == k or (len(key) > 3 and key in k) for k in keys):
-            continue
+            continue  # the site or publisher itself
         if len(words) == 1 and _is_place(name):
             continue  # "Massachusetts": a dateline, not an author
         if name not in out:
             out.append(name)
     if len(out) > 1:
+        # an agency or outlet credited beside the people who wrote the story is not an author
+        out = [n for n in out if not _is_agency(n)] or out
         out = [n for n in out if len(n.split()) > 1] or out  # "Massachusetts" beside a full name
         # The site-wide <meta name="author"> ("Condé Nast", "AOL Staff") beside the article's own bylines.
         site_key = _key(site_author or "")

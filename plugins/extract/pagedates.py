@@ -89,14 +89,35 @@ def local_time(instant: datetime, html: str) -> datetime:
     utc = instant.replace(second=0, microsecond=0)
     for shift in _shown_offsets(html, utc):
         if timedelta(hours=-12) <= shift <= timedelta(hours=14) and shift % timedelta(minutes=30) == timedelta(0):
-            return (instant + shift).replace(tzinfo=None)
+            return instant.astimezone(timezone(shift))
     return instant
+
+
+def iso_on_page_clock(value: str, html: str) -> str | None:
+    """A stamp the page states (``2023-12-20T12:30:00Z``, ``2023-12-20``) as ISO 8601: with
+    its offset, a UTC instant moved to the offset the page shows for the same instant; a
+    date alone stays a date; None when it does not read as a stamp."""
+    match = re.match(_STAMP, value.strip())
+    if not match:
+        return None
+    instant = _parse(match.group(0))
+    if instant is None:
+        return None
+    if "T" not in match.group(0) and " " not in match.group(0).strip():
+        return instant.date().isoformat()
+    return _iso(local_time(instant, html))
+
+
+def _iso(value: datetime) -> str:
+    """ISO 8601 to the minute, with the offset when there is one (``Z`` for UTC)."""
+    text = value.isoformat(timespec="minutes")
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def on_page_clock(html: str, day: str | None) -> str | None:
     """``day`` (htmldate's YYYY-MM-DD) on the page's own clock: when it is the UTC day of
     the publication instant the page states, that instant in the page's time zone (ISO
-    8601, local time, no offset); else ``day`` unchanged."""
+    8601 with the offset, ``Z`` when the page gives no other); else ``day`` unchanged."""
     if not day:
         return day
     stated = stated_published(html)
@@ -106,7 +127,7 @@ def on_page_clock(html: str, day: str | None) -> str | None:
     utc_day = instant.astimezone(timezone.utc).date().isoformat() if instant.tzinfo else None
     if not has_time or day[:10] not in (utc_day, instant.date().isoformat()):
         return day
-    return local_time(instant, html).replace(tzinfo=None).isoformat(timespec="minutes")
+    return _iso(local_time(instant, html))
 
 
 #: A date label as a page shows it beside the headline, in the languages the project reads.
@@ -181,5 +202,5 @@ def time_published(html: str) -> str | None:
             continue
         if "T" not in attr.group(1) and " " not in attr.group(1).strip():
             return value.date().isoformat()
-        return local_time(value, html).replace(tzinfo=None).isoformat(timespec="minutes")
+        return _iso(local_time(value, html))
     return None

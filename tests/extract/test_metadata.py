@@ -50,11 +50,11 @@ def test_no_date_is_null_not_a_guess(extract: Extract) -> None:
     assert art.record["modified"] is None
 
 
-def test_flags_future_and_pre_1900_dates(extract: Extract) -> None:
-    """Keeps a date in the future or before 1900 but says so in errors."""
+def test_a_date_in_the_future_is_dropped_with_a_note(extract: Extract) -> None:
+    """Drops a date in the future (or before 1900) and says so in errors."""
     art = extract("The ministry published the report.", removed=[{"text": "Published 3 March 2199", "role": "meta"}])
-    assert art.record["published"] == "2199-03-03"
-    assert any("in the future" in e["message"] for e in art.errors)
+    assert art.record["published"] is None
+    assert any("2199-03-03 is in the future: dropped" in e["message"] for e in art.errors)
     assert dates.flag("1850-01-01") == "before 1900"
     assert dates.flag("2020-01-01", datetime(2021, 1, 1, tzinfo=timezone.utc)) is None
 
