@@ -2,15 +2,18 @@
 
 A real ``newsdesk run`` subprocess on a temporary working folder; files are
 dropped into its inbox by write-then-rename, and the output file is tailed to
-see each record appear. Prints throughput, drop-to-line latency, memory, the
-time to start watching and the mean time per plugin per article.
+see each record appear. Articles are realistic generated ones (``benchtext``) or
+the files of ``--folder``. Prints the cold start (to the ready line and to the
+first record of a warm-up), then, with the workers warm: burst throughput beside
+the floor (the same files read and written as JSON lines in one Python loop),
+CPU per article, memory, drop-to-line latency at a steady rate, the records' size
+and each stage's cost from the records' ``timings_ms``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -22,40 +25,29 @@ from typing import Any
 
 import orjson
 
+from newsdesk import benchtext
 from newsdesk.app import App, Settings, build_app
 from newsdesk.pipeline import STAGES
-
-WORDS = (
-    "the government said on monday that talks with regional leaders would resume after "
-    "protests in the capital drew thousands of people into the streets police reported "
-    "several arrests while officials promised an inquiry into the violence and the "
-    "economy ministry announced new measures to limit fuel prices for the winter months"
-).split()
-
-
-def make_article(n: int, size: int, rng: random.Random) -> bytes:
-    """Return a unique plain-text article of about ``size`` bytes."""
-    parts = [f"Generated article {n}\n\n"]
-    length = len(parts[0])
-    while length < size:
-        sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20)))
-        sentence = sentence.capitalize() + ". "
-        if rng.random() < 0.2:
-            sentence += "\n\n"
-        parts.append(sentence)
-        length += len(sentence)
-    return "".join(parts)[:size].encode()
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--count", type=int, default=5000, help="articles for the throughput run")
     p.add_argument("--size", type=int, default=5000, help="bytes per generated article")
-    p.add_argument("--rate", type=float, default=100.0, help="articles/s offered, latency run")
+    p.add_argument("--rate", type=float, default=None,
+                   help="articles/s offered, latency run (default: 20 with --stages, else 100)")
     p.add_argument("--seconds", type=float, default=10.0, help="length of the latency run")
     p.add_argument("--folder", metavar="DIR", help="drop these files instead of generated ones")
+    p.add_argument("--languages", default=benchtext.DEFAULT_MIX, metavar="MIX",
+                   help=f"generated articles' languages by weight (default {benchtext.DEFAULT_MIX}; "
+                        f"of {', '.join(benchtext.KITS)})")
     p.add_argument("--stages", action="store_true",
                    help="keep the stage plugins enabled (default: framework only)")
     p.add_argument("--workers", type=int, default=0, help="daemon worker processes (0: a core)")
+    p.add_argument("--warm", type=int, default=40,
+                   help="articles processed (and not counted) before the burst: cold start")
+    p.add_argument("--python", metavar="EXE", default=sys.executable,
+                   help="the Python whose newsdesk runs the daemon (another checkout's venv, "
+                        "for an A/B comparison in one session)")
     p.add_argument("--keep", action="store_true", help="keep the temporary working folder")
 
 
@@ -146,46 +138,122 @@ def _stage_plugins(app: App, work: Path) -> list[str]:
         probe.shutdown()
 
 
+def _inputs(args: argparse.Namespace) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
+    """The burst's files and the latency run's files (generated unless ``--folder``)."""
+    total = int(args.rate * args.seconds)
+    if args.folder:
+        files = [(p.name, p.read_bytes()) for p in sorted(Path(args.folder).iterdir())
+                 if p.is_file() and not p.name.startswith(".")]
+        if not files:
+            raise SystemExit(f"newsdesk bench: {args.folder}: no files to drop")
+
+        # A copy must differ from the original, or it is skipped as seen.
+        def copies(prefix: str, n0: int, n: int) -> list[tuple[str, bytes]]:
+            out = []
+            for i in range(n0, n0 + n):
+                name, data = files[i % len(files)]
+                out.append((f"{prefix}{i:07d}-{name}", data + f"\n<!-- {i} -->".encode()))
+            return out
+        return copies("b", 0, args.warm + args.count), copies("lat", 10_000_000, total)
+    try:
+        mix = benchtext.parse_mix(args.languages)
+    except ValueError as exc:
+        raise SystemExit(f"newsdesk bench: {exc}") from None
+    burst = benchtext.make_articles(args.warm + args.count, args.size, mix, seed=7)
+    lat = [("lat" + name, data) for name, data in
+           benchtext.make_articles(total, args.size, mix, seed=11)]
+    return burst, lat
+
+
+def floor_rate(files: list[tuple[str, bytes]], folder: Path) -> float:
+    """Articles/s of the floor: one Python loop reading each file and writing a JSON
+    line of it with orjson (no watching, no workers, no stages)."""
+    src = folder / "floor-in"
+    src.mkdir()
+    for name, data in files:
+        (src / name).write_bytes(data)
+    paths = sorted(src.iterdir())
+    t0 = time.perf_counter()
+    with (folder / "floor.jsonl").open("wb") as out:
+        for path in paths:
+            data = path.read_bytes()
+            out.write(orjson.dumps({"id": path.name, "source": {"path": str(path)},
+                                    "text": data.decode("utf-8", "replace")})
+                      + b"\n")
+    elapsed = time.perf_counter() - t0
+    shutil.rmtree(src, ignore_errors=True)
+    return len(paths) / elapsed
+
+
+def stage_costs(output: Path, names: set[str]) -> dict[str, Any]:
+    """Per-stage mean and p95 of the records' ``timings_ms`` (the burst's records only),
+    by language too, and the records' mean size in bytes."""
+    per: dict[str, list[float]] = {}
+    by_lang: dict[str, dict[str, list[float]]] = {}
+    sizes: list[int] = []
+    for file in sorted(output.glob("*.jsonl")):
+        for line in file.read_bytes().splitlines():
+            rec = orjson.loads(line)
+            if rec.get("source", {}).get("name") not in names:
+                continue
+            sizes.append(len(line) + 1)
+            lang = rec.get("lang") if isinstance(rec.get("lang"), str) else "?"
+            timings = rec.get("timings_ms") or {}
+            total = 0.0
+            for stage, ms in timings.items():
+                per.setdefault(stage, []).append(ms)
+                by_lang.setdefault(lang, {}).setdefault(stage, []).append(ms)
+                total += ms
+            per.setdefault("total", []).append(total)
+            by_lang.setdefault(lang, {}).setdefault("total", []).append(total)
+    return {"stages": per, "by_lang": by_lang, "record_bytes": sizes}
+
+
 def command(args: argparse.Namespace, app: App) -> int:
-    rng = random.Random(7)
+    if args.rate is None:
+        args.rate = 20.0 if args.stages else 100.0
     work = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
     inbox, out = work / "inbox", work / "output"
     inbox.mkdir()
     disable = [] if args.stages else _stage_plugins(app, work)
-    cmd = [sys.executable, "-m", "newsdesk", "run", "--workdir", str(work),
+    cmd = [args.python, "-m", "newsdesk", "run", "--workdir", str(work),
            "--log-format", "json", "--workers", str(args.workers)]
     if app.config.file:
         cmd += ["--config", str(Path(app.config.file).absolute())]
     for name in disable:
         cmd += ["--disable", name]
-    files: list[tuple[str, bytes]] = []
-    if args.folder:
-        files = [(p.name, p.read_bytes()) for p in sorted(Path(args.folder).iterdir())
-                 if p.is_file()]
+    files, lat_files = _inputs(args)
+    warm, burst = files[:args.warm], files[args.warm:]
+    source = args.folder or f"generated, {args.languages}"
     print(f"newsdesk bench: work folder {work}; stage plugins "
-          f"{'enabled' if args.stages else 'disabled: ' + (', '.join(disable) or 'none')}")
+          f"{'enabled' if args.stages else 'disabled: ' + (', '.join(disable) or 'none')}; "
+          f"articles: {source}; daemon: {args.python}")
     log_file = (work / "daemon.log").open("wb")
     t_start = time.monotonic()
+    t_start_wall = time.time()  # the tail notes records by wall-clock time
     proc = subprocess.Popen(cmd, stderr=log_file, stdout=subprocess.DEVNULL)
+    results: dict[str, Any] = {}
     tail = Tail(out)
     try:
-        watching = _wait_for(work / "daemon.log", b'"watching"', 30) - t_start
-        time.sleep(1.5)  # let workers finish starting before idle memory is read
-        idle = _rss_kb(proc.pid, "VmRSS")
-        idle_total = idle + sum(_rss_kb(c, "VmRSS") for c in _children(proc.pid))
+        watching = _wait_for(work / "daemon.log", b'"watching"', 60) - t_start
         out.mkdir(exist_ok=True)
         tail.start()
-        results: dict[str, Any] = {"watching_s": watching, "idle_rss_mb": idle / 1024,
-                                   "idle_rss_total_mb": idle_total / 1024}
+        results["watching_s"] = watching
+        # Cold start: the warm-up articles are dropped as soon as the inbox is watched;
+        # the time to their first and last record is the start a new user sees.
+        for name, payload in warm:
+            _drop(inbox, name, payload)
+        if warm:
+            _wait_all(tail, [n for n, _ in warm], 600)
+            results.update(first_record_s=min(tail.seen[n] for n, _ in warm) - t_start_wall,
+                           warm_done_s=max(tail.seen[n] for n, _ in warm) - t_start_wall)
+        results["ready_s"] = _logged_at(work / "daemon.log", "ready", t_start)
+        time.sleep(1.0)
+        idle = _rss_kb(proc.pid, "VmRSS")
+        idle_kids = {c: _rss_kb(c, "VmRSS") / 1024 for c in _children(proc.pid)}
+        results.update(idle_rss_mb=idle / 1024, idle_rss_total_mb=idle / 1024 + sum(idle_kids.values()),
+                       idle_kids=idle_kids)
         # Throughput: a burst of count files, as fast as they can be dropped.
-        burst = []
-        for n in range(args.count):
-            if files:
-                name, data = files[n % len(files)]
-                # a copy must differ from the original, or it is skipped as seen
-                burst.append((f"{n:07d}-{name}", data + f"\n<!-- {n} -->".encode()))
-            else:
-                burst.append((f"a{n:07d}.txt", make_article(n, args.size, rng)))
         names = [name for name, _ in burst]
         # Written first under hidden names (ignored), then renamed into place in a
         # tight loop: the burst arrives faster than the daemon can take it.
@@ -197,29 +265,26 @@ def command(args: argparse.Namespace, app: App) -> int:
         for name in names:
             os.rename(inbox / f".{name}.tmp", inbox / name)
         drop_s = time.time() - t0
-        _wait_all(tail, names, 600)
+        _wait_all(tail, names, 1800)
         elapsed = max(tail.seen[n] for n in names) - t0
         cpu1 = _cpu_s(proc.pid), sum(_cpu_s(k) for k in kids)
-        results.update(cpu_main_ms=(cpu1[0] - cpu0[0]) * 1000 / args.count,
-                       cpu_workers_ms=(cpu1[1] - cpu0[1]) * 1000 / args.count,
+        results.update(cpu_main_ms=(cpu1[0] - cpu0[0]) * 1000 / len(names),
+                       cpu_workers_ms=(cpu1[1] - cpu0[1]) * 1000 / len(names),
                        busy_main=(cpu1[0] - cpu0[0]) / elapsed)
-        results.update(burst=args.count, burst_s=elapsed, rate=args.count / elapsed,
-                       drop_rate=args.count / drop_s)
+        results.update(burst=len(names), burst_s=elapsed, rate=len(names) / elapsed,
+                       drop_rate=len(names) / drop_s)
         peak = _rss_kb(proc.pid, "VmHWM")
         peak_total = peak + sum(_rss_kb(c, "VmHWM") for c in _children(proc.pid))
         results.update(peak_rss_mb=peak / 1024, peak_rss_total_mb=peak_total / 1024)
         # Latency: files offered at a steady rate.
         lat_names: list[tuple[str, float]] = []
-        total = int(args.rate * args.seconds)
         t0 = time.time()
-        for n in range(total):
+        for n, (name, payload) in enumerate(lat_files):
             due = t0 + n / args.rate
             time.sleep(max(0.0, due - time.time()))
-            name = f"lat{n:07d}.txt"
-            payload = make_article(10_000_000 + n, args.size, rng)
             _drop(inbox, name, payload)
             lat_names.append((name, time.time()))
-        _wait_all(tail, [n for n, _ in lat_names], 120)
+        _wait_all(tail, [n for n, _ in lat_names], 300)
         lat = [(tail.seen[n] - t) * 1000 for n, t in lat_names]
         results.update(lat_p50=_pct(lat, 50), lat_p95=_pct(lat, 95), lat_p99=_pct(lat, 99),
                        lat_n=len(lat))
@@ -231,11 +296,25 @@ def command(args: argparse.Namespace, app: App) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
         log_file.close()
+    results["costs"] = stage_costs(out, set(names))
+    results["floor"] = floor_rate(burst, work)
     timings = _plugin_timings(work / "daemon.log")
     _report(results, timings, args)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _logged_at(log: Path, event: str, t_start: float) -> float | None:
+    """Seconds from start to the daemon's first log line ``event`` (None: not logged)."""
+    for line in log.read_bytes().splitlines():
+        try:
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if entry.get("event") == event and entry.get("uptime_s") is not None:
+            return float(entry["uptime_s"])
+    return None
 
 
 def _wait_for(log: Path, needle: bytes, timeout: float) -> float:
@@ -269,20 +348,56 @@ def _plugin_timings(log: Path) -> dict[str, float]:
 
 
 def _report(r: dict[str, Any], timings: dict[str, float], args: argparse.Namespace) -> None:
-    print(f"watching after start      {r['watching_s']:.2f} s          (target <= 1 s)")
-    print(f"idle RSS, daemon          {r['idle_rss_mb']:.1f} MB        (target <= 80 MB)")
-    print(f"idle RSS, with workers    {r['idle_rss_total_mb']:.1f} MB")
-    print(f"burst of {r['burst']} x {args.size} B   {r['rate']:.0f} articles/s  "
-          f"(target >= 2000/s; files dropped at {r['drop_rate']:.0f}/s)")
-    print(f"CPU per article           daemon {r['cpu_main_ms']:.3f} ms, workers "
-          f"{r['cpu_workers_ms']:.3f} ms (daemon busy {r['busy_main']:.0%} of the burst)")
+    stages = args.stages
+    costs = r["costs"]
+    print(f"inbox watched after start {r['watching_s']:.2f} s")
+    if r.get("ready_s") is not None:
+        print(f"ready (logged) after      {r['ready_s']:.2f} s          (target <= 3 s)")
+    if "first_record_s" in r:
+        print(f"cold start: first record  {r['first_record_s']:.2f} s after start; "
+              f"{args.warm} warm-up articles done at {r['warm_done_s']:.2f} s (not in the burst)")
+    print(f"idle RSS, daemon          {r['idle_rss_mb']:.1f} MB")
+    print(f"idle RSS, with workers    {r['idle_rss_total_mb']:.1f} MB"
+          + ("       (target <= 450 MB)" if stages else "")
+          + f"; children: {', '.join(f'{mb:.0f}' for mb in r['idle_kids'].values())} MB")
+    print(f"burst of {r['burst']} articles    {r['rate']:.1f} articles/s  "
+          f"(target >= {'150' if stages else '2000'}/s; files dropped at {r['drop_rate']:.0f}/s)")
+    print(f"floor (read + orjson line, one loop)  {r['floor']:.0f} articles/s; "
+          f"the daemon runs at {r['rate'] / r['floor']:.2%} of the floor "
+          f"({r['floor'] / r['rate']:.0f}x slower)")
+    print(f"CPU per article           daemon {r['cpu_main_ms']:.2f} ms, workers "
+          f"{r['cpu_workers_ms']:.2f} ms (daemon busy {r['busy_main']:.0%} of the burst)")
     print(f"peak RSS, daemon          {r['peak_rss_mb']:.1f} MB")
-    print(f"peak RSS, with workers    {r['peak_rss_total_mb']:.1f} MB")
+    print(f"peak RSS, with workers    {r['peak_rss_total_mb']:.1f} MB"
+          + ("       (target <= 700 MB)" if stages else ""))
     print(f"latency at {args.rate:g}/s (n={r['lat_n']})  p50 {r['lat_p50']:.1f} ms  "
-          f"p95 {r['lat_p95']:.1f} ms  p99 {r['lat_p99']:.1f} ms  (target p99 <= 50 ms)")
+          f"p95 {r['lat_p95']:.1f} ms  p99 {r['lat_p99']:.1f} ms  "
+          f"(target p99 <= {'100' if stages else '50'} ms)")
+    sizes = costs["record_bytes"]
+    if sizes:
+        print(f"record size               mean {sum(sizes) / len(sizes):.0f} B, "
+              f"max {max(sizes)} B per line")
+    if costs["stages"]:
+        print("stage cost per article, from the records' timings_ms (mean / p95 ms):")
+        langs = sorted(costs["by_lang"], key=lambda k: -len(costs["by_lang"][k].get("total", [])))
+        header = "  " + f"{'stage':10s} {'all':>13s}" + "".join(
+            f" {lang + ' (' + str(len(costs['by_lang'][lang].get('total', []))) + ')':>13s}"
+            for lang in langs)
+        print(header)
+        for stage in costs["stages"]:
+            row = f"  {stage:10s} {_mean_p95(costs['stages'][stage]):>13s}"
+            for lang in langs:
+                row += f" {_mean_p95(costs['by_lang'][lang].get(stage, [])):>13s}"
+            print(row)
     if timings:
-        print("mean time per plugin per article:")
+        print("mean time per plugin per article (daemon's log, warm-up and latency run included):")
         for key, ms in timings.items():
             print(f"  {key:32s} {ms:.3f} ms")
-    else:
+    elif not stages:
         print("mean time per plugin per article: no stage plugin ran")
+
+
+def _mean_p95(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"{sum(values) / len(values):.2f} / {_pct(values, 95):.1f}"

@@ -22,7 +22,7 @@ from typing import Any
 
 import structlog
 
-from newsdesk import output
+from newsdesk import output, ready
 from newsdesk.app import App
 from newsdesk.article import Article, now_iso
 from newsdesk.disposal import Mover
@@ -116,6 +116,7 @@ class Daemon:
         self._wake_pending = threading.Event()
         self.plugin_ms: dict[str, float] = {}
         self.articles_timed = 0
+        self._loaded_told = False
 
     # --- signals and the watcher thread ---------------------------------------------
 
@@ -158,6 +159,7 @@ class Daemon:
             self._enqueue(backlog(self.inbox, self.config.daemon.ignore)[0])
             self.app.pm.hook.newsdesk_startup(config=self.config)
             self.pool.start()
+            ready.log_ready(log, workers=self.pool.size, loaded=self.pool.loaded)
             self._loop()
             # The last batch's records are written: mark it done now (a batch is marked
             # with the next one's commit, and there is none), or the next start would
@@ -208,6 +210,9 @@ class Daemon:
             if not self.stopping:
                 self._feed()  # keep the workers busy before deciding to flush
             self._flush()
+            if not self._loaded_told and self.pool.loaded == self.pool.size:
+                self._loaded_told = True
+                ready.log_workers_loaded(log, workers=self.pool.size)
             now = time.monotonic()
             if now >= next_health:
                 next_health = now + 1.0

@@ -166,6 +166,11 @@ class Pool:
         return _Worker(self.ctx, self.args)
 
     @property
+    def loaded(self) -> int:
+        """Workers that have configured their plugins and take tasks."""
+        return sum(1 for w in self.workers if w.ready)
+
+    @property
     def in_flight(self) -> int:
         return sum(len(w.tasks) for w in self.workers)
 
