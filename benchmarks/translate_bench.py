@@ -75,12 +75,20 @@ def vm_rss_mb() -> float:
 def _plugin(languages: list[str]) -> dict[str, Callable[[str], str]]:
     """The plugin's identifier (fastText's lid.176.ftz, restricted) and the same model
     over all its languages."""
-    lid = LanguageId(languages, 0, 0.0)
+    lid = LanguageId(languages, 0, 0.0, target="en")
     everything = LanguageId([], 0, 0.0)
     lid.warm()
     everything.warm()
-    return {f"fastText lid.176.ftz, {len(languages)} languages (the plugin)":
+    gate = lid.gate()
+    assert gate is not None
+
+    def gated(text: str) -> str:
+        return "en" if gate.certain(text) else lid._identifier().classify(text)[0]
+
+    return {f"fastText lid.176.ftz, {len(languages)} languages (the plugin's model)":
                 lambda t: lid._identifier().classify(t)[0],
+            f"English function words, then fastText, {len(languages)} languages "
+            "(the plugin, target en)": gated,
             "fastText lid.176.ftz, all languages": lambda t: everything._identifier().classify(t)[0]}
 
 
@@ -193,7 +201,7 @@ def bench_mixed(folder: Path, languages: list[str], seed: int, n: int = 500) -> 
 
     rng = random.Random(seed)
     data = {lang: read(folder, lang) for lang in LANGS}
-    lid = LanguageId(languages, 12, 0.6)
+    lid = LanguageId(languages, 12, 0.6, target="en")
     print(f"## Mixed paragraphs ({n} per kind, the plugin's segmenter and defaults)\n")
     print("| inserted line | lines right | paragraphs all right | inserted lines right |")
     print("|---|---|---|---|")

@@ -113,7 +113,7 @@ def build(config: Config, role: str = "main") -> Translator:
         elif name == "apertium":
             engines.append(Apertium(s.apertium_timeout_s))
     cache = Cache(state_path(config, s.cache)) if s.cache else None
-    lid = LanguageId(s.languages, s.min_letters, s.min_confidence)
+    lid = LanguageId(s.languages, s.min_letters, s.min_confidence, target=s.target.lower())
     broker = None
     if role == "main" and s.argos_shared and "argos" in wanted:
         broker = Broker(config.path("state"), state_path(config, s.argos_dir), s.argos_beam_size,

@@ -31,7 +31,7 @@ def make_article(text: str, title: str | None = None, **record: Any) -> Article:
 
 @pytest.fixture(scope="session")
 def lid() -> LanguageId:
-    return LanguageId(LANGS, 12, 0.6)
+    return LanguageId(LANGS, 12, 0.6, target="en")
 
 
 class Recording:
