@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 PROJECT_NAME = "newsdesk"
 
 #: The version tag written into every record.
-SCHEMA = "newsdesk/1"
+SCHEMA = "newsdesk/2"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)

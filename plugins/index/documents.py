@@ -39,6 +39,18 @@ def _translation(record: dict[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _passage(record: dict[str, Any], seg: dict[str, Any]) -> str:
+    """A segment's own text: its ``span`` into the record's ``text`` (schema
+    newsdesk/2), or the copy it carries (newsdesk/1, or a body the record does not hold)."""
+    if isinstance(seg.get("text"), str):
+        return str(seg["text"])
+    span, text = seg.get("span"), record.get("text")
+    if (isinstance(text, str) and isinstance(span, list) and len(span) == 2
+            and all(isinstance(i, int) for i in span)):
+        return text[span[0]:span[1]]
+    return ""
+
+
 def english(record: dict[str, Any]) -> tuple[str, str]:
     """The English title and text to compare across languages.
 
@@ -63,8 +75,8 @@ def english(record: dict[str, Any]) -> tuple[str, str]:
                 continue
             if to_english and _str(seg.get("translation")):
                 parts.append(_str(seg.get("translation")))
-            elif _str(seg.get("lang")) == "en" and _str(seg.get("text")):
-                parts.append(_str(seg.get("text")))
+            elif _str(seg.get("lang")) == "en" and _passage(record, seg):
+                parts.append(_passage(record, seg))
         text = "\n\n".join(parts)
         if not text and lang == "en":
             text = _str(record.get("text"))

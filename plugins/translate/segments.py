@@ -27,16 +27,19 @@ class Segment:
     #: The identifier's confidence in ``lang`` (0 when inherited).
     confidence: float = field(default=0.0, repr=False)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
+    def as_dict(self, with_text: bool = False) -> dict[str, Any]:
+        """The record's form: ``span`` locates the passage in the record's ``text``;
+        ``with_text`` adds the passage itself (for a body the record does not hold)."""
+        out: dict[str, Any] = {"text": self.text} if with_text else {}
+        out.update({
             "lang": self.lang,
             "translation": self.translation,
             "engine": self.engine,
             "span": [self.start, self.end],
             "note": self.note,
             "numbers_mismatch": self.numbers_mismatch,
-        }
+        })
+        return out
 
 
 def _chunks(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:

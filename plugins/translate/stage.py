@@ -208,6 +208,8 @@ def _translate_group(tr: Translator, article: Article, engine: Engine, src: str,
 def assemble(text: str, segs: list[Segment]) -> str:
     """The body in the target language: each segment's translation where it has one,
     the original elsewhere, the white space between them kept."""
+    if all(seg.translation is None for seg in segs):
+        return text
     out: list[str] = []
     pos = 0
     for seg in segs:
@@ -234,9 +236,15 @@ def run(tr: Translator, article: Article) -> None:
         title_segs = segment(title, tr.lid, tr.max_segment_chars, segs[0].lang if segs else hint)
     used: set[str] = set()
     translate_segments(tr, article, segs + title_segs, used)
+    # One copy of the body in the record: the segments are spans into clean's ``text``
+    # (which the record holds), and the translated body is null when it is that text.
+    in_record = isinstance(rec.get("text"), str)
+    body: str | None = assemble(text, segs)
+    if in_record and body == rec["text"]:
+        body = None
     translation: dict[str, Any] = {
         "lang": tr.target,
-        "text": assemble(text, segs),
+        "text": body,
         "title": assemble(title, title_segs) if title is not None else None,
         "engines": sorted(used),
         # False when a passage in another language was left as written (no engine,
@@ -246,7 +254,7 @@ def run(tr: Translator, article: Article) -> None:
     }
     notes = [s.note for s in title_segs if s.note]
     translation["title_note"] = notes[0] if notes else None
-    rec["segments"] = [s.as_dict() for s in segs]
+    rec["segments"] = [s.as_dict(with_text=not in_record) for s in segs]
     rec["translation"] = translation
     log.debug("translated", file=article.source.name, segments=len(segs),
               ms=round((time.perf_counter() - t0) * 1000, 1))

@@ -180,7 +180,7 @@ def test_the_record_has_framework_keys_around_the_stage_fields() -> None:
     record = article.to_record()
     assert list(record) == ["schema", "id", "source", "status", "text", "title", "errors",
                             "timings_ms"]
-    assert record["schema"] == SCHEMA == "newsdesk/1"
+    assert record["schema"] == SCHEMA == "newsdesk/2"
     assert record["id"] == hashlib.sha256(b"Bridge approved.").hexdigest()
     assert list(record["source"]) == ["path", "name", "size", "mtime", "received"]
     assert record["status"] == "partial"

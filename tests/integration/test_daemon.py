@@ -92,7 +92,7 @@ def test_takes_the_backlog_then_renamed_and_slowly_written_files(daemon, tmp_pat
     assert set(records) == {"before.txt", "renamed.txt", "slow.txt"}
     slow_text = "".join(f"Chunk {n} of a slowly written story. " for n in range(5))
     assert records["slow.txt"]["source"]["size"] == len(slow_text)
-    assert all(r["status"] == "ok" and r["schema"] == "newsdesk/1" for r in records.values())
+    assert all(r["status"] == "ok" and r["schema"] == "newsdesk/2" for r in records.values())
     assert d.stop() == 0
     archived = sorted(p.name for p in (tmp_path / "archive").rglob("*.txt"))
     assert archived == ["before.txt", "renamed.txt", "slow.txt"]

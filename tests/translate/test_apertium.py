@@ -48,7 +48,7 @@ def test_one_apertium_call_per_article_and_none_when_cached(
     body = f"{ES_1}\n\n{ES_2}\n\nLos vecinos celebraron la apertura con una fiesta.\nHubo música hasta tarde."
     first = translate(translator(engine), body)
     assert len(calls) == 1
-    assert [s["text"].count("\n") for s in first.record["segments"]] == [0, 0, 1]
+    assert [body[s:e].count("\n") for s, e in (seg["span"] for seg in first.record["segments"])] == [0, 0, 1]
     assert first.record["segments"][2]["translation"].count("\n") == 1
     second = translate(translator(engine), body)
     assert len(calls) == 1

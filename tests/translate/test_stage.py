@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from structlog.testing import capture_logs
 
-from newsdesk_plugins.translate.stage import Translator
+from newsdesk.article import Article, Source
+from newsdesk_plugins.translate.stage import Translator, run
 
 from .conftest import Failing, Recording, make_article, translate
 
@@ -24,13 +25,15 @@ def upper(text: str) -> str:
 def test_the_record_has_segments_and_the_whole_body_in_the_target_language(
         translator: Callable[..., Translator]) -> None:
     """Target-language passages stay as they are, the rest are replaced by their
-    translation in translation.text; segments keep the original text and the engine."""
+    translation in translation.text; segments locate the original by its span and keep
+    the engine."""
     engine = Recording(upper)
     art = translate(translator(engine), BODY, "Tres detenidos en Sevilla por un robo")
     rec = art.record
     assert [s["lang"] for s in rec["segments"]] == ["en", "es", "de"]
     assert rec["segments"][0]["translation"] is None and rec["segments"][0]["engine"] is None
-    assert rec["segments"][1]["text"] == ES and rec["segments"][1]["translation"] == ES.upper()
+    start, end = rec["segments"][1]["span"]
+    assert BODY[start:end] == ES and rec["segments"][1]["translation"] == ES.upper()
     assert rec["segments"][1]["engine"] == "recording"
     assert rec["translation"]["text"] == f"{EN}\n\n{ES.upper()}\n\n{DE.upper()}"
     assert rec["translation"]["title"] == "TRES DETENIDOS EN SEVILLA POR UN ROBO"
@@ -137,7 +140,7 @@ def test_an_engine_that_returns_nothing_is_not_a_translation(translator: Callabl
     art = translate(translator(Recording(lambda t: "  ")), ES)
     (seg,) = art.record["segments"]
     assert seg["translation"] is None and "returned nothing" in seg["note"]
-    assert art.record["translation"]["text"] == ES
+    assert art.record["translation"]["text"] is None  # nothing translated: the record's text is the body
     assert any("returned nothing" in e["message"] for e in art.errors)
 
 
@@ -181,9 +184,9 @@ def test_a_passage_too_short_to_identify_is_kept_without_error(translator: Calla
 
 
 def test_an_empty_body_gives_empty_segments(translator: Callable[..., Translator]) -> None:
-    """No text: no segments, an empty translation, no error."""
+    """No text: no segments, no translated body (it would be the text itself), no error."""
     art = translate(translator(Recording(upper)), "  \n\n ")
-    assert art.record["segments"] == [] and art.record["translation"]["text"] == "  \n\n "
+    assert art.record["segments"] == [] and art.record["translation"]["text"] is None
     assert art.status == "ok"
 
 
@@ -195,3 +198,26 @@ def test_a_huge_paragraph_is_translated_in_pieces(translator: Callable[..., Tran
     art = translate(translator(engine, max_segment_chars=2000), text)
     assert max(len(t) for t in engine.batches[0]) <= 2000
     assert art.record["translation"]["text"].rstrip() == text.upper().rstrip()
+
+
+def test_an_article_in_the_target_language_holds_its_body_once(
+        translator: Callable[..., Translator]) -> None:
+    """Schema newsdesk/2: segments are spans into the record's text (no copy of the
+    passage) and the translated body is null when it would be the text itself."""
+    body = f"{EN}\n\nThe mayor said the bridge would reopen on Monday after three weeks of repairs."
+    art = translate(translator(Recording(upper)), body)
+    rec = art.record
+    assert rec["translation"]["text"] is None and rec["translation"]["complete"] is True
+    assert all("text" not in seg for seg in rec["segments"])
+    assert [body[s:e] for s, e in (seg["span"] for seg in rec["segments"])] == body.split("\n\n")
+
+
+def test_without_a_text_in_the_record_segments_carry_their_passage(
+        translator: Callable[..., Translator]) -> None:
+    """With clean off the record holds no text for spans to point into: each segment
+    keeps its passage and the translated body is written out."""
+    src = Source(path="t.txt", name="t.txt", size=len(BODY), mtime="", received="")
+    art = Article(id="t", source=src, content=BODY)
+    run(translator(Recording(upper)), art)
+    assert [seg["text"] for seg in art.record["segments"]] == [EN, ES, DE]
+    assert art.record["translation"]["text"] == f"{EN}\n\n{ES.upper()}\n\n{DE.upper()}"
