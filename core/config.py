@@ -64,12 +64,18 @@ class DaemonSettings:
 
 @dataclass
 class OutputSettings:
-    """The JSON-lines stream."""
+    """Handing records to the sinks. The stream files' own settings (prefix, fsync) are
+    the JSON-lines sink's, in its ``[jsonl]`` section."""
 
     stdout: bool = False
-    prefix: str = "articles"
-    fsync: bool = True
     batch_ms: float = 20.0
+
+
+#: Keys that moved out of a framework section: (section, key) -> where they are now.
+MOVED = {
+    ("output", "prefix"): "[jsonl] prefix",
+    ("output", "fsync"): "[jsonl] fsync",
+}
 
 
 @dataclass
@@ -217,6 +223,11 @@ def build(schema: type, values: dict[str, Any], section: str, where: str) -> Any
     hints = typing.get_type_hints(schema)
     fields = {f.name: f for f in dataclasses.fields(schema)}
     unknown = sorted(set(values) - set(fields))
+    moved = [k for k in unknown if (section, k) in MOVED]
+    if moved:
+        raise ConfigError(
+            f"{where}: [{section}] {moved[0]} has moved to {MOVED[(section, moved[0])]}"
+        )
     if unknown:
         raise ConfigError(
             f"{where}: unknown key {unknown[0]!r} in [{section}]; "

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -23,10 +24,21 @@ import pluggy
 import structlog
 
 from newsdesk import hookimpl
-from newsdesk.config import Config
+from newsdesk.config import Config, Section
 from newsdesk.output import Batch
 
 log = structlog.get_logger("newsdesk.jsonl")
+
+
+@dataclass
+class JsonlSettings:
+    """The [jsonl] section: the stream files' layout, which this sink alone owns."""
+
+    #: File name prefix of the stream files: <prefix>-YYYY-MM-DD.jsonl in the output folder.
+    prefix: str = "articles"
+    #: fsync the stream after each batch (a record is on disk before its file is archived).
+    fsync: bool = True
+
 
 #: Bytes read at a time when scanning a stream file from its end.
 CHUNK = 1024 * 1024
@@ -188,7 +200,13 @@ class JsonlSink:
 
 
 @hookimpl
+def newsdesk_config_sections() -> Sequence[Section]:
+    return [Section("jsonl", JsonlSettings)]
+
+
+@hookimpl
 def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> None:
     if role == "main" and config.command == "run":
-        sink = JsonlSink(config.path("output"), config.output.prefix, config.output.fsync)
+        s: JsonlSettings = config.section("jsonl")
+        sink = JsonlSink(config.path("output"), s.prefix, s.fsync)
         pm.register(sink, name="jsonl.sink")

@@ -3,7 +3,7 @@
 In ``newsdesk run`` it decides ``duplicate_of`` and ``story`` for each article
 (``newsdesk_index``, in the daemon's process, before the record is written),
 indexes the records once the stream holds them (``newsdesk_write``) and, at
-start-up, makes the index agree with the stream. It adds the commands
+start-up, indexes what its spool still holds (it never reads the stream files). It adds the commands
 ``search``, ``stories`` and ``reindex``. See docs/plugins/index.md.
 """
 
@@ -35,6 +35,12 @@ class IndexSettings:
     state_file: str = "index.sqlite3"
     #: Seconds at most between a record reaching the stream and searches seeing it.
     commit_s: float = 0.5
+    #: The index's spool (records handed to it, not yet committed), relative to the
+    #: state folder unless absolute.
+    spool_file: str = "index-spool.jsonl"
+    #: fsync the spool after each batch (a record is on disk for the index before the
+    #: sinks write it).
+    fsync: bool = True
     #: Memory for the index writer, in MB (tantivy takes at least 15 MB a thread).
     writer_heap_mb: int = 64
     #: Threads the index writer uses in the daemon (0: as many as tantivy likes).
@@ -79,9 +85,10 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
         return
     if role != "main" or config.command != "run":
         return
+    from newsdesk_plugins.index.backend import IndexUnavailable
     from newsdesk_plugins.index.grouping import Grouper
     from newsdesk_plugins.index.plugin import IndexPlugin
-    from newsdesk_plugins.index.backend import IndexUnavailable
+    from newsdesk_plugins.index.spool import Spool
     from newsdesk_plugins.index.tantivy_engine import TantivyBackend
 
     s = settings_of(config)
@@ -96,8 +103,8 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
         grouper = Grouper(resolve(config, s.state_file), group_settings(s))
     if pm.has_plugin("index.writer"):
         pm.unregister(name="index.writer")
-    pm.register(IndexPlugin(backend, grouper, folder=folder, output=config.path("output"),
-                            prefix=config.output.prefix, commit_s=s.commit_s),
+    spool = Spool(resolve(config, s.spool_file), fsync=s.fsync)
+    pm.register(IndexPlugin(backend, grouper, folder=folder, spool=spool, commit_s=s.commit_s),
                 name="index.writer")
 
 

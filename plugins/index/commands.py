@@ -20,7 +20,7 @@ from newsdesk.app import App
 from newsdesk.errors import EXIT_OK, EXIT_PATH, PathError
 from newsdesk_plugins.index import documents, group_settings, resolve, settings_of
 from newsdesk_plugins.index.backend import Filters, Hit, IndexUnavailable
-from newsdesk_plugins.index.stream import records, stream_files
+from newsdesk_plugins.index.stream import records
 
 MAX_LIMIT = 10_000
 
@@ -229,12 +229,13 @@ def cmd_reindex(args: argparse.Namespace, app: App) -> int:
 
     config = app.config
     s = settings_of(config)
-    files = list(args.files) or stream_files(config.path("output"), config.output.prefix)
+    files = list(args.files) or sorted(config.path("output").glob("*.jsonl"))
     for file in files:
         if not file.is_file():
             raise PathError(f"{file}: no such file")
     if not files:
-        raise PathError(f"{config.path('output')}: no stream files to reindex")
+        raise PathError(f"{config.path('output')}: no .jsonl files to reindex; "
+                        "name the JSON-lines files to rebuild from")
     folder = resolve(config, s.folder)
     state_file = resolve(config, s.state_file)
     aside = folder.with_name(folder.name + ".rebuild")

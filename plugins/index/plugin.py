@@ -1,6 +1,11 @@
 """The index plugin as the daemon runs it: decide duplicates and stories as each
-article finishes, index records once the stream holds them, commit on a short
-timer, and make the index agree with the stream at start-up."""
+article finishes, spool each batch before the sinks write it, index it once they have,
+commit on a short timer, and at start-up index what the spool still holds.
+
+The index keeps its own record of what it holds (the index itself and its spool,
+:mod:`newsdesk_plugins.index.spool`); it never reads the stream files, so the
+JSON-lines sink may be disabled, renamed or rotated without the index losing articles.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from newsdesk.output import Batch
 from newsdesk_plugins.index import documents
 from newsdesk_plugins.index.backend import Backend, IndexUnavailable
 from newsdesk_plugins.index.grouping import Decision, GroupSettings, Grouper
-from newsdesk_plugins.index.stream import records, stream_files
+from newsdesk_plugins.index.spool import Spool
 from newsdesk_plugins.index.tantivy_engine import in_range
 
 log = structlog.get_logger("newsdesk.index")
@@ -69,13 +74,15 @@ class IndexPlugin:
     """Registered on the plugin manager by ``newsdesk run`` (the single writer)."""
 
     def __init__(self, backend: Backend, grouper: Grouper | None, *, folder: Path,
-                 output: Path, prefix: str, commit_s: float) -> None:
+                 spool: Spool, commit_s: float) -> None:
         self.backend = backend
         self.grouper = grouper
         self.folder = folder
-        self.output = output
-        self.prefix = prefix
+        self.spool = spool
         self.commit_s = commit_s
+        #: The spool holds records the index has not committed (it could not be written,
+        #: or too many waited and were dropped from memory): it is kept for the next start.
+        self.spool_kept = False
         self.lock = threading.Lock()
         self.pending: list[dict[str, Any]] = []  # written to the stream, not committed
         self.last_commit = time.monotonic()
@@ -102,9 +109,26 @@ class IndexPlugin:
             decision = self.grouper.decide(article.id, article.record, article.source.received)
         apply(decision, article)
 
+    @hookimpl(tryfirst=True, specname="newsdesk_write")
+    def spool_batch(self, batch: Batch) -> None:
+        """Before any sink writes the batch, keep its records in the spool, so a crash
+        after the sinks wrote them cannot leave them out of the index. Never refuses the
+        batch: a spool that cannot be written is logged and the records are indexed from
+        memory."""
+        lines = [line for r, line in zip(batch.records, batch.lines, strict=True)
+                 if documents.indexable(r)]
+        with self.lock:
+            try:
+                self.spool.append(lines)
+            except OSError as exc:
+                log.error("could not write the index spool; these articles are indexed "
+                          "from memory, and lost from the index if the daemon stops before "
+                          "the next commit (`newsdesk reindex` restores them)",
+                          error=str(exc), file=str(self.spool.path), articles=len(lines))
+
     @hookimpl(trylast=True)
     def newsdesk_write(self, batch: Batch) -> None:
-        """Index what the stream now holds; never refuses the batch (the stream is
+        """Index what the sinks now hold; never refuses the batch (the stream is
         written whatever happens to the index)."""
         with self.lock:
             self.pending += [r for r in batch.records if documents.indexable(r)]
@@ -125,6 +149,7 @@ class IndexPlugin:
             if self.pending:
                 self._commit()
             self.backend.close()
+            self.spool.close()
             if self.grouper is not None:
                 self.grouper.close()
 
@@ -157,42 +182,44 @@ class IndexPlugin:
             self.failing = True
             if len(self.pending) > MAX_PENDING:
                 log.error("too many articles waiting for the index; dropped from memory: "
-                          "they are indexed at the next start or by `newsdesk reindex`",
-                          articles=len(self.pending))
+                          "they stay in the index spool and are indexed at the next start",
+                          articles=len(self.pending), spool=str(self.spool.path))
                 self.pending = []
+                self.spool_kept = True
             return
         if self.failing:
             log.info("the index is written again", articles=len(self.pending))
         self.failing = False
         self.pending = []
+        if not self.spool_kept:
+            try:
+                self.spool.clear()
+            except OSError as exc:  # indexed again at the next start: harmless
+                log.warning("could not empty the index spool", error=str(exc))
 
     # --- start-up --------------------------------------------------------------------
 
     def reconcile(self) -> None:
-        """Make the index hold exactly the stream's articles: index the records it
-        misses, remove what the stream does not hold (indexed, then killed before the
-        stream had it)."""
+        """Index what the spool holds (handed to the index, then the daemon stopped
+        before the commit), and forget the duplicate/story decisions of articles the
+        index never got (decided, then the daemon stopped before they were written:
+        they are decided afresh when they come again). Deletes nothing from the index."""
         t0 = time.perf_counter()
-        files = stream_files(self.output, self.prefix)
-        in_stream = {r["id"] for r in records(files) if documents.indexable(r)}
+        spooled = [r for r in self.spool.records() if documents.indexable(r)]
         with self.lock:
             try:
                 if not self.backend.exists():
                     self.backend.reopen()
-                missing, extra = self.backend.compare(in_stream)
+                decided = self.grouper.state.ids() if self.grouper is not None else set()
+                never_indexed, _ = self.backend.compare(decided)
             except IndexUnavailable as exc:
                 log.error("could not read the index at start-up", error=str(exc))
+                self.spool_kept = True
                 return
             if self.grouper is not None:
-                self.grouper.forget(self.grouper.state.ids() - in_stream)
-            if missing:
-                for rec in records(files):
-                    if rec.get("id") in missing and documents.indexable(rec):
-                        self.pending.append(rec)
-            if extra:
-                self.backend.delete(extra)
-            if missing or extra:
-                self._commit()
-        log.info("index checked against the stream", articles=len(in_stream),
-                 indexed=len(missing), removed=len(extra),
+                self.grouper.forget(never_indexed - {r["id"] for r in spooled})
+            self.pending += spooled
+            self._commit()
+        log.info("index spool checked", indexed=len(spooled),
+                 forgotten=len(never_indexed) - len({r["id"] for r in spooled} & never_indexed),
                  seconds=round(time.perf_counter() - t0, 3))

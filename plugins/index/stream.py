@@ -1,4 +1,4 @@
-"""Reading records back from JSON-lines files (the stream, or files given to reindex)."""
+"""Reading records back from JSON-lines files (for `newsdesk reindex`)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-
-
-def stream_files(folder: Path, prefix: str) -> list[Path]:
-    """The daemon's stream files in the output folder, oldest first."""
-    return sorted(folder.glob(f"{prefix}-*.jsonl"))
 
 
 def records(files: Iterable[Path]) -> Iterator[dict[str, Any]]:

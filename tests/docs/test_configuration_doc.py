@@ -14,13 +14,14 @@ from newsdesk.config import CORE_SECTIONS, Section
 from newsdesk.configfile import render
 from tests.docs.pages import page, section
 
-PLUGINS = ["clean", "extract", "translate", "index"]
+PLUGINS = ["clean", "extract", "translate", "index", "jsonl"]
+MODULES = {"jsonl": "jsonl_sink"}
 
 
 def plugin_sections() -> dict[str, type]:
     out: dict[str, type] = {}
     for name in PLUGINS:
-        module = importlib.import_module(f"newsdesk_plugins.{name}")
+        module = importlib.import_module(f"newsdesk_plugins.{MODULES.get(name, name)}")
         sections: list[Section] = list(module.newsdesk_config_sections())
         out.update({s.name: s.schema for s in sections})
     return out

@@ -152,7 +152,8 @@ def test_plugins_lists_the_builtins_with_origin_and_hooks(
     rows = {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
     assert rows["readers"] == ["entry point newsdesk_plugins.readers (newsdesk)", "read"]
     assert rows["stdout"] == ["entry point newsdesk_plugins.stdout_sink (newsdesk)", "configure"]
-    assert rows["jsonl"] == ["entry point newsdesk_plugins.jsonl_sink (newsdesk)", "configure"]
+    assert rows["jsonl"] == ["entry point newsdesk_plugins.jsonl_sink (newsdesk)",
+                             "config_sections, configure"]
     assert rows["hello"] == [f"file {hello}", "register_commands"]
 
 
@@ -201,7 +202,7 @@ def test_config_prints_toml_that_reads_back_to_the_same_settings(
     configuration the run would use, file values included."""
     config_file = tmp_path / "custom.toml"
     config_file.write_text('[daemon]\nworkers = 3\nignore = ["*.tmp", "~*"]\n'
-                           '[output]\nprefix = "news \\"daily\\""\n[log]\nlevel = "warning"\n')
+                           '[jsonl]\nprefix = "news \\"daily\\""\n[log]\nlevel = "warning"\n')
     code, out, _ = run(capsys, "config", "--workdir", str(tmp_path), "--config", str(config_file))
     assert code == EXIT_OK
     assert out.startswith(f"# effective configuration, from {config_file}\n")

@@ -77,7 +77,7 @@ def test_an_integer_is_accepted_where_a_number_is_expected(tmp_path: Path) -> No
         ("daemon", 'max_file_mb = "big"', "[daemon] max_file_mb", "a number"),
         ("daemon", "ignore = [1, 2]", "[daemon] ignore", "a list of strings"),
         ("daemon", 'ignore = "*.tmp"', "[daemon] ignore", "a list of strings"),
-        ("output", 'fsync = "yes"', "[output] fsync", "true or false"),
+        ("output", 'stdout = "yes"', "[output] stdout", "true or false"),
         ("paths", "inbox = 7", "[paths] inbox", "a string"),
     ],
 )
@@ -333,3 +333,27 @@ def test_locate_falls_back_to_the_defaults(
     """With none of the three, no file is read and the embedded defaults apply."""
     monkeypatch.delenv("NEWSDESK_CONFIG", raising=False)
     assert locate(tmp_path, None) is None
+
+
+@pytest.mark.parametrize("key", ["prefix", "fsync"])
+def test_a_stream_key_left_in_output_is_refused_with_where_it_moved(
+        tmp_path: Path, key: str) -> None:
+    """The stream files' settings belong to the JSON-lines sink: `[output] prefix` and
+    `[output] fsync` are refused at start with one line naming the file and the new place."""
+    path = tmp_path / "newsdesk.toml"
+    value = "true" if key == "fsync" else '"news"'
+    path.write_text(f"[output]\n{key} = {value}\n")
+    with pytest.raises(ConfigError) as info:
+        load_file(path)
+    assert str(info.value) == f"{path}: [output] {key} has moved to [jsonl] {key}"
+
+
+def test_the_jsonl_sink_reads_its_prefix_from_its_own_section(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "newsdesk.toml").write_text('[jsonl]\nprefix = "wire"\nfsync = false\n')
+    app = build_app(Settings(workdir=str(tmp_path), command="run", overrides={
+        "plugins": {"disable": ["index", "clean", "extract", "translate"]}}))
+    sink = app.pm.get_plugin("jsonl.sink")
+    assert (sink.prefix, sink.fsync) == ("wire", False)
+    assert sink.path_for("2026-03-03").name == "wire-2026-03-03.jsonl"
+    app.shutdown()

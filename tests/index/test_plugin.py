@@ -1,5 +1,6 @@
 """The plugin inside ``newsdesk run``: the index hook, indexing at write time, commits,
-a deleted index folder, a failing disk, and agreeing with the stream at start-up."""
+a deleted index folder, a failing disk, and its own spool at start-up (it never reads
+the stream files)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from newsdesk import hookimpl
 from newsdesk.app import App, Settings, build_app
 from newsdesk.article import Article, Source
 from newsdesk.output import Batch
@@ -18,7 +20,7 @@ from newsdesk_plugins.index.documents import to_doc
 from newsdesk_plugins.index.plugin import IndexPlugin
 from newsdesk_plugins.index.tantivy_engine import TantivyBackend
 
-from .helpers import STORM_EN, TRAM_EN, record, write_stream
+from .helpers import STORM_EN, TRAM_EN, record
 
 
 def app_for(workdir: Path, commit_s: float = 0.0) -> App:
@@ -149,21 +151,65 @@ def test_a_state_failure_becomes_an_error_in_the_record(
     app.shutdown()
 
 
-def test_startup_makes_the_index_hold_exactly_the_stream(workdir: Path) -> None:
-    """newsdesk_startup indexes stream records the index lacks and removes articles the
-    stream does not hold (indexed, then killed before the write)."""
-    in_both, only_stream = record(TRAM_EN, title="both"), record(STORM_EN, title="stream")
-    only_index = record("An article that never reached the stream.", title="ghost")
+def test_startup_indexes_what_the_spool_holds_and_deletes_nothing(workdir: Path) -> None:
+    """newsdesk_startup indexes the records handed to the index before a crash (its
+    spool) and keeps every article it holds, whatever the stream files say: here there
+    are none, as with the JSON-lines sink disabled."""
+    committed, spooled = record(TRAM_EN, title="committed"), record(STORM_EN, title="spooled")
     app = app_for(workdir)
-    backend = plugin(app).backend
-    backend.upsert(to_doc(r) for r in (in_both, only_index))
-    backend.commit()
-    app.shutdown()
-    write_stream(workdir / "output" / "articles-2026-03-03.jsonl", [in_both, only_stream])
-    (workdir / "output" / "articles-2026-03-04.jsonl").write_bytes(b'{"id": "torn')
+    p = plugin(app)
+    p.backend.upsert([to_doc(committed)])
+    p.backend.commit()
+    p.spool.append(Batch.of([spooled]).lines)
+    p.backend.close()
+    p.spool.close()  # a crash: no shutdown, the spool is left as it was
+    assert not list((workdir / "output").glob("*.jsonl"))
     app = app_for(workdir)
     app.pm.hook.newsdesk_startup(config=app.config)
-    assert reader(workdir).ids() == {in_both["id"], only_stream["id"]}
+    assert reader(workdir).ids() == {committed["id"], spooled["id"]}
+    assert list(plugin(app).spool.records()) == []
+    app.shutdown()
+
+
+def test_a_batch_is_spooled_before_the_sinks_write_it_and_the_spool_empties_at_commit(
+        workdir: Path) -> None:
+    """The index's spool gets the batch before any other sink (so a crash after the
+    stream write cannot leave the index without it) and is emptied once committed."""
+    app = app_for(workdir, commit_s=60.0)
+    p = plugin(app)
+    seen: list[int] = []
+
+    class Sink:
+        @hookimpl
+        def newsdesk_write(self, batch: Batch) -> None:
+            seen.append(len(list(p.spool.records())))
+
+    app.pm.register(Sink(), name="probe.sink")
+    a = record(TRAM_EN, title="a")
+    app.pm.hook.newsdesk_write(batch=Batch.of([a, record("unreadable", status="failed")]))
+    assert seen == [1]  # the failed record is not for the index
+    assert [r["id"] for r in p.spool.records()] == [a["id"]]
+    p._commit()
+    assert list(p.spool.records()) == []
+    app.shutdown()
+
+
+def test_decisions_about_articles_the_index_never_got_are_forgotten_at_startup(
+        workdir: Path) -> None:
+    """An article decided (story, duplicates) and then lost with the daemon before any
+    sink had it is forgotten, to be decided afresh if it comes again; one the index holds
+    is kept."""
+    app = app_for(workdir)
+    kept, lost = article(record(TRAM_EN, title="kept")), article(record(STORM_EN, title="lost"))
+    for a in (kept, lost):
+        run_stages(app.pm, a, ("index",))
+    app.pm.hook.newsdesk_write(batch=Batch.of([kept.to_record()]))
+    app.shutdown()
+    app = app_for(workdir)
+    app.pm.hook.newsdesk_startup(config=app.config)
+    grouper = plugin(app).grouper
+    assert grouper is not None
+    assert grouper.state.ids() == {kept.id}
     app.shutdown()
 
 
