@@ -6,13 +6,15 @@ Plugins meet only here: a stage reads the fields earlier stages wrote into
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from newsdesk import SCHEMA
+from newsdesk.identity import content_id
 from newsdesk.limits import cap_fields, drop_unserialisable
+
+__all__ = ["Article", "Source", "content_id", "now_iso"]
 
 Status = Literal["ok", "partial", "failed"]
 ContentType = Literal["text", "html"]
@@ -23,9 +25,6 @@ ContentType = Literal["text", "html"]
 FRAMEWORK_KEYS = ("schema", "id", "source", "status", "errors", "timings_ms")
 
 
-def content_id(data: bytes) -> str:
-    """Return the article id: the sha256 hex digest of the raw bytes."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def now_iso() -> str:
@@ -70,9 +69,11 @@ class Article:
     url, say) into ``record["input"]``.
     """
 
-    id: str
     source: Source
     content: str
+    #: Set by the framework after reading (:mod:`newsdesk.identity`); a reader's value
+    #: is replaced.
+    id: str = field(default="", kw_only=True)
     content_type: ContentType = "text"
     encoding: str = "utf-8"
     record: dict[str, Any] = field(default_factory=dict)

@@ -122,7 +122,10 @@ class Mover(threading.Thread):
         self.moving: set[str] = set()
         self._lock = threading.Lock()
 
-    def put(self, path: Path, failed: bool, error: dict[str, Any] | None) -> None:
+    def put(self, path: Path, failed: bool, error: dict[str, Any] | None,
+            taken: tuple[int, int, int, int] | None = None) -> None:
+        """Queue ``path`` to be disposed of; ``taken`` is what the file was when it was
+        read (dev, inode, size, mtime), checked before it is moved."""
         with self._lock:
             self.moving.add(str(path))
         self.jobs.put((path, failed, error))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsdesk.article import Source, now_iso
+from newsdesk.identity import unread_id
 
 
 class Refused(Exception):
@@ -26,6 +27,8 @@ class Taken:
 
     source: Source
     data: bytes
+    #: (st_dev, st_ino, st_size, st_mtime_ns) of the file read.
+    stat: tuple[int, int, int, int] | None = None
 
 
 def take(path: Path, root: Path | None, max_bytes: int) -> Taken:
@@ -84,12 +87,13 @@ def take(path: Path, root: Path | None, max_bytes: int) -> Taken:
         mtime=mtime.replace("+00:00", "Z"),
         received=now_iso(),
     )
-    return Taken(source=source, data=data)
+    return Taken(source=source, data=data,
+                 stat=(after.st_dev, after.st_ino, after.st_size, after.st_mtime_ns))
 
 
-def placeholder_source(path: Path) -> tuple[Source, bytes]:
-    """Return a source for a file that could not be read, and the bytes its id is made
-    of: the path itself, so two unreadable files do not share an id."""
+def placeholder_source(path: Path) -> tuple[Source, str]:
+    """Return a source for a file that could not be read, and its id
+    (:func:`newsdesk.identity.unread_id`: its name and inode, never its path alone)."""
     try:
         st = os.lstat(path)
         size, mtime = st.st_size, datetime.fromtimestamp(st.st_mtime, UTC).isoformat(
@@ -98,4 +102,4 @@ def placeholder_source(path: Path) -> tuple[Source, bytes]:
         size, mtime = 0, ""
     source = Source(path=str(path.absolute()), name=path.name, size=size, mtime=mtime,
                     received=now_iso())
-    return source, os.fsencode(path.absolute())
+    return source, unread_id(path)

@@ -49,10 +49,10 @@ def _articles(app: App, result: Result) -> list[Article]:
     task = result.task
     assert task is not None
     if result.lost or result.vanished:
-        source, raw = placeholder_source(Path(task.path))
+        source, unread = placeholder_source(Path(task.path))
         stage = "worker" if result.lost else "read"
         reason = result.lost or result.vanished or ""
-        return [failed_article(source, raw, stage, "process", reason)]
+        return [failed_article(source, unread, stage, "process", reason)]
     return result.articles
 
 

@@ -13,9 +13,11 @@ from dataclasses import replace
 import pluggy
 import structlog
 
-from newsdesk.article import Article, Source, content_id
+from newsdesk.article import Article, Source
 from newsdesk.errors import ReadError
 from newsdesk.hookcall import HookError, call_isolated
+from newsdesk.identity import article_id, content_id
+from newsdesk.names import safe_name
 
 log = structlog.get_logger("newsdesk.pipeline")
 
@@ -43,26 +45,36 @@ def read(pm: pluggy.PluginManager, source: Source, data: bytes) -> list[Article]
             )
         articles = list(found)
     except ReadError as exc:
-        articles = [failed_article(source, data, "read", "reader", exc)]
+        articles = [failed_article(source, content_id(data), "read", "reader", exc)]
     except HookError as exc:  # names the reader (or wrapper) that raised
         if not isinstance(exc.error, ReadError):
-            log.error("reader raised", file=source.name, plugin=exc.plugin,
+            log.error("reader raised", file=safe_name(source.name), plugin=exc.plugin,
                       exc_info=exc.error)
-        articles = [failed_article(source, data, "read", exc.plugin, exc.error)]
+        articles = [failed_article(source, content_id(data), "read", exc.plugin, exc.error)]
     except Exception as exc:
-        log.error("reader raised", file=source.name, exc_info=True)
-        articles = [failed_article(source, data, "read", "reader", exc)]
+        log.error("reader raised", file=safe_name(source.name), exc_info=True)
+        articles = [failed_article(source, content_id(data), "read", "reader", exc)]
+    set_ids(articles, content_id(data))
     elapsed = (time.perf_counter() - t0) * 1000 / max(1, len(articles))
     for article in articles:
         article.timings_ms["read"] = elapsed
     return list(articles)
 
 
+def set_ids(articles: list[Article], file_digest: str) -> None:
+    """Give each article its id (:func:`newsdesk.identity.article_id`): the file's
+    digest, or for one of many, the digest and the article's line."""
+    many = len(articles) > 1 or any(a.source.line is not None for a in articles)
+    for index, article in enumerate(articles, start=1):
+        line = (article.source.line or index) if many else None
+        article.id = article_id(file_digest, line)
+
+
 def failed_article(
-    source: Source, data: bytes, stage: str, plugin: str, error: BaseException | str
+    source: Source, ident: str, stage: str, plugin: str, error: BaseException | str
 ) -> Article:
-    """Return an article that failed before its stages could run."""
-    article = Article(id=content_id(data), source=source, content="")
+    """Return an article that failed before its stages could run; ``ident`` is its id."""
+    article = Article(id=ident, source=source, content="")
     article.fail(stage, plugin, error)
     return article
 

@@ -58,10 +58,44 @@ class Result:
     refused: str | None = None
     vanished: str | None = None
     lost: str | None = None
+    #: The journal already has this content as done: the stages did not run.
+    seen: bool = False
+    #: What the file was when taken: (st_dev, st_ino, st_size, st_mtime_ns).
+    taken: tuple[int, int, int, int] | None = None
 
 
-def handle(pm: Any, path: str, root: str | None, max_bytes: int) -> Result:
-    """Take, read and run the worker stages on one file (in a worker process)."""
+class Seen:
+    """The journal, read-only, in a worker: content already done is not processed again.
+
+    The daemon checks again before it writes (another worker may have had the same
+    content at the same time); this check only saves the stages' work.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.db: Any = None
+
+    def __call__(self, digest: str) -> bool:
+        if self.path is None:
+            return False
+        import sqlite3
+
+        try:
+            if self.db is None:
+                self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                          check_same_thread=False)
+            row = self.db.execute("SELECT state FROM files WHERE hash = ?",
+                                  (digest,)).fetchone()
+        except sqlite3.Error:
+            self.db = None
+            return False  # no journal yet, or busy: the daemon's own check decides
+        return bool(row) and row[0] == "done"
+
+
+def handle(pm: Any, path: str, root: str | None, max_bytes: int,
+           seen: Seen | None = None) -> Result:
+    """Take, read and run the worker stages on one file (in a worker process); content
+    the journal has as done is not read into articles."""
     from pathlib import Path
 
     from newsdesk.article import content_id
@@ -73,20 +107,23 @@ def handle(pm: Any, path: str, root: str | None, max_bytes: int) -> Result:
     except Vanished as exc:
         return Result(None, vanished=str(exc))
     except Refused as exc:
-        source, raw = placeholder_source(Path(path))
-        article = failed_article(source, raw, "read", "intake", exc)
+        source, unread = placeholder_source(Path(path))
+        article = failed_article(source, unread, "read", "intake", exc)
         return Result(None, source=source, digest=article.id, articles=[article],
                       refused=str(exc))
+    digest = content_id(taken.data)
+    if seen is not None and seen(digest):
+        return Result(None, source=taken.source, digest=digest, seen=True, taken=taken.stat)
     plugin_ms: dict[str, float] = {}
     articles = read(pm, taken.source, taken.data)
     for article in articles:
         run_stages(pm, article, WORKER_STAGES, plugin_ms)
-    return Result(None, source=taken.source, digest=content_id(taken.data),
-                  articles=articles, plugin_ms=plugin_ms)
+    return Result(None, source=taken.source, digest=digest,
+                  articles=articles, plugin_ms=plugin_ms, taken=taken.stat)
 
 
 def worker_main(conn: Connection, settings: Settings, log_level: str, log_format: str,
-                root: str | None, max_bytes: int) -> None:
+                root: str | None, max_bytes: int, journal: str | None = None) -> None:
     """Body of a worker process: configure, then serve tasks until told to stop."""
     from newsdesk import log as logsetup
     from newsdesk.app import build_app
@@ -106,6 +143,7 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
         conn.send(("error", message))
         return
     conn.send(("ready", os.getpid()))
+    seen = Seen(journal)
     try:
         while True:
             try:
@@ -115,7 +153,7 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
             if message is None:
                 break
             for seq, path, task_root in message:  # a message holds one or more tasks
-                conn.send((seq, handle(app.pm, path, task_root or root, max_bytes)))
+                conn.send((seq, handle(app.pm, path, task_root or root, max_bytes, seen)))
     finally:
         app.shutdown()
 
@@ -149,8 +187,9 @@ class Pool:
 
     def __init__(self, settings: Settings, size: int, timeout_s: float, *, root: str | None,
                  max_bytes: int, depth: int = 8, log_level: str = "info",
-                 log_format: str = "auto", start_timeout_s: float = 300.0) -> None:
-        self.args = (settings, log_level, log_format, root, max_bytes)
+                 log_format: str = "auto", start_timeout_s: float = 300.0,
+                 journal: str | None = None) -> None:
+        self.args = (settings, log_level, log_format, root, max_bytes, journal)
         self.size = max(1, size)
         self.timeout_s = timeout_s
         self.start_timeout_s = start_timeout_s

@@ -21,7 +21,7 @@ import orjson
 from charset_normalizer import from_bytes
 
 from newsdesk import hookimpl
-from newsdesk.article import Article, Source, content_id
+from newsdesk.article import Article, Source
 from newsdesk.errors import ReadError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -163,8 +163,9 @@ def _from_object(obj: Any, where: str) -> tuple[str, str, dict[str, Any]]:
     return content, kind, rest
 
 
-def _article(source: Source, raw: bytes, content: str, kind: str, encoding: str) -> Article:
-    return Article(id=content_id(raw), source=source, content=content,
+def _article(source: Source, content: str, kind: str, encoding: str) -> Article:
+    # No id: the framework gives every article its id after reading (newsdesk.identity).
+    return Article(source=source, content=content,
                    content_type=kind, encoding=encoding)  # type: ignore[arg-type]
 
 
@@ -174,13 +175,13 @@ def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
     if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
         text, encoding = decode(data)
         kind = "html" if suffix in HTML_SUFFIXES else "text"
-        return [_article(source, data, text, kind, encoding)]
+        return [_article(source, text, kind, encoding)]
     if suffix in MARKDOWN_SUFFIXES:
         text, encoding = decode(data)
         plain = markdown_text(text)
         if not plain.strip():
             raise ReadError("no text in the Markdown file (markup only)")
-        return [_article(source, data, plain, "text", encoding)]
+        return [_article(source, plain, "text", encoding)]
     if suffix == "json":
         text, encoding = decode(data)
         try:
@@ -188,7 +189,7 @@ def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
         except orjson.JSONDecodeError as exc:
             raise ReadError(f"not valid JSON: {exc}") from exc
         content, kind, rest = _from_object(obj, "")
-        article = _article(source, data, content, kind, encoding)
+        article = _article(source, content, kind, encoding)
         if rest:
             article.record["input"] = rest
         return [article]
@@ -231,21 +232,20 @@ def _read_lines(source: Source, data: bytes) -> list[Article]:
         line = line.removesuffix("\r")
         if not line.strip():
             continue
-        raw = line.encode("utf-8")
         line_source = Source(**{**source.as_dict(), "line": number})
         try:
             content, kind, rest = _from_object(orjson.loads(line), f"line {number}: ")
         except orjson.JSONDecodeError as exc:
-            failed = Article(id=content_id(raw), source=line_source, content="")
+            failed = Article(source=line_source, content="")
             failed.fail("read", "readers", ReadError(f"line {number}: not valid JSON: {exc}"))
             out.append(failed)
             continue
         except ReadError as exc:
-            failed = Article(id=content_id(raw), source=line_source, content="")
+            failed = Article(source=line_source, content="")
             failed.fail("read", "readers", exc)
             out.append(failed)
             continue
-        article = _article(line_source, raw, content, kind, encoding)
+        article = _article(line_source, content, kind, encoding)
         if rest:
             article.record["input"] = rest
         out.append(article)

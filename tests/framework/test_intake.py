@@ -16,6 +16,7 @@ import pytest
 from newsdesk import intake
 from newsdesk.app import Settings, build_app
 from newsdesk.config import DEFAULT_IGNORE
+from newsdesk.identity import unread_id
 from newsdesk.intake import Refused, Vanished, take
 from newsdesk.workers import handle
 from newsdesk.scan import is_ignored
@@ -203,7 +204,8 @@ def test_a_file_without_read_permission_is_refused(world_readable_dir: Path) -> 
 
 def test_a_refused_file_becomes_one_failed_record(tmp_path: Path, inbox: Path) -> None:
     """Under `process`, a refused file gives a failed record from the intake, whose id is
-    the hash of its path (two refused files never share an id)."""
+    made of its name and its inode, never its path alone (two refused files never share
+    an id)."""
     app = build_app(Settings(workdir=str(tmp_path), command="process"))
     path = inbox / "huge.txt"
     path.write_bytes(b"z" * (2 * 1024 * 1024))
@@ -213,7 +215,8 @@ def test_a_refused_file_becomes_one_failed_record(tmp_path: Path, inbox: Path) -
     assert record["status"] == "failed"
     assert record["errors"][0]["stage"] == "read" and record["errors"][0]["plugin"] == "intake"
     assert "over the limit" in record["errors"][0]["message"]
-    assert record["id"] == hashlib.sha256(os.fsencode(path.absolute())).hexdigest()
+    assert record["id"] == unread_id(path)
+    assert record["id"] != hashlib.sha256(os.fsencode(path.absolute())).hexdigest()
     assert record["source"]["size"] == 2 * 1024 * 1024
 
 

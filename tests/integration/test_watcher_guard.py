@@ -50,7 +50,7 @@ def test_a_dead_observer_thread_is_restarted_and_files_are_still_taken(tmp_path:
             time.sleep(0.2)
             (tmp_path / "inbox" / ".late.tmp").write_text("written after the restart")
             (tmp_path / "inbox" / ".late.tmp").rename(tmp_path / "inbox" / "late.txt")
-            while daemon.written < 1 and time.monotonic() < deadline:
+            while daemon.commit.written < 1 and time.monotonic() < deadline:
                 time.sleep(0.05)
         finally:
             daemon.stopping = True
@@ -61,4 +61,4 @@ def test_a_dead_observer_thread_is_restarted_and_files_are_still_taken(tmp_path:
     daemon.run()
     thread.join()
     assert outcome["restarted"] is True
-    assert daemon.written == 1
+    assert daemon.commit.written == 1
