@@ -189,6 +189,8 @@ class Canonicaliser:
                 return e
             if canonical and e.canonical and e.canonical != canonical:
                 continue
+            if m.canonical and m.type == "ORG" and norm(m.canonical) in e.keys:
+                return e  # an acronym in parentheses after the organisation's name
             for key, single in keys:
                 if key in e.keys or (person and single and key in e.last_keys):
                     return e

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from newsdesk_plugins.extract import evidence
 from newsdesk_plugins.extract.resources import Gazetteer
 
 _NAME = r"^[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’\-]*[a-zß-öø-ÿа-яё]$"
@@ -28,6 +29,12 @@ _PER_STOP = {"The", "A", "An", "This", "That", "But", "And", "In", "On", "At", "
 
 
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]")
+
+
+#: A capitalised word glued to a verb of speech ("Tokayevsaid", "Scholzsagte"): the
+#: verbs are the dictionary that says where to split.
+_GLUED = re.compile(r"^([A-ZÀ-ÖØ-ÞА-ЯЁ][a-zß-öø-ÿа-яё'’\-]{2,}?)(said|says|told|added|sagte|"
+                    r"erklärte|сказал|сказала|заявил|заявила|powiedział|powiedziała|dijo)$")
 
 
 def split_words(text: str) -> tuple[list[str], list[bool]]:
@@ -45,8 +52,13 @@ def split_words(text: str) -> tuple[list[str], list[bool]]:
             else:
                 words.append(gap)
                 spaces.append(False)
-        words.append(m.group())
-        spaces.append(False)
+        glued = _GLUED.match(m.group())
+        if glued:  # "Nazarbayevsaid": a name glued to a verb of speech by the scraper
+            words += [glued.group(1), glued.group(2)]
+            spaces += [False, False]
+        else:
+            words.append(m.group())
+            spaces.append(False)
         pos = m.end()
     if pos < len(text):
         words.append(text[pos:])
@@ -253,6 +265,7 @@ class RuleEngine:
         self.plain_pairs = lang != "de"  # German capitalises every noun: plain capitalised pairs are not names there
         self.prefixes = [tuple(p.split()) for p in gaz.org_prefixes]
         self._name_cache: dict[str, bool] = {}
+        self.common = _common_words(lang)
 
     def is_title(self, word: str) -> bool:
         """A title or role word, also inside a compound ("Ministerpräsident", "EZB-Präsidentin")."""
@@ -430,7 +443,15 @@ class RuleEngine:
                     and ent_text == ent_text.split()[0] and doc[end].text not in self.gaz.places \
                     and start > 0 and doc[start - 1].lower_ not in _PLACE_CONTEXT:
                 continue  # "Jordan Peterson": a first name, not a place
+            if label == "LOC" and evidence.not_a_place(doc, start, end, _sentence_start(doc, start),
+                                                       self.common.__contains__, self.is_name,
+                                                       not self.plain_pairs):
+                continue  # "Most recently", "Arab Spring"
             found.append(Mention(start_char, end_char, ent_text, label, canonical or None, 3))
+        found += evidence.org_by_cue(doc, text, self.is_name,
+                                     lambda s, e, t: Mention(s, e, t, "ORG", None, 4))
+        found += evidence.places_by_cue(text, lambda s, e, t: Mention(s, e, t, "LOC", None, 1))
+        found += evidence.ministries(text, lambda s, e, t: Mention(s, e, t, "ORG", None, 1))
         found += self._after_titles(doc, text)
         found += self._name_runs(doc, text)
         found += self._org_prefixes(doc, text)
@@ -448,6 +469,8 @@ class RuleEngine:
         if self.base_forms is not None:
             mentions += self._inflected_surnames(doc, mentions)
         mentions += _acronyms(doc, mentions)
+        mentions += evidence.parenthesised_aliases(
+            text, mentions, lambda s, e, t, c: Mention(s, e, t, "ORG", c, -1))
         return sorted(resolve_overlaps(mentions), key=lambda m: m.start)
 
     def _inflected_surnames(self, doc: list[Tok], mentions: list[Mention]) -> list[Mention]:
@@ -468,6 +491,19 @@ class RuleEngine:
                 out.append(Mention(tok.idx, tok.idx + len(tok.text), tok.text, "PER", None, -1,
                                    base if base != tok.text else None))
         return out
+
+
+def _common_words(lang: str) -> frozenset[str]:
+    """Stop words of English and of ``lang`` (stop-words): a place named like one of them
+    ("Most") opening a sentence is that word."""
+    from stop_words import get_stop_words
+
+    words = set(get_stop_words("en"))
+    try:
+        words |= set(get_stop_words(lang))
+    except Exception:  # noqa: BLE001 - a language stop-words does not ship
+        pass
+    return frozenset(words)
 
 
 def _next_word(doc: list[Tok], i: int) -> str:

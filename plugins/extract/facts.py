@@ -112,6 +112,11 @@ _COUNT = re.compile(
     rf"|\b(?P<vague>{_VAGUE})\b)",
     re.I,
 )
+#: Between an event verb and the count it governs: the rest of the verb's word, then at
+#: most a qualifier ("detained about 9,900").
+_GOVERNS = re.compile(rf"^\w*\s+(?:(?:{_QUAL})\s+)?$", re.I)
+#: An event word that is a verb form (English and German participles, Russian past).
+_VERB_END = re.compile(r"^\w*(?:ed|en|t|ли|ло|л|ла)\s", re.I)
 _QUAL_BEFORE = re.compile(rf"\b(?P<qual>{_QUAL})\s*$", re.I)
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]+(?:-[A-Za-zÄÖÜäöüßА-Яа-яЁё]+)*")
 _JOINERS = {"and", "und", "a"}
@@ -384,6 +389,13 @@ def _event(sentence: str, start: int, end: int, what: str | None, unit: str | No
     c_start = max(b for b in bounds if b <= start)
     c_end = min((b for b in bounds if b >= end), default=len(sentence))
     hits = _event_hits(sentence, lang)
+    # "detained dozens of demonstrators": the verb right before the count governs it
+    # (not the counted noun).
+    governing = [(pos_end, event) for pos, pos_end, event in hits
+                 if pos_end <= start and _GOVERNS.match(sentence[pos_end:start])
+                 and _VERB_END.match(sentence[pos:start])]
+    if governing:
+        return max(governing)[1]
     # "35 demonstrators were arrested": the verb right after the count says what happened to them.
     after = [(pos, event) for pos, pos_end, event in hits
              if end <= pos <= end + 30 and pos_end <= c_end and _AUXILIARIES.match(sentence[end:pos])]

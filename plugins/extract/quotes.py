@@ -28,6 +28,10 @@ _NEXT_ATTR = re.compile(r"[ \t]*[–—-]\s*(?P<attr>[^\n]{3,200})")
 _SENT_END = re.compile(r"[.!?](?=\s|$)")
 _ATTR = re.compile(r"\b(?:" + "|".join(_DASH_VERBS + _MORE_ATTR_VERBS) + r")\b", re.I)
 _PRONOUN = re.compile(r"\b(?:he|she|they|er|sie|он|она|él|ella|lui|lei|on|ona|il|elle|він|вона)\b", re.I)
+#: "..., a shop owner said", "– said the spokeswoman": a speaker the text does not name.
+_UNNAMED = re.compile(r"[\s,–—-]*(?:(?:a|an|the|one|some|another|ein|eine|der|die|un|una|el|la)\s+)"
+                      r"?(?:[a-zа-яäöüß]+\s+){0,3}?(?:" + "|".join(_DASH_VERBS + _MORE_ATTR_VERBS)
+                      + r")\b(?!\s+[A-ZА-Я])", re.I)
 #: A quote shorter than this many words is a phrase in quotation marks, not a quotation.
 MIN_WORDS = 4
 
@@ -45,9 +49,19 @@ class Quote:
 Persons = list[tuple[int, int, str, str]]  # start, end, canonical name, type
 
 
-def _speaker_in(window_start: int, window_end: int, people: Persons, prefer_last: bool = False) -> str | None:
+def _next_line(text: str, line_end: int) -> int:
+    """The start of the line after ``line_end``, skipping one blank line."""
+    pos = line_end + 1
+    if text.startswith("\n", pos) or re.match(r"[ \t]+\n", text[pos:pos + 20]):
+        pos = text.find("\n", pos) + 1
+    return pos
+
+
+def _speaker_in(window_start: int, window_end: int, people: Persons, prefer_last: bool = False,
+                persons_only: bool = False) -> str | None:
     inside = [p for p in people if p[0] >= window_start and p[1] <= window_end]
-    per = [p for p in inside if p[3] == "PER"] or [p for p in inside if p[3] == "ORG"]
+    per = [p for p in inside if p[3] == "PER"] or (
+        [] if persons_only else [p for p in inside if p[3] == "ORG"])
     if not per:
         return None
     return (per[-1] if prefer_last else per[0])[2]
@@ -77,18 +91,30 @@ def find_quotes(text: str, people: Persons) -> list[Quote]:
         sentence_end = _SENT_END.search(text, end)
         after_end = min(line_end, end + 160, sentence_end.end() if sentence_end else len(text))
         speaker = None
-        if _ATTR.search(text[end:after_end]) or re.match(r"\s*[,–—-]", text[end:after_end]):
+        after = text[end:after_end]
+        if _ATTR.search(after) or re.match(r"\s*[,–—-]", after):
             speaker = _speaker_in(end, after_end, people)
+        pronoun = bool(_PRONOUN.search(text[end:min(line_end, end + 40)]))
+        if speaker is None and not pronoun and _UNNAMED.match(after):
+            # "..., a shop owner said": the text names no one; a name earlier in the
+            # sentence is someone else
+            quotes.append(Quote(body, None, (start, end)))
+            continue
         if speaker is None:
             before_start = max(line_start, start - 200)
             prev_end = text.rfind(". ", before_start, start)
             speaker = _speaker_in(prev_end + 1 if prev_end >= 0 else before_start, start, people, prefer_last=True)
         if speaker is None and line_end < len(text):
-            nxt = _NEXT_ATTR.match(text, line_end + 1)
-            if nxt:
+            # the next line, also after one blank line ("\n\n– said police spokesman X")
+            nxt = _NEXT_ATTR.match(text, _next_line(text, line_end))
+            if nxt and _ATTR.search(nxt.group("attr")):
                 speaker = _speaker_in(nxt.start("attr"), nxt.end("attr"), people)
-        if speaker is None and _PRONOUN.search(text[end:min(line_end, end + 40)]):
-            speaker = last_speaker
+        if speaker is None and pronoun:
+            # "he said": the previous speaker, else the last person named before the
+            # quote in its paragraph
+            para = text.rfind("\n\n", 0, start)
+            speaker = last_speaker or _speaker_in(para + 1 if para >= 0 else 0, start, people,
+                                                  prefer_last=True, persons_only=True)
         if speaker is not None:
             last_speaker = speaker
         quotes.append(Quote(body, speaker, (start, end)))
