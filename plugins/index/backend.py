@@ -44,6 +44,8 @@ class Filters:
     until: datetime | None = None
     lang: str = ""
     entity: str = ""
+    #: Other names of the same entity (its canonical names and aliases): any of them matches.
+    entity_any: tuple[str, ...] = ()
     site: str = ""
     story: str = ""
     cited: str = ""

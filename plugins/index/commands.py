@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -123,8 +124,16 @@ def cmd_search(args: argparse.Namespace, app: App) -> int:
     except IndexUnavailable as exc:
         raise PathError(str(exc)) from None
     query = " ".join(args.query)
+    names = _known_names(app)
+    entity_any: tuple[str, ...] = ()
+    if args.entity and names is not None:
+        entity_any = tuple(f for c in names.canonicals(args.entity) for f in names.forms(c))
+    if query.strip() and names is not None:
+        query = expand_query(query, names)
+    if names is not None:
+        names.close()
     filters = Filters(since=args.since, until=args.until, lang=args.lang, entity=args.entity,
-                      site=args.site, story=args.story)
+                      entity_any=entity_any, site=args.site, story=args.story)
     results = backend.search(query, filters, args.limit)
     for note in results.notes:
         print(f"newsdesk: note: {note}", file=sys.stderr)
@@ -141,6 +150,49 @@ def cmd_search(args: argparse.Namespace, app: App) -> int:
               file=sys.stderr)
     out.flush()
     return EXIT_OK
+
+
+def _known_names(app: App) -> Any:
+    """The names the grouping memory holds (forms and canonical names of the entities seen),
+    or None without one (grouping off, nothing indexed yet, an unreadable file)."""
+    from newsdesk_plugins.index.state import State
+
+    path = resolve(app.config, settings_of(app.config).state_file)
+    if not path.exists():
+        return None
+    try:
+        return State(path, readonly=True)
+    except sqlite3.Error:
+        return None
+
+
+_QUERY_WORD = re.compile(r'"[^"]*"|\S+')
+_SYNTAX = re.compile(r"^(?:AND|OR|NOT|\(|\))$|[:()*^~\[\]{}]")
+
+
+def expand_query(query: str, names: Any) -> str:
+    """A query whose words (or whole) name a known entity searches every form of it:
+    `Алматы` becomes `(Алматы OR Almaty OR "Alma-Ata")`. Words with query syntax
+    (fields, operators, brackets) are left as they are."""
+    def forms(value: str) -> list[str]:
+        return [f for c in names.canonicals(value) for f in names.forms(c)]
+
+    def group(value: str, found: list[str]) -> str:
+        alts = [value] + [f for f in dict.fromkeys(found) if f.lower() != value.lower()]
+        quoted = [a if re.fullmatch(r"\w+", a) else '"' + a.replace('"', "") + '"' for a in alts]
+        return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+    whole = query.strip().strip('"')
+    if not _SYNTAX.search(whole):
+        found = forms(whole)
+        if found:
+            return group(whole, found)
+    out = []
+    for token in _QUERY_WORD.findall(query):
+        bare = token.strip('"')
+        found = [] if _SYNTAX.search(token) else forms(bare)
+        out.append(group(bare, found) if found else token)
+    return " ".join(out)
 
 
 def plain_snippet(snippet: str) -> tuple[str, list[list[int]]]:

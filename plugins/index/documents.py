@@ -114,6 +114,16 @@ def entity_mentions(record: dict[str, Any]) -> list[str]:
     return out
 
 
+def entity_forms(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """(written form, canonical name) of every entity: the name itself and its aliases."""
+    out = []
+    for e in record.get("entities") or []:
+        if isinstance(e, dict) and _str(e.get("name")):
+            out.append((e["name"], e["name"]))
+            out += [(a, e["name"]) for a in e.get("aliases") or [] if isinstance(a, str) and a]
+    return out
+
+
 def _entity_terms(record: dict[str, Any]) -> list[str]:
     out = []
     for e in record.get("entities") or []:

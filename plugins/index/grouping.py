@@ -137,6 +137,7 @@ class Grouper:
             terms=feats.terms, minhash=self.near.to_bytes(sig) if sig is not None else None,
             uncertain=uncertain))
         self.state.put_story(srow)
+        self.state.put_names(documents.entity_forms(record))
         if commit:
             self.state.commit()
         if self.stories.docs % 1000 == 0:

@@ -5,6 +5,7 @@ the daemon writes)."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -37,6 +38,13 @@ CREATE TABLE IF NOT EXISTS stories (
     entities TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS stories_last ON stories (last);
+CREATE TABLE IF NOT EXISTS names (
+    form TEXT NOT NULL,
+    fold TEXT NOT NULL,
+    canonical TEXT NOT NULL,
+    PRIMARY KEY (form, canonical)
+);
+CREATE INDEX IF NOT EXISTS names_fold ON names (fold);
 """
 
 
@@ -136,6 +144,32 @@ class State:
     def clear(self) -> None:
         self.db.execute("DELETE FROM articles")
         self.db.execute("DELETE FROM stories")
+        self.db.execute("DELETE FROM names")
+
+    # --- names ---------------------------------------------------------------------
+
+    def put_names(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Remember (written form, canonical name) pairs of entities, as extract wrote them."""
+        self.db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)",
+                            [(form, fold(form), canonical) for form, canonical in pairs])
+
+    def canonicals(self, value: str) -> list[str]:
+        """Canonical names an entity written ``value`` (any case, any script) goes by."""
+        try:
+            rows = self.db.execute("SELECT DISTINCT canonical FROM names WHERE fold = ?",
+                                   (fold(value),)).fetchall()
+        except sqlite3.OperationalError:  # a state file from before the names table
+            return []
+        return sorted(r[0] for r in rows)
+
+    def forms(self, canonical: str) -> list[str]:
+        """Every written form of a canonical name seen so far, the name itself included."""
+        try:
+            rows = self.db.execute("SELECT DISTINCT form FROM names WHERE canonical = ?",
+                                   (canonical,)).fetchall()
+        except sqlite3.OperationalError:
+            return [canonical]
+        return sorted({canonical, *(r[0] for r in rows)})
 
     # --- stories -------------------------------------------------------------------
 
@@ -175,6 +209,14 @@ class State:
             out.append({"story": sid, "articles": n, "languages": langs, "first_seen": first,
                         "last_seen": last, "title": title, "entities": [k for k, _ in top]})
         return out
+
+
+def fold(value: str) -> str:
+    """A name's lookup key: Latin letters (anyascii), lower case, hyphens and spaces alike, so
+    `Алматы` meets `Almaty`, `ОДКБ` meets `ODKB` and `Alma Ata` meets `Alma-Ata`."""
+    from anyascii import anyascii
+
+    return re.sub(r"[\s\-‐–]+", " ", anyascii(value).lower()).strip()
 
 
 def _article(row: tuple[Any, ...]) -> ArticleRow:

@@ -417,9 +417,13 @@ class TantivyBackend:
         for name, value in (("lang", f.lang), ("site", f.site), ("story", f.story)):
             if value:
                 out.append(tantivy.Query.term_query(schema, name, value.strip()))
-        for name, value in (("entity", f.entity), ("cited", f.cited)):
-            if value:
-                out.append(tantivy.Query.term_query(schema, name, key(value)))
+        if f.entity:
+            names = sorted({key(n) for n in (f.entity, *f.entity_any) if n.strip()})
+            terms = [tantivy.Query.term_query(schema, "entity", n) for n in names]
+            out.append(terms[0] if len(terms) == 1 else tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, q) for q in terms]))
+        if f.cited:
+            out.append(tantivy.Query.term_query(schema, "cited", key(f.cited)))
         return out
 
     def _snippets(self, searcher: Any, query: tantivy.Query) -> dict[str, Any]:
