@@ -69,7 +69,8 @@ def labelled_scores(pairs: list[tuple[dict[str, Any], dict[str, Any]]], verbose:
                 if verbose and not ok:
                     print(f"# {item['id']} merge: {form!r} -> {by_form.get(form)!r}, want {e['name']!r}")
         g_counts = [(_value(c["value"]), c["event"]) for c in item.get("counts", [])]
-        o_counts = [(_value(c["value"]), c["event"]) for c in rec.get("facts", [])]
+        o_counts = [(_value([c["min"], c["max"]] if "min" in c and c["min"] != c["max"] else c["value"]),
+                     c["event"]) for c in rec.get("facts", [])]
         rest = list(o_counts)
         for c in g_counts:
             if c in rest:

@@ -167,8 +167,11 @@ class Count:
     unit: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "qualifier": self.qualifier, "what": self.what, "event": self.event,
-                "unit": self.unit, "span": list(self.span)}
+        """``value`` is always a number (a range's lower bound); ``min``/``max`` give the
+        range ("dozens": 24-99), equal for a single number, so a column reads as numbers."""
+        lo, hi = self.value if isinstance(self.value, list) else (self.value, self.value)
+        return {"value": lo, "min": lo, "max": hi, "qualifier": self.qualifier, "what": self.what,
+                "event": self.event, "unit": self.unit, "span": list(self.span)}
 
 
 def _number(text: str, lang: str = "en") -> float | None:

@@ -84,7 +84,16 @@ def test_a_speaker_the_text_does_not_name_is_null_not_the_person_named_earlier(e
 
 def test_the_verb_before_a_count_gives_its_event_not_the_counted_noun(extract: Extract) -> None:
     art = extract("Riot police detained dozens of demonstrators outside the town hall.")
-    assert [(f["value"], f["event"]) for f in art.record["facts"]] == [([24, 99], "ARREST")]
+    assert [(f["value"], f["min"], f["max"], f["event"]) for f in art.record["facts"]] == [
+        (24, 24, 99, "ARREST")]
+
+
+def test_a_count_value_is_always_a_number_with_min_and_max(extract: Extract) -> None:
+    """One type for `value` (DuckDB and pandas read a number column): a range's lower
+    bound, with `min` and `max`; a single number has min = max = value."""
+    art = extract("Police detained 12 people. Prices rose from 60 to 120 tenge a litre.")
+    got = [(f["value"], f["min"], f["max"]) for f in art.record["facts"]]
+    assert got == [(12, 12, 12), (60, 60, 120)]
 
 
 def test_a_count_keeps_its_qualifier_and_takes_its_verb(extract: Extract) -> None:
