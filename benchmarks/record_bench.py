@@ -182,7 +182,7 @@ def trafilatura_meta(html: str) -> dict[str, Any]:
 def component_meta(html: str) -> dict[str, Any]:
     """The extract engine alone on the raw HTML (no clean plugin): a component figure."""
     from newsdesk.article import Article, Source
-    from newsdesk_plugins.extract.engine import Extractor, run
+    from newsdesk_plugins.extract.engine import run
 
     src = Source(path="page.html", name="page.html", size=len(html), mtime="", received="")
     art = Article(id="page", source=src, content=html, content_type="html")

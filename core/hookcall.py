@@ -131,7 +131,7 @@ def _plain_shim(fn: Callable[..., Any], plugin: str, hook: str) -> Callable[...,
     return shim
 
 
-def _wrapper_shim(fn: Callable[..., Generator[Any, Any, Any]], plugin: str,
+def _wrapper_shim(fn: Callable[..., Any], plugin: str,
                   hook: str) -> Callable[..., Generator[Any, Any, Any]]:
     def shim(*args: Any) -> Generator[Any, Any, Any]:
         try:
@@ -151,10 +151,13 @@ def shim_plugin(pm: pluggy.PluginManager, plugin: object) -> None:
         for impl in caller.get_hookimpls():
             if impl.plugin is not plugin or hasattr(impl.function, _SHIM):
                 continue
+            # pluggy types HookImpl.function as final; it is a plain slot, and replacing it
+            # after registration is the one way to wrap an implementation in place.
+            target: Any = impl
             if impl.wrapper or impl.hookwrapper:
-                impl.function = _wrapper_shim(impl.function, impl.plugin_name, caller.name)
+                target.function = _wrapper_shim(impl.function, impl.plugin_name, caller.name)
             else:
-                impl.function = _plain_shim(impl.function, impl.plugin_name, caller.name)
+                target.function = _plain_shim(impl.function, impl.plugin_name, caller.name)
 
 
 def original(function: Callable[..., Any]) -> Callable[..., Any]:

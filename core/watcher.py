@@ -31,7 +31,6 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from newsdesk.inotify_grouping import observer as native_observer
-
 from newsdesk.scan import is_ignored
 
 log = structlog.get_logger("newsdesk.watcher")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from functools import lru_cache
-from typing import Sequence
+from operator import itemgetter
 
 LANGS = ("en", "ru", "de", "pl", "es", "fr", "it")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 _BODY = re.compile(r"<body|<p[\s>]|<div[\s>]|<article[\s>]", re.IGNORECASE)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
 
 ROLES_WITH_CUES = (
     "meta", "byline", "credit", "signature", "related", "bio", "comment",

@@ -296,14 +296,14 @@ def clean_lines(
     # repeats: a line seen on many pages of the site, a story line twice
     seen_story: set[str] = set()
     for ln in lines:
-        k = ln.key
+        line_key = ln.key
         if ln.role is None:
-            if k in repeated and ln.st.words <= 40:
+            if line_key in repeated and ln.st.words <= 40:
                 ln.role = "repeated"
-            elif k and k in seen_story and ln.st.words >= 6 and not ln.text.startswith(_LIST_MARKS):
+            elif line_key and line_key in seen_story and ln.st.words >= 6 and not ln.text.startswith(_LIST_MARKS):
                 ln.role = "duplicate"
             else:
-                seen_story.add(k)
+                seen_story.add(line_key)
 
     paragraphs = [ln.text for ln in lines if ln.role is None]
     removed: list[dict[str, str]] = []

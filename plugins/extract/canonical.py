@@ -86,7 +86,7 @@ class Canonicaliser:
         self.stems = {kind: _stem_index(table) for kind, table in aliases.index.items()}
         self.place_stems = _stem_index(self.place_keys)
         self.org_stems = _stem_index(self.org_keys)
-        for key, canonical in aliases.index.get("PER", {}).items():
+        for canonical in aliases.index.get("PER", {}).values():
             self.surnames.setdefault(norm(canonical.split()[-1]), set()).add(canonical)
 
     def resolve(self, kind: str, form: str) -> str | None:

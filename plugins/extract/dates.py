@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 #: Languages dateparser is asked to read, besides the article's own.
 FALLBACK_LANGS = ("en", "ru", "de", "fr", "es", "uk")
@@ -66,8 +66,8 @@ def flag(iso: str | None, now: datetime | None = None) -> str | None:
     except ValueError:
         return "not an ISO 8601 date"
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
     if value.year < 1900:
         return "before 1900"
     if value > now + timedelta(days=1):

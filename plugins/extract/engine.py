@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import structlog
 
 from newsdesk import hookimpl
 from newsdesk.article import Article
+from newsdesk.record import body_so_far
 from newsdesk_plugins.extract import dates, language, meta
 from newsdesk_plugins.extract.canonical import Canonicaliser
 from newsdesk_plugins.extract.cited import find_cited
@@ -94,19 +96,14 @@ def _part(article: Article, what: str, fn: Callable[[], None]) -> None:
 
 
 def inputs(article: Article) -> tuple[str, str | None, list[dict[str, Any]]]:
-    """Return (text, title, removed): clean's fields, or the input itself without clean."""
-    rec = article.record
-    text = rec.get("text")
-    removed = [r for r in rec.get("removed") or [] if isinstance(r, dict)]
-    title = rec.get("title") or None
-    if isinstance(text, str):
-        return text, title, removed
-    if article.content_type == "html":
-        from trafilatura import extract
-
-        return extract(article.content) or "", title, removed
+    """Return (text, title, removed): the body so far (clean's, or the input itself
+    without clean), and clean's removed lines (without clean: a text's first lines)."""
+    body = body_so_far(article)
+    removed = [r for r in article.record.get("removed") or [] if isinstance(r, dict)]
+    if body.cleaned or article.content_type == "html":
+        return body.text, body.title, removed
     lines = article.content.splitlines()
-    return article.content, title, [{"text": line, "role": "line"} for line in lines[:15]]
+    return body.text, body.title, [{"text": line, "role": "line"} for line in lines[:15]]
 
 
 def run(ex: Extractor, article: Article) -> None:
@@ -186,7 +183,7 @@ def _metadata(article: Article, text: str, title: str | None, removed: list[dict
     the input's own fields. Extract is these fields' only writer."""
     rec = article.record
     given = rec.get("html_meta") if isinstance(rec.get("html_meta"), dict) else None
-    inp = rec.get("input") if isinstance(rec.get("input"), dict) else {}
+    inp: dict[str, Any] = rec["input"] if isinstance(rec.get("input"), dict) else {}
     site_host = inp.get("url") if isinstance(inp.get("url"), str) else None
     found = meta.Meta()
     page: dict[str, Any] = {}
@@ -217,10 +214,12 @@ def _metadata(article: Article, text: str, title: str | None, removed: list[dict
     # page's evidence; else the line clean removed as the headline; else, in a text, the
     # first line that is not a meta line
     headline = next((str(r["text"]) for r in removed if r.get("role") == "title" and r.get("text")), None)
-    given_title = inp.get("title") if isinstance(inp.get("title"), str) and inp.get("title").strip() else None
+    raw_title = inp.get("title")
+    given_title = raw_title if isinstance(raw_title, str) and raw_title.strip() else None
     title = given_title or (found.title if article.content_type == "html" else None) or headline or title
     if not title and article.content_type == "text":
-        title = next((l.strip() for l in article.content.splitlines() if l.strip() and not meta.is_meta_line(l)), None)
+        title = next((line.strip() for line in article.content.splitlines()
+                      if line.strip() and not meta.is_meta_line(line)), None)
     rec["title"] = title or found.title or None
     rec["published"] = found.published
     rec["modified"] = found.modified if found.modified != found.published else None

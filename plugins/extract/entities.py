@@ -109,7 +109,7 @@ def _lexeme(text: str) -> tuple[str, bool, bool, bool, bool, bool]:
 def make_toks(words: list[str], spaces: list[bool]) -> list[Tok]:
     toks: list[Tok] = []
     pos = 0
-    for i, (word, space) in enumerate(zip(words, spaces)):
+    for i, (word, space) in enumerate(zip(words, spaces, strict=False)):
         toks.append(Tok(i, pos, word, space))
         pos += len(word) + space
     return toks
@@ -219,7 +219,7 @@ class BaseForms:
         letters (a case ending is at most three letters here)."""
         words = text.split()
         bases = [self.person(word) for word in words]
-        for word, base in zip(words, bases):
+        for word, base in zip(words, bases, strict=True):
             if base == word:
                 continue
             common = len(os.path.commonprefix([word, base]))

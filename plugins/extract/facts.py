@@ -91,7 +91,7 @@ UNITS = ("degrees", "km", "kilometres", "kilometers", "miles", "tonnes", "tons",
 _STOP = {"of", "were", "was", "have", "had", "has", "are", "is", "in", "on", "at", "and", "who", "to", "by", "from",
          "with", "for", "the", "a", "an", "that", "which", "as", "after", "during", "since", "than", "or", "but",
          "в", "на", "и", "из", "по", "с", "за", "были", "был", "была", "было", "что", "которые",
-         "in", "und", "wurden", "ont", "été", "sont", "les", "des", "fueron", "han", "en", "de", "del", "la", "el",
+         "und", "wurden", "ont", "été", "sont", "les", "des", "fueron", "han", "en", "de", "del", "la", "el",
          "los", "las", "que", "y", "por", "furono", "sono", "stati", "state", "nel", "nella", "di", "della", "e",
          "zostało", "zostali", "zostały", "w", "we", "na", "i", "z", "przez", "podczas", "par", "dans", "et", "à", "du", "them", "those", "whom", "these", "их", "них", "ihnen", "sind", "waren", "bei", "der", "die", "das", "von"}
 

@@ -11,7 +11,7 @@ clock time that is the same instant in a time zone of whole or half hours.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 _STAMP = r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?)?"
 _JSONLD = re.compile(r'"datePublished"\s*:\s*"(' + _STAMP + ")")
@@ -124,7 +124,7 @@ def on_page_clock(html: str, day: str | None) -> str | None:
     if stated is None:
         return day
     instant, has_time = stated
-    utc_day = instant.astimezone(timezone.utc).date().isoformat() if instant.tzinfo else None
+    utc_day = instant.astimezone(UTC).date().isoformat() if instant.tzinfo else None
     if not has_time or day[:10] not in (utc_day, instant.date().isoformat()):
         return day
     return _iso(local_time(instant, html))

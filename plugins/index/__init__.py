@@ -133,7 +133,7 @@ def group_settings(s: IndexSettings) -> GroupSettings:
 
 
 @hookimpl
-def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None:
     from newsdesk_plugins.index import commands
 
     commands.register(subparsers)

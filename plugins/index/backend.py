@@ -111,5 +111,11 @@ class Backend(Protocol):
         """The ids of ``ids`` the committed index lacks, and the ids it holds that are
         not in ``ids`` (cheap even for millions of documents)."""
 
+    def exists(self) -> bool:
+        """Whether the index is still there (its folder may be deleted under the daemon)."""
+
+    def reopen(self) -> None:
+        """Make the index again, empty, after it was deleted."""
+
     def close(self) -> None:
         """Release the writer and any file handles."""

@@ -26,7 +26,7 @@ from newsdesk_plugins.index.stream import records
 MAX_LIMIT = 10_000
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("search", help="search the index (ranked, with snippets)")
     p.add_argument("query", nargs="*", help="words, \"a phrase\", title:word, a AND b, ...; "
                    "empty: the newest articles")

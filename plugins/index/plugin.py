@@ -23,7 +23,7 @@ from newsdesk.config import Config
 from newsdesk.output import Batch
 from newsdesk_plugins.index import documents
 from newsdesk_plugins.index.backend import Backend, IndexUnavailable
-from newsdesk_plugins.index.grouping import Decision, GroupSettings, Grouper
+from newsdesk_plugins.index.grouping import Decision, Grouper, GroupSettings
 from newsdesk_plugins.index.spool import Spool
 from newsdesk_plugins.index.tantivy_engine import in_range
 

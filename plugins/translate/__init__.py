@@ -163,7 +163,7 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
 
 
 @hookimpl
-def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None:
     from newsdesk_plugins.translate.commands import register
 
     register(subparsers)

@@ -31,14 +31,14 @@ from typing import Any
 
 import structlog
 
-from newsdesk_plugins.translate.engines import EngineError
+from newsdesk_plugins.translate.engines import EngineError, RemoteGone
 
 log = structlog.get_logger("newsdesk.translate")
 
 KEY_FILE = "translate-broker.key"
 
 
-class BrokerGone(EngineError):
+class BrokerGone(RemoteGone):
     """The broker process went away with a request in flight (it died or was stopped)."""
 
 

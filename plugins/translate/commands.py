@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from newsdesk.app import App
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "translate", help="install or list translation language packages (Argos) and engines; "
                           "show or prune the translation cache",

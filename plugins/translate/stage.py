@@ -13,6 +13,7 @@ import structlog
 from newsdesk import hookimpl
 from newsdesk.article import Article
 from newsdesk.config import Config
+from newsdesk.record import body_so_far
 from newsdesk_plugins.translate import numbers
 from newsdesk_plugins.translate.broker import Broker
 from newsdesk_plugins.translate.cache import Cache, key
@@ -101,19 +102,10 @@ class Translator:
 
 
 def inputs(article: Article) -> tuple[str, str | None]:
-    """Return (text, title): clean's fields, or the input itself when clean did not run."""
-    rec = article.record
-    text = rec.get("text")
-    title = rec.get("title") if isinstance(rec.get("title"), str) else None
-    if title is None and isinstance(rec.get("input"), dict) and isinstance(rec["input"].get("title"), str):
-        title = rec["input"]["title"]
-    if isinstance(text, str):
-        return text, title
-    if article.content_type == "html":
-        from trafilatura import extract
-
-        return extract(article.content) or "", title
-    return article.content, title
+    """Return (text, title): the body so far (clean's text, or the input itself when
+    clean did not run) and the title so far, else the input's own."""
+    body = body_so_far(article)
+    return body.text, body.title or body.input_title
 
 
 def translate_segments(tr: Translator, article: Article, segs: list[Segment], used: set[str]) -> None:

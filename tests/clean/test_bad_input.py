@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 
-from .clean_helpers import make_article
 from newsdesk.article import Article
 from newsdesk_plugins.clean import CleanSettings
 from newsdesk_plugins.clean.engine import Cleaner
+
+from .clean_helpers import make_article
 
 
 def messages(article: Article) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .clean_helpers import make_article
 from newsdesk_plugins.clean.engine import Cleaner
+
+from .clean_helpers import make_article
 
 PAGE = """<!doctype html><html lang="en"><head>
 <title>Bridge to open in spring | The Valley Courier</title>

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk_plugins.clean.engine import Cleaner
+
 from .clean_helpers import DATA
 from .labelled import Case, check, load_labelled
-from newsdesk_plugins.clean.engine import Cleaner
 
 CASES = load_labelled(DATA)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsdesk.article import Article
 from newsdesk_plugins.extract import dates
@@ -56,7 +56,7 @@ def test_a_date_in_the_future_is_dropped_with_a_note(extract: Extract) -> None:
     assert art.record["published"] is None
     assert any("2199-03-03 is in the future: dropped" in e["message"] for e in art.errors)
     assert dates.flag("1850-01-01") == "before 1900"
-    assert dates.flag("2020-01-01", datetime(2021, 1, 1, tzinfo=timezone.utc)) is None
+    assert dates.flag("2020-01-01", datetime(2021, 1, 1, tzinfo=UTC)) is None
 
 
 def test_byline_gives_authors(extract: Extract) -> None:

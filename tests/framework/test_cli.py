@@ -9,7 +9,6 @@ from typing import Any
 
 import orjson
 import pytest
-from ..fixture_inputs import SampleInput
 
 from newsdesk.app import Settings, build_app
 from newsdesk.cli import main
@@ -21,6 +20,7 @@ from newsdesk.errors import (
     EXIT_USAGE,
 )
 
+from ..fixture_inputs import SampleInput
 from .helpers import write_plugin
 
 HELLO = """

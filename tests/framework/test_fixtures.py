@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ..fixture_inputs import SampleInput
 
 from newsdesk.config import DEFAULT_IGNORE
 from newsdesk.scan import is_ignored
+
+from ..fixture_inputs import SampleInput
 
 WriteAtomic = Callable[..., Path]
 WriteSlowly = Callable[..., Path]

@@ -18,8 +18,8 @@ from newsdesk.app import Settings, build_app
 from newsdesk.config import DEFAULT_IGNORE
 from newsdesk.identity import unread_id
 from newsdesk.intake import Refused, Vanished, take
-from newsdesk.workers import handle
 from newsdesk.scan import is_ignored
+from newsdesk.workers import handle
 
 LIMIT = 1024
 

@@ -54,8 +54,9 @@ def test_workers_share_one_argos_process(daemon: Any, tmp_path: Path) -> None:
     """With an Argos package installed, the daemon starts one shared Argos process at
     start-up; workers' Spanish passages are translated through it, and it stops with
     the daemon."""
-    from ..translate.tiny_argos import build_package
     from newsdesk_plugins.translate.packages import install_file
+
+    from ..translate.tiny_argos import build_package
 
     install_file(build_package(tmp_path / "es_en.argosmodel"), tmp_path / "state" / "argos-packages")
     (tmp_path / "config").mkdir()
@@ -80,10 +81,11 @@ def test_a_killed_argos_process_is_replaced_and_no_passage_is_lost(daemon: Any, 
     import signal
     import time
 
-    from ..translate.tiny_argos import build_package
     from newsdesk_plugins.translate.broker import BrokerClient
     from newsdesk_plugins.translate.engines import EngineError
     from newsdesk_plugins.translate.packages import install_file
+
+    from ..translate.tiny_argos import build_package
 
     state = tmp_path / "state"
     install_file(build_package(tmp_path / "es_en.argosmodel"), state / "argos-packages")

@@ -11,7 +11,6 @@ import pytest
 
 from newsdesk_plugins import translate
 from newsdesk_plugins.translate.broker import KEY_FILE, Broker, BrokerClient, address
-from newsdesk_plugins.translate.engines import EngineError
 from newsdesk_plugins.translate.engines.argos import Argos
 from newsdesk_plugins.translate.packages import install_file
 

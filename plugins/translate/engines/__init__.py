@@ -9,6 +9,24 @@ class EngineError(Exception):
     """An engine could not translate a batch (crashed, hung, refused, answered nonsense)."""
 
 
+class RemoteGone(EngineError):
+    """A remote translator went away with a request in flight (it died or was stopped):
+    the caller may translate the batch itself."""
+
+
+class Remote(Protocol):
+    """A translator in another process that an engine may hand its batches to (the
+    shared Argos process: :class:`newsdesk_plugins.translate.broker.BrokerClient`)."""
+
+    def connect(self) -> bool:
+        """True when the remote is there to take a batch."""
+        ...
+
+    def translate(self, texts: list[str], src: str, tgt: str) -> list[str]:
+        """The translations, or :class:`RemoteGone` when it went away meanwhile."""
+        ...
+
+
 class Engine(Protocol):
     """What the stage needs of an engine.
 

@@ -13,15 +13,12 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import structlog
 
-from newsdesk_plugins.translate.engines import EngineError
+from newsdesk_plugins.translate.engines import EngineError, Remote, RemoteGone
 from newsdesk_plugins.translate.packages import Package, installed
-
-if TYPE_CHECKING:
-    from newsdesk_plugins.translate.broker import BrokerClient
 
 log = structlog.get_logger("newsdesk.translate")
 _END = re.compile(r"[.!?…]+[\"'”»)]*(?=\s+\S)")
@@ -42,7 +39,7 @@ class Argos:
     name = "argos"
 
     def __init__(self, folder: Path, beam_size: int = 2, threads: int = 1, max_batch: int = 32,
-                 timeout_s: float = 120.0, remote: BrokerClient | None = None) -> None:
+                 timeout_s: float = 120.0, remote: Remote | None = None) -> None:
         self.folder = folder
         #: The daemon's shared Argos process, used when it is running.
         self.remote = remote
@@ -98,11 +95,9 @@ class Argos:
         if pkg is None:
             raise EngineError(f"no argos package installed for {src}-{tgt}")
         if self.remote is not None and self.remote.connect():
-            from newsdesk_plugins.translate.broker import BrokerGone
-
             try:
                 answers = self.remote.translate(texts, src, tgt)
-            except BrokerGone as exc:
+            except RemoteGone as exc:
                 # It died (or was stopped) with this batch: translate it here instead.
                 log.info("the shared Argos process went away with a batch in flight; "
                          "translating it in this worker", pair=pkg.pair, error=str(exc))

@@ -11,7 +11,6 @@ from typing import Any
 
 from newsdesk_plugins.translate.engines import EngineError
 
-
 #: How long a server that could not be reached for its language list is left alone.
 PAIRS_RETRY_S = 60.0
 
