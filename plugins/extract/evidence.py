@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 
 class _Tok(Protocol):
@@ -34,6 +34,10 @@ class _Mention(Protocol):
     canonical: str | None
 
 
+#: The caller's mention type: each function returns what its ``make`` builds.
+M = TypeVar("M", bound=_Mention)
+
+
 #: Nouns (lower case) that say the next name is an organisation, in the rules' languages.
 ORG_CUES = frozenset({
     # en
@@ -42,14 +46,14 @@ ORG_CUES = frozenset({
     "weekly", "website", "outlet", "portal", "company", "firm", "bank",
     "tv", "radio", "magazine", "tabloid", "party",
     # de
-    "fluggesellschaft", "fluglinie", "airline", "sender", "fernsehsender", "zeitung",
+    "fluggesellschaft", "fluglinie", "sender", "fernsehsender", "zeitung",
     "tageszeitung", "konzern", "unternehmen", "firma", "mobilfunkanbieter", "betreiber",
-    "portal", "partei", "gewerkschaft",
+    "partei", "gewerkschaft",
     # ru (nominative)
     "авиакомпания", "авиакомпании", "телеканал", "телеканалы", "оператор", "газета",
     "издание", "компания", "банк", "партия",
     # pl, es
-    "linia", "linie", "stacja", "dziennik", "gazeta", "operator", "spółka", "aerolínea",
+    "linia", "linie", "stacja", "dziennik", "gazeta", "spółka", "aerolínea",
     "aerolíneas", "cadena", "diario", "periódico", "operadora", "empresa",
 })
 #: German nouns are capitalised: these cues count with a capital too.
@@ -65,10 +69,10 @@ _ACRONYM = re.compile(r"\s*\(([A-ZА-ЯЁ][A-ZА-ЯЁ0-9&]{1,7})\)")
 
 
 def org_by_cue(doc: Sequence[_Tok], text: str, is_name: Callable[[str], bool],
-               make: Callable[[int, int, str], _Mention]) -> list[_Mention]:
+               make: Callable[[int, int, str], M]) -> list[M]:
     """Names after an organisation noun, and "Air" + name; ``make(start, end, text)``
     builds an ORG mention. A name may end in a number ("Khabar 24")."""
-    out: list[_Mention] = []
+    out: list[M] = []
     n = len(doc)
     for i, tok in enumerate(doc):
         if tok.lower_ in ORG_CUES and (tok.text == tok.lower_ or tok.lower_ in CAPITAL_CUES):
@@ -93,7 +97,7 @@ def org_by_cue(doc: Sequence[_Tok], text: str, is_name: Callable[[str], bool],
 
 
 def parenthesised_aliases(text: str, mentions: Sequence[_Mention],
-                          make: Callable[[int, int, str, str], _Mention]) -> list[_Mention]:
+                          make: Callable[[int, int, str, str], M]) -> list[M]:
     """"Collective Security Treaty Organization (CSTO)": the acronym is an alias of the
     organisation before it; ``make(start, end, text, canonical)`` builds the mention."""
     out = []
@@ -126,12 +130,12 @@ _MINISTRY = re.compile(r"\b(?:(?:interior|health|foreign|defen[cs]e|finance|just
                        r"\s+ministry|(?:Innen|Gesundheits|Außen|Verteidigungs|Finanz)ministeriums?)\b")
 
 
-def places_by_cue(text: str, make: Callable[[int, int, str], _Mention]) -> list[_Mention]:
+def places_by_cue(text: str, make: Callable[[int, int, str], M]) -> list[M]:
     """"the Mangystau region": the name before a region word is a place."""
     return [make(m.start(1), m.end(1), m.group(1)) for m in _REGION.finditer(text)]
 
 
-def ministries(text: str, make: Callable[[int, int, str], _Mention]) -> list[_Mention]:
+def ministries(text: str, make: Callable[[int, int, str], M]) -> list[M]:
     """"the interior ministry said", "des Innenministeriums": a ministry named plainly
     (the alias table gives its canonical name)."""
     return [make(m.start(), m.end(), m.group()) for m in _MINISTRY.finditer(text)]
