@@ -90,7 +90,8 @@ def build_parser(common: _Parser) -> tuple[argparse.ArgumentParser, Any]:
     p.add_argument("--workers", type=int, metavar="N", help="worker processes (0: one a core)")
     p.set_defaults(command=_cmd_process)
 
-    p = sub.add_parser("plugins", parents=[common], help="list loaded plugins and their hooks")
+    p = sub.add_parser("plugins", parents=[common],
+                       help="list loaded plugins, their hooks and the processes these run in")
     p.set_defaults(command=_cmd_plugins)
 
     p = sub.add_parser("config", parents=[common], help="print the effective configuration")
@@ -181,14 +182,16 @@ def _cmd_process(args: argparse.Namespace, app: App) -> int:
 
 
 def _cmd_plugins(args: argparse.Namespace, app: App) -> int:
+    from newsdesk.hookspecs import runs_in
     from newsdesk.loader import hooks_of
 
     origins = {info.name: info.origin for info in app.plugins}
     for name, plugin in sorted(app.pm.list_name_plugin(), key=lambda np: np[0]):
         origin = origins.get(name) or (
             f"registered by {app.owners.get(name, '?')} at configure time ({type(plugin).__name__})")
-        hooks = ", ".join(h.removeprefix("newsdesk_") for h in hooks_of(app.pm, plugin))
-        print(f"{name}\t{origin}\t{hooks}")
+        names = hooks_of(app.pm, plugin)
+        hooks = ", ".join(h.removeprefix("newsdesk_") for h in names)
+        print(f"{name}\t{origin}\t{hooks}\truns in {', '.join(runs_in(names))}")
     return 0
 
 

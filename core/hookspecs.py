@@ -16,6 +16,16 @@ Phases, in the order an article meets them:
    ``newsdesk_index`` (run in the daemon's own process, one article at a time,
    so an index has a single writer);
 4. output: ``newsdesk_write`` and ``newsdesk_recover``.
+
+Each hook's docstring ends with the processes it runs in (``RUNS_IN`` below,
+shown by ``newsdesk plugins``): **main**, the process of ``newsdesk run`` or
+``newsdesk process`` (and of every CLI command); **worker**, their worker
+processes; **executor**, the newsdesk worker inside each Spark executor under
+``newsdesk spark`` (configured with ``role="worker"`` and ``config.command ==
+"spark"``); **driver**, the process of ``newsdesk spark``, which runs the
+main-process hooks on each batch's records once Spark's file sink has committed
+them. A plugin that only makes sense in one process (a sink, an index writer)
+registers its stateful part only where ``role == "main"``.
 """
 
 from __future__ import annotations
@@ -48,6 +58,8 @@ def newsdesk_config_sections() -> Sequence[Section]:
     ``newsdesk_configure`` with ``config.section(name)``.
 
     Every implementation is called.
+
+    Runs in: every process (main, worker, executor, driver).
     """
     raise NotImplementedError
 
@@ -63,20 +75,28 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
     process: stage plugins run in workers and should load models lazily there.
 
     Every implementation is called; the return value is ignored.
+
+    Runs in: every process (main, worker, executor, driver).
     """
 
 
 @hookspec
 def newsdesk_startup(config: Config) -> None:
-    """Called once in the main process when ``run`` or ``process`` starts, before the
-    first article. Every implementation is called; the return value is ignored."""
+    """Called once in the main process when ``run``, ``process`` or ``spark`` starts, before the
+    first article. Every implementation is called; the return value is ignored.
+
+    Runs in: main, driver.
+    """
 
 
 @hookspec
 def newsdesk_shutdown(config: Config) -> None:
     """Called once in every process that was configured, on its way out, after the last
     article: flush and close here. Every implementation is called; the return
-    value is ignored."""
+    value is ignored.
+
+    Runs in: every process (main, worker, executor, driver).
+    """
 
 
 @hookspec
@@ -91,6 +111,8 @@ def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None: 
     are added to every subcommand; do not add them yourself.
 
     Every implementation is called; the return value is ignored.
+
+    Runs in: main (the CLI, before the command runs).
     """
 
 
@@ -109,6 +131,8 @@ def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
     read on its own (one bad line) is returned already failed.
 
     First result wins: readers are asked in turn until one returns a list.
+
+    Runs in: worker, executor.
     """
 
 
@@ -123,6 +147,8 @@ def newsdesk_clean(article: Article) -> None:
     worker process. An exception is recorded in the article's ``errors`` and the
     later stages still run (status "partial"). Every implementation is called;
     the return value is ignored.
+
+    Runs in: worker, executor.
     """
 
 
@@ -130,14 +156,20 @@ def newsdesk_clean(article: Article) -> None:
 def newsdesk_extract(article: Article) -> None:
     """Stage 2: read facts from the cleaned article (people, places, dates, counts,
     quotes) into ``article.record``. Runs in a worker process. Every
-    implementation is called; the return value is ignored."""
+    implementation is called; the return value is ignored.
+
+    Runs in: worker, executor.
+    """
 
 
 @hookspec
 def newsdesk_translate(article: Article) -> None:
     """Stage 3: identify the languages of the passages and translate them into the
     target language, into ``article.record``. Runs in a worker process. Every
-    implementation is called; the return value is ignored."""
+    implementation is called; the return value is ignored.
+
+    Runs in: worker, executor.
+    """
 
 
 @hookspec
@@ -146,8 +178,13 @@ def newsdesk_index(article: Article) -> None:
 
     Runs in the daemon's own process, one article at a time, after the worker
     stages and before the record is written: an index has a single writer and
-    may add fields to the record (``duplicate_of``, ``story``). Every
-    implementation is called; the return value is ignored.
+    may add fields to the record (``duplicate_of``, ``story``). Under ``newsdesk
+    spark`` it runs in the driver on each batch's records once Spark's file sink has
+    committed them: what it adds reaches the later ``newsdesk_write`` hooks (the
+    index) but not the records already written. Every implementation is called;
+    the return value is ignored.
+
+    Runs in: main, driver.
     """
 
 
@@ -165,6 +202,8 @@ def newsdesk_write(batch: Batch) -> None:
     is retried and nothing is archived.
 
     Every implementation is called; the return value is ignored.
+
+    Runs in: main, driver.
     """
 
 
@@ -179,4 +218,33 @@ def newsdesk_recover(pending: frozenset[str]) -> frozenset[str] | None:
     it already holds (record ids are content hashes, so that is a lookup).
 
     Every implementation is called; the answers are combined.
+
+    Runs in: main (``newsdesk run`` only).
     """
+
+
+#: Where each hook runs (see the module docstring): ``main``, ``worker``, ``executor``,
+#: ``driver``. ``newsdesk plugins`` shows, for each plugin, the places of its hooks.
+RUNS_IN: dict[str, tuple[str, ...]] = {
+    "newsdesk_config_sections": ("main", "worker", "executor", "driver"),
+    "newsdesk_configure": ("main", "worker", "executor", "driver"),
+    "newsdesk_startup": ("main", "driver"),
+    "newsdesk_shutdown": ("main", "worker", "executor", "driver"),
+    "newsdesk_register_commands": ("main",),
+    "newsdesk_read": ("worker", "executor"),
+    "newsdesk_clean": ("worker", "executor"),
+    "newsdesk_extract": ("worker", "executor"),
+    "newsdesk_translate": ("worker", "executor"),
+    "newsdesk_index": ("main", "driver"),
+    "newsdesk_write": ("main", "driver"),
+    "newsdesk_recover": ("main",),
+}
+
+#: The order places are listed in.
+PLACES = ("main", "worker", "executor", "driver")
+
+
+def runs_in(hooks: Sequence[str]) -> list[str]:
+    """The places where any of ``hooks`` (full names) run, in :data:`PLACES` order."""
+    where = {place for hook in hooks for place in RUNS_IN.get(hook, ())}
+    return [place for place in PLACES if place in where]

@@ -37,6 +37,9 @@ class Task:
     #: The folder a symlink may not point out of (None: the pool's own root).
     root: str | None = None
     tag: Any = None
+    #: The file already read by the caller (a Spark executor reads it from any file
+    #: system): its source and bytes, handed to the worker instead of ``path``.
+    given: tuple[Source, bytes] | None = None
     started: float = 0.0
 
 
@@ -93,17 +96,19 @@ class Seen:
 
 
 def handle(pm: Any, path: str, root: str | None, max_bytes: int,
-           seen: Seen | None = None) -> Result:
+           seen: Seen | None = None, given: tuple[Source, bytes] | None = None) -> Result:
     """Take, read and run the worker stages on one file (in a worker process); content
-    the journal has as done is not read into articles."""
+    the journal has as done is not read into articles; a file ``given`` with its bytes
+    is not taken again."""
     from pathlib import Path
 
     from newsdesk.article import content_id
-    from newsdesk.intake import Refused, Vanished, placeholder_source, take
+    from newsdesk.intake import Refused, Taken, Vanished, placeholder_source, take
     from newsdesk.pipeline import WORKER_STAGES, failed_article, read, run_stages
 
     try:
-        taken = take(Path(path), Path(root) if root else None, max_bytes)
+        taken = Taken(*given) if given else take(Path(path), Path(root) if root else None,
+                                                 max_bytes)
     except Vanished as exc:
         return Result(None, vanished=str(exc))
     except Refused as exc:
@@ -152,8 +157,9 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
                 break
             if message is None:
                 break
-            for seq, path, task_root in message:  # a message holds one or more tasks
-                conn.send((seq, handle(app.pm, path, task_root or root, max_bytes, seen)))
+            for seq, path, task_root, given in message:  # one or more tasks a message
+                conn.send((seq, handle(app.pm, path, task_root or root, max_bytes, seen,
+                                       given)))
     finally:
         app.shutdown()
 
@@ -171,7 +177,8 @@ class _Worker:
         self.ready = False
         self.spawned = time.monotonic()
         self.tasks: deque[Task] = deque()
-        self.outbox: list[tuple[int, str, str | None]] = []  # sent at the next poll
+        # sent at the next poll
+        self.outbox: list[tuple[int, str, str | None, tuple[Source, bytes] | None]] = []
 
 
 class WorkerStartError(Exception):
@@ -223,7 +230,7 @@ class Pool:
         if not worker.tasks:
             task.started = time.monotonic()
         worker.tasks.append(task)
-        worker.outbox.append((task.seq, task.path, task.root))
+        worker.outbox.append((task.seq, task.path, task.root, task.given))
 
     def _send(self) -> None:
         """Send each worker the tasks submitted since the last poll, in one message."""

@@ -83,7 +83,9 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
     if role == "main" and config.command == "process":
         _configure_process(config, pm)
         return
-    if role != "main" or config.command != "run":
+    # The single writer lives in the daemon's process, or in the Spark driver, which
+    # hands it each batch's records once Spark's file sink has committed them.
+    if role != "main" or config.command not in ("run", "spark"):
         return
     from newsdesk_plugins.index.backend import IndexUnavailable
     from newsdesk_plugins.index.grouping import Grouper

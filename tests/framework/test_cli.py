@@ -150,11 +150,14 @@ def test_plugins_lists_the_builtins_with_origin_and_hooks(
                        str(tmp_path / "plugins"))
     assert code == EXIT_OK
     rows = {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
-    assert rows["readers"] == ["entry point newsdesk_plugins.readers (newsdesk)", "read"]
-    assert rows["stdout"] == ["entry point newsdesk_plugins.stdout_sink (newsdesk)", "configure"]
+    everywhere = "runs in main, worker, executor, driver"
+    assert rows["readers"] == ["entry point newsdesk_plugins.readers (newsdesk)", "read",
+                               "runs in worker, executor"]
+    assert rows["stdout"] == ["entry point newsdesk_plugins.stdout_sink (newsdesk)", "configure",
+                              everywhere]
     assert rows["jsonl"] == ["entry point newsdesk_plugins.jsonl_sink (newsdesk)",
-                             "config_sections, configure"]
-    assert rows["hello"] == [f"file {hello}", "register_commands"]
+                             "config_sections, configure", everywhere]
+    assert rows["hello"] == [f"file {hello}", "register_commands", "runs in main"]
 
 
 STATEFUL = """
@@ -182,7 +185,7 @@ def test_plugins_names_the_plugin_that_registered_an_instance(
     assert code == EXIT_OK
     rows = {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
     assert rows["counter.instance"] == [
-        "registered by counter at configure time (Counter)", "extract"]
+        "registered by counter at configure time (Counter)", "extract", "runs in worker, executor"]
 
 
 def test_plugins_leaves_out_a_disabled_plugin(

@@ -34,6 +34,18 @@ def test_every_hook_has_a_docstring_saying_how_results_combine(hook: str) -> Non
     assert re.search(r"first result wins|every implementation is called", doc, re.I), doc
 
 
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_says_which_processes_it_runs_in(hook: str) -> None:
+    """Each hook has a ``RUNS_IN`` entry and its docstring's "Runs in:" line names the
+    same places."""
+    places = hookspecs.RUNS_IN[hook]
+    assert places and set(places) <= set(hookspecs.PLACES)
+    doc = inspect.getdoc(getattr(hookspecs, hook)) or ""
+    line = next((x for x in doc.splitlines() if x.startswith("Runs in: ")), "")
+    named = set(re.findall(r"\b(main|worker|executor|driver)\b", line))
+    assert named == set(places), f"{hook}: {line!r} against RUNS_IN {places}"
+
+
 def _test_sources() -> dict[Path, str]:
     return {
         path: path.read_text(encoding="utf-8")
