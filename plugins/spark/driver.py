@@ -237,9 +237,21 @@ def drive(spark: SparkSession, app: App, job: JobSpec, where: Folders, *, once: 
     query = build_query(spark, job, where, once=once, max_files=max_files)
     log.info("spark job started", inbox=where.inbox, output=str(where.output),
              master=spark.sparkContext.master, once=once)
+    reported = [-1]
+
+    def report() -> None:
+        """Log each finished batch once: its files and where its time went."""
+        for progress in query.recentProgress:
+            batch = int(progress["batchId"])
+            if batch > reported[0]:
+                reported[0] = batch
+                log.info("spark batch", batch=batch, files=int(progress["numInputRows"]),
+                         duration_ms=dict(progress["durationMs"]))
+
     try:
         while True:
             finished = query.awaitTermination(poll_s)
+            report()
             indexer.catch_up()
             if finished:
                 break
