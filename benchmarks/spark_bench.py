@@ -107,6 +107,8 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=2, help="workers of `newsdesk process`")
     p.add_argument("--max-files-per-trigger", type=int, default=0,
                    help="Spark micro-batch size in files (0: all in one batch)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="repeat every run, in reversed order every other round")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = p.parse_args()
 
@@ -117,9 +119,14 @@ def main() -> None:
         extra = (["--max-files-per-trigger", str(args.max_files_per_trigger)]
                  if args.max_files_per_trigger else [])
         masters = list(args.masters) + ([args.cluster] if args.cluster else [])
-        runs = [run_process(inbox, root / "process", args.workers)]
-        for k, master in enumerate(masters):
-            runs.append(run_spark(inbox, root / f"spark-{k}", master, extra))
+        plan: list[str | None] = [None, *masters]  # None: `newsdesk process`
+        runs = []
+        for r in range(args.rounds):
+            # alternate the order round by round, so that load on the machine hits all sides
+            for k, master in enumerate(plan if r % 2 == 0 else plan[::-1]):
+                work = root / f"round-{r}-{k}"
+                runs.append(run_process(inbox, work, args.workers) if master is None
+                            else run_spark(inbox, work, master, extra))
         print(f"{n} files made from {args.html} ({os.cpu_count()} cores on this machine)")
         for run in runs:
             print(f"{run['label']:<44} {run['seconds']:8.1f} s  {n / run['seconds']:7.2f} files/s"

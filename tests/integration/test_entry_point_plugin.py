@@ -46,7 +46,7 @@ def test_an_entry_point_plugin_is_loaded_listed_and_run(tmp_path: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     line = next(x for x in listed.stdout.decode().splitlines() if x.startswith("shouty\t"))
     assert "entry point shouty_plugin (shouty-plugin)" in line
-    assert line.endswith("translate")
+    assert line.endswith("\ttranslate\truns in worker, executor")
     article = tmp_path / "a.txt"
     article.write_text("quiet words here")
     done = run(["process", str(article)], site, tmp_path)
