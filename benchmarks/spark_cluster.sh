@@ -26,10 +26,11 @@ LOGS=$(mktemp -d -t newsdesk-spark-cluster-XXXXXX)
 PIDS=()
 
 stop() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}" $(jobs -p); do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 trap stop EXIT
+trap 'exit 143' TERM INT
 
 wait_for() {  # wait_for FILE TEXT: until FILE holds TEXT (60 s at most)
     for _ in $(seq 600); do
@@ -58,6 +59,6 @@ echo "spark_cluster.sh: master $MASTER, 2 workers x $CORES core(s), logs in $LOG
 
 if [ "${1:-}" = "--print-master" ]; then
     echo "$MASTER"
-    while true; do sleep 3600; done
+    while true; do sleep 3600 & wait $!; done
 fi
 "$PYTHON" -m newsdesk spark --master "$MASTER" --once "$@"
