@@ -15,6 +15,8 @@ Nothing here imports pyspark: this module is plain Python, testable without Spar
 from __future__ import annotations
 
 import atexit
+import hashlib
+import os
 import pickle
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +24,7 @@ from itertools import count
 
 import orjson
 
+from newsdesk import identity
 from newsdesk.app import Settings
 from newsdesk.article import Article, Source, now_iso
 from newsdesk.output import dumps
@@ -112,13 +115,13 @@ def records_of(job: JobSpec, uri: str, mtime_s: float, content: bytes) -> list[s
     if len(content) > job.max_bytes:
         reason = (f"file is {len(content):,} bytes, over the limit of {job.max_bytes:,} "
                   "(daemon.max_file_mb)")
-        articles = [failed_article(source, content, "read", "intake", reason)]
+        articles = [failed_article(source, unread_id(uri, source), "read", "intake", reason)]
     else:
-        articles = _run(_pool(job), source, content)
+        articles = _run(_pool(job), uri, source, content)
     return [dumps(a.to_record()).decode("utf-8").rstrip("\n") for a in articles]
 
 
-def _run(pool: Pool, source: Source, content: bytes) -> list[Article]:
+def _run(pool: Pool, uri: str, source: Source, content: bytes) -> list[Article]:
     seq = next(_SEQ)
     pool.submit(Task(seq, source.path, given=(source, content)))
     while True:
@@ -127,11 +130,22 @@ def _run(pool: Pool, source: Source, content: bytes) -> list[Article]:
             pool.submit(task)
         for result in results:
             if result.task is not None and result.task.seq == seq:
-                return _articles(result, source, content)
+                return _articles(result, uri, source)
 
 
-def _articles(result: Result, source: Source, content: bytes) -> list[Article]:
+def unread_id(uri: str, source: Source) -> str:
+    """The id of a file whose bytes did not make articles (refused, or lost with its
+    worker), as :func:`newsdesk.identity.unread_id` gives it for a local file; a remote
+    file by its URL, size and time (no inode to name it by)."""
+    if uri.startswith("file:") and os.path.lexists(source.path):
+        return identity.unread_id(source.path)
+    h = hashlib.sha256(b"unread\0")
+    h.update(f"{uri}\0{source.size}\0{source.mtime}".encode())
+    return h.hexdigest()
+
+
+def _articles(result: Result, uri: str, source: Source) -> list[Article]:
     if result.lost:
-        return [failed_article(source, content, "worker", "spark", result.lost)]
+        return [failed_article(source, unread_id(uri, source), "worker", "spark", result.lost)]
     return result.articles
 
