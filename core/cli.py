@@ -82,7 +82,16 @@ def build_parser(common: _Parser) -> tuple[argparse.ArgumentParser, Any]:
     p.add_argument("--after", choices=["archive", "delete", "keep"],
                    help="what to do with a file once its record is written")
     p.add_argument("--observer", choices=["native", "polling"], help="how to watch the inbox")
+    p.add_argument("--metrics-port", type=int, metavar="PORT",
+                   help="serve Prometheus metrics on this port (default: off)")
+    p.add_argument("--metrics-address", metavar="ADDR",
+                   help="address of the metrics endpoint (default: 127.0.0.1)")
     p.set_defaults(command=_cmd_run)
+
+    p = sub.add_parser("status", parents=[common],
+                       help="is a daemon running on the working folder, and how is it doing")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.set_defaults(command=_cmd_status)
 
     p = sub.add_parser("process", parents=[common],
                        help="process files and folders once; JSON lines on stdout, nothing moved")
@@ -117,6 +126,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     put("daemon", "workers", getattr(args, "workers", None))
     put("daemon", "after", getattr(args, "after", None))
     put("daemon", "observer", getattr(args, "observer", None))
+    put("daemon", "metrics_port", getattr(args, "metrics_port", None))
+    put("daemon", "metrics_address", getattr(args, "metrics_address", None))
     if getattr(args, "stdout", False):
         put("output", "stdout", True)
     put("log", "level", getattr(args, "log_level", None))
@@ -173,6 +184,21 @@ def _cmd_run(args: argparse.Namespace, app: App) -> int:
     from newsdesk.daemon import run_daemon
 
     return run_daemon(app, once=args.once)
+
+
+def _cmd_status(args: argparse.Namespace, app: App) -> int:
+    import orjson
+
+    from newsdesk.folderlock import holder
+    from newsdesk.status import report
+
+    state = app.config.path("state")
+    data, lines = report(state, holder(state))
+    if args.json:
+        print(orjson.dumps(data).decode())
+    else:
+        print("\n".join(lines))
+    return 0 if data["running"] else 1
 
 
 def _cmd_process(args: argparse.Namespace, app: App) -> int:

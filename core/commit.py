@@ -8,6 +8,7 @@ what the sinks hold. Runs in the daemon's loop thread only.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,12 @@ from newsdesk import output
 from newsdesk.admission import Admission, key_of
 from newsdesk.article import Article, now_iso
 from newsdesk.disposal import Mover
+from newsdesk.guard import HookGuard
 from newsdesk.journal import Journal
+from newsdesk.metrics import Metrics
 from newsdesk.names import safe_name
-from newsdesk.pipeline import MAIN_STAGES, run_stages
+from newsdesk.pipeline import MAIN_STAGES, failed_article, run_stages
+from newsdesk.space import Pause, is_no_space
 from newsdesk.workers import Result
 
 log = structlog.get_logger("newsdesk.daemon")
@@ -68,8 +72,15 @@ class Committer:
     """Writes finished files' records exactly once and then disposes of the files."""
 
     def __init__(self, pm: pluggy.PluginManager, journal: Journal, mover: Mover,
-                 admission: Admission, *, batch_ms: float) -> None:
+                 admission: Admission, *, batch_ms: float, guard: HookGuard,
+                 pause: Pause, metrics: Metrics) -> None:
         self.pm = pm
+        self.guard = guard
+        self.pause = pause
+        self.metrics = metrics
+        #: Records written since start, by status, and the last error an article had.
+        self.counts = {"ok": 0, "partial": 0, "failed": 0}
+        self.last_error: dict[str, str] | None = None
         self.journal = journal
         self.mover = mover
         self.admission = admission
@@ -102,11 +113,37 @@ class Committer:
             return
         for key, ms in result.plugin_ms.items():
             self.plugin_ms[key] = self.plugin_ms.get(key, 0.0) + ms
+        why = self.guard.set_aside(digest)
+        if why is not None:
+            log.error("file set aside: it crashed the daemon before", file=safe_name(path.name),
+                      article=digest[:12], reason=why)
+            source = result.articles[0].source if result.articles else None
+            if source is not None:
+                article = failed_article(source, digest, "index", "daemon", why)
+                self.ready.append(Finished(path, digest, [article], taken=result.taken))
+                self.unwritten.add(digest)
+                return
         for article in result.articles:
-            run_stages(self.pm, article, MAIN_STAGES, self.plugin_ms)
+            self._main_stages(path, digest, article)
         self.articles_timed += len(result.articles)
         self.unwritten.add(digest)
         self.ready.append(Finished(path, digest, result.articles, taken=result.taken))
+
+    def _main_stages(self, path: Path, digest: str, article: Article) -> None:
+        """The main-process stages on one article, within ``daemon.hook_timeout_s``."""
+        plugins = [impl.plugin_name for stage in MAIN_STAGES
+                   for impl in getattr(self.pm.hook, f"newsdesk_{stage}").get_hookimpls()]
+        if not plugins or article.failed:
+            return
+        record, errors, timings = dict(article.record), list(article.errors), \
+            dict(article.timings_ms)
+        why = self.guard.run(lambda: run_stages(self.pm, article, MAIN_STAGES, self.plugin_ms),
+                             digest=digest, stage=MAIN_STAGES[0], name=safe_name(path.name),
+                             plugins=plugins)
+        if why is not None:  # the stuck thread keeps the old objects; the record goes on
+            article.record, article.errors, article.timings_ms = record, errors, timings
+            article.writers = dict(article.writers)
+            article.add_error(MAIN_STAGES[0], ", ".join(plugins), why)
 
     def skip_seen(self, path: Path, digest: str) -> None:
         log.info("content already processed; skipped", file=safe_name(path.name),
@@ -149,21 +186,39 @@ class Committer:
             batch = [f for f in batch if f.digest not in seen]
         records = [a.to_record() for f in batch for a in f.articles
                    if a.id not in self.skip_ids]
-        self.journal.commit(
-            [(f.digest, f.name, [a.id for a in f.articles],
-              "failed" if f.failed else "ok") for f in batch],
-            done=self.written_not_done,
-        )
+        try:
+            self.journal.commit(
+                [(f.digest, f.name, [a.id for a in f.articles],
+                  "failed" if f.failed else "ok") for f in batch],
+                done=self.written_not_done,
+            )
+        except (sqlite3.Error, OSError) as exc:
+            if not is_no_space(exc):
+                raise
+            self.pause.no_space("the state disk", exc)
+            self.ready = batch + self.ready
+            self.retry_at = now + RETRY_S
+            return
         self.written_not_done = []
         try:
             output.write(self.pm, output.Batch.of(records))
         except Exception as exc:
-            log.error("could not write records; will retry", error=f"{type(exc).__name__}: "
-                      f"{exc}", records=len(records), exc_info=True)
+            if is_no_space(exc):
+                self.pause.no_space("the output disk", exc)
+            else:
+                log.error("could not write records; will retry", error=f"{type(exc).__name__}: "
+                          f"{exc}", records=len(records), exc_info=True)
+                self.last_error = {"time": now_iso(), "message": f"could not write records: "
+                                                                 f"{type(exc).__name__}: {exc}"}
             self.ready = batch + self.ready
             self.retry_at = now + RETRY_S
             return
         self.retry_at = 0.0
+        self.pause.room()
+        self.metrics.written(records)
+        for record in records:
+            status = str(record.get("status", "ok"))
+            self.counts[status] = self.counts.get(status, 0) + 1
         self.written_not_done = [f.digest for f in batch]  # marked done with the next batch
         self.written += len(records)
         for f in batch:
@@ -171,9 +226,14 @@ class Committer:
                 if a.errors:
                     log.warning("article written with errors", article=a.id[:12],
                                 file=f.name, status=a.status, errors=a.errors)
+                    e = a.errors[-1]
+                    self.last_error = {"time": now_iso(), "message": f"{f.name}: "
+                                       f"{e.get('plugin', '?')} ({e.get('stage', '?')}): "
+                                       f"{e.get('message', '')}"[:500]}
                 else:
                     log.debug("article written", article=a.id[:12], file=f.name)
             self.dispose(f.path, failed=f.failed, error=f.error_info(), taken=f.taken)
+            self.guard.forget(f.digest)
             self.unwritten.discard(f.digest)
             self.admission.enqueue(self.deferred.pop(f.digest, []))
 
@@ -181,7 +241,13 @@ class Committer:
         """Mark the last batch done: a batch is marked with the next one's commit, and
         there is none; without this a clean stop would look like a crash."""
         if self.written_not_done:
-            self.journal.mark_done(self.written_not_done)
+            try:
+                self.journal.mark_done(self.written_not_done)
+            except (sqlite3.Error, OSError) as exc:
+                if not is_no_space(exc):
+                    raise
+                log.warning("could not mark the last batch done (no space); the next start "
+                            "settles it from the stream", error=str(exc))
             self.written_not_done = []
 
     # --- crash recovery ----------------------------------------------------------------

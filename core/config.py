@@ -60,6 +60,12 @@ class DaemonSettings:
     stable_s: float = 1.0
     rescan_s: float = 10.0
     ignore: list[str] = field(default_factory=lambda: list(DEFAULT_IGNORE))
+    #: Seconds a main-process hook (newsdesk_index, newsdesk_shutdown) may take.
+    hook_timeout_s: float = 60.0
+    #: Port of the Prometheus metrics endpoint; 0 leaves it off.
+    metrics_port: int = 0
+    #: Address the metrics endpoint listens on (loopback unless told otherwise).
+    metrics_address: str = "127.0.0.1"
 
 
 @dataclass

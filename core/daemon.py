@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import threading
 import time
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import structlog
 
@@ -31,11 +33,16 @@ from newsdesk.admission import Admission
 from newsdesk.app import App
 from newsdesk.commit import Committer, Finished
 from newsdesk.disposal import Mover
-from newsdesk.errors import EXIT_OK, PathError, PluginError
+from newsdesk.errors import EXIT_OK, ConfigError, PathError, PluginError
+from newsdesk.guard import HookGuard
 from newsdesk.intake import placeholder_source
 from newsdesk.journal import Journal
+from newsdesk.metrics import Metrics
 from newsdesk.names import safe_name
 from newsdesk.pipeline import failed_article
+from newsdesk.sdnotify import notify
+from newsdesk.space import Pause, is_no_space
+from newsdesk.status import Snapshot, StatusFile
 from newsdesk.watcher import Watcher, backlog
 from newsdesk.workers import Pool, Result, Task, WorkerStartError
 
@@ -57,7 +64,19 @@ class Daemon:
         if not self.inbox.is_dir():
             raise PathError(f"{self.inbox}: inbox folder not found (paths.inbox, --inbox)")
         self.max_bytes = int(config.daemon.max_file_mb * 1024 * 1024)
-        self.journal = Journal(config.path("state") / "journal.sqlite3")
+        check_operations_settings(config.daemon, config.where)
+        self.started = time.time()
+        self.stopping = False
+        self.pause = Pause()
+        state = config.path("state")
+        state.mkdir(parents=True, exist_ok=True)
+        self.journal = self._until_room(lambda: Journal(state / "journal.sqlite3"))
+        self.metrics = Metrics()
+        self.status = StatusFile(state)
+        self.guard = HookGuard(state, config.daemon.hook_timeout_s)
+        self._ready_said = False
+        self._stop_said = False
+        self._restarts_seen = 0
         workers = config.daemon.workers or os.cpu_count() or 1
         self.pool = Pool(app.settings, workers, config.daemon.timeout_s,
                          root=str(self.inbox), max_bytes=self.max_bytes,
@@ -75,12 +94,12 @@ class Daemon:
                            failed=self.failed_dir)
         self.admission = Admission(config.daemon.queue_size, busy_elsewhere=self._held)
         self.commit = Committer(app.pm, self.journal, self.mover, self.admission,
-                                batch_ms=config.output.batch_ms)
+                                batch_ms=config.output.batch_ms, guard=self.guard,
+                                pause=self.pause, metrics=self.metrics)
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         os.set_blocking(self._wake_r, False)
         self._wake_pending = threading.Event()
-        self.stopping = False
         self.seq = 0
         self._loaded_told = False
 
@@ -121,7 +140,11 @@ class Daemon:
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.mover.start()
-            self.commit.recover()
+            self.guard.recover()
+            self._until_room(self.commit.recover)
+            if self.config.daemon.metrics_port:
+                self.metrics.serve(self.config.daemon.metrics_port,
+                                   self.config.daemon.metrics_address)
             if not self.once:
                 self.watcher.start()
             log.info("watching", inbox=str(self.inbox), workers=self.pool.size,
@@ -131,17 +154,21 @@ class Daemon:
             self.pool.start()
             ready.log_ready(log, workers=self.pool.size, loaded=self.pool.loaded)
             self._loop()
+            self._say_stopping()
             self.commit.close()
         except WorkerStartError as exc:
             raise PluginError(f"a worker could not start its plugins: {exc}") from exc
         finally:
             for sig, handler in old.items():
                 signal.signal(sig, handler)
+            self._say_stopping()
             self.watcher.stop()
             self.pool.stop()
             if self.mover.is_alive():
                 self.mover.close()
-            self.app.shutdown()
+            self._shutdown_plugins()
+            self._write_status()
+            self.metrics.close()
             self.journal.close()
             os.close(self._wake_r)
             os.close(self._wake_w)
@@ -164,8 +191,11 @@ class Daemon:
             if not self.stopping:
                 self._feed()
             busy = self.pool.in_flight > 0
-            if self.stopping and not busy and not commit.ready:
-                break  # files still queued were not taken: they stay in the inbox
+            if self.stopping and not busy and (not commit.ready or commit.retry_at):
+                # Files still queued were not taken: they stay in the inbox. Records that
+                # cannot be written now (a full disk, a failing sink) are not waited for:
+                # their files stay in the inbox too, and the next start settles them.
+                break
             if self.once and not (busy or commit.ready or admission.waiting
                                   or self.watcher.waiting):
                 break
@@ -182,10 +212,12 @@ class Daemon:
             if not self._loaded_told and self.pool.loaded == self.pool.size:
                 self._loaded_told = True
                 ready.log_workers_loaded(log, workers=self.pool.size)
+                self._say_ready()
             now = time.monotonic()
             if now >= next_health:
                 next_health = now + 1.0
                 self._check_watcher()
+                self._write_status()
             if admission.shed and len(admission.queue) < admission.limit // 2:
                 admission.shed = False
                 self._rescan(settled_only=self.once)
@@ -230,6 +262,8 @@ class Daemon:
     # --- between admission and commit ---------------------------------------------------
 
     def _feed(self) -> None:
+        if self.pause.paused:
+            return  # no new file while a disk is full; the batch in hand is retried
         while self.pool.capacity > 0:
             key = self.admission.take_next()
             if key is None:
@@ -256,6 +290,84 @@ class Daemon:
             self.commit.add(Finished(path, result.digest, result.articles))
             return
         self.commit.finish(path, result)
+
+
+    # --- operations: readiness, status, metrics, a full disk -------------------------------
+
+    def _until_room(self, action: Any) -> Any:
+        """Run ``action``; while it fails for want of space, say so once a minute and try
+        again every 2 s (a start on a full state disk waits instead of crashing)."""
+        while True:
+            try:
+                done = action()
+            except (sqlite3.Error, OSError) as exc:
+                if not is_no_space(exc):
+                    raise
+                self.pause.no_space("the state disk", exc)
+            else:
+                self.pause.room()
+                return done
+            if self.stopping:
+                raise KeyboardInterrupt
+            time.sleep(2.0)
+
+    def _say_ready(self) -> None:
+        """Every worker is loaded: tell systemd (``Type=notify``) and the status file."""
+        self._ready_said = True
+        notify(f"READY=1\nSTATUS=workers loaded: {self.pool.size}")
+        self._write_status()
+
+    def _say_stopping(self) -> None:
+        if not self._stop_said:
+            self._stop_said = True
+            notify("STOPPING=1")
+
+    def _write_status(self) -> None:
+        commit, m = self.commit, self.metrics
+        replaced = self.pool.replaced
+        if replaced > self._restarts_seen:
+            m.worker_restarts.inc(replaced - self._restarts_seen)
+            self._restarts_seen = replaced
+        in_flight = self.pool.in_flight + len(commit.ready) if self.pool.workers else 0
+        m.queue_depth.set(len(self.admission.queue))
+        m.in_flight.set(in_flight)
+        m.workers.set(self.pool.size)
+        m.paused.set(1 if self.pause.paused else 0)
+        last = commit.last_error
+        if self.pause.paused:
+            last = {"time": "now", "message": f"{self.pause.reason}; intake paused"}
+        self.status.write(Snapshot(
+            pid=os.getpid(), started=self.started, workers=self.pool.size,
+            queue=len(self.admission.queue), in_flight=in_flight,
+            written=dict(commit.counts), worker_restarts=replaced, last_error=last,
+            paused=self.pause.reason, ready=self._ready_said))
+
+    def _shutdown_plugins(self) -> None:
+        """``newsdesk_shutdown`` in every plugin, within ``daemon.hook_timeout_s`` (a plugin
+        stuck in a hook must not keep the daemon from stopping)."""
+        done = threading.Event()
+
+        def body() -> None:
+            try:
+                self.app.shutdown()
+            finally:
+                done.set()
+
+        thread = threading.Thread(target=body, name="newsdesk-shutdown", daemon=True)
+        thread.start()
+        if not done.wait(self.config.daemon.hook_timeout_s):
+            log.error("plugins did not shut down within daemon.hook_timeout_s; stopping "
+                      "without them", timeout_s=self.config.daemon.hook_timeout_s)
+
+
+def check_operations_settings(daemon: Any, where: str) -> None:
+    """Refuse, in one line, the operations settings that are out of range."""
+    if not daemon.hook_timeout_s > 0:
+        raise ConfigError(f"{where}: [daemon] hook_timeout_s must be more than 0 seconds, "
+                          f"got {daemon.hook_timeout_s!r}")
+    if not 0 <= daemon.metrics_port <= 65535:
+        raise ConfigError(f"{where}: [daemon] metrics_port must be 0 (off) to 65535, "
+                          f"got {daemon.metrics_port!r}")
 
 
 def run_daemon(app: App, *, once: bool = False) -> int:

@@ -63,7 +63,7 @@ def test_a_full_output_disk_leaves_no_spliced_line_and_no_duplicate(daemon, tmp_
     for n in range(40):
         drop(d.inbox, f"big{n:02}.json",
              orjson.dumps({"text": f"story {n}", "filler": f"{n} {filler}"}))
-    d.wait_log("could not write records", timeout=60)
+    d.wait_log("no space left", timeout=60)
     time.sleep(2.5)  # at least one retry on the full disk
     resize(out, "32m")
     deadline = time.monotonic() + 60
