@@ -130,20 +130,12 @@ class Committer:
         self.ready.append(Finished(path, digest, result.articles, taken=result.taken))
 
     def _main_stages(self, path: Path, digest: str, article: Article) -> None:
-        """The main-process stages on one article, within ``daemon.hook_timeout_s``."""
-        plugins = [impl.plugin_name for stage in MAIN_STAGES
-                   for impl in getattr(self.pm.hook, f"newsdesk_{stage}").get_hookimpls()]
-        if not plugins or article.failed:
+        """The main-process stages on one article, each plugin within
+        ``daemon.hook_timeout_s`` (a plugin past it is recorded in ``errors``)."""
+        if article.failed:
             return
-        record, errors, timings = dict(article.record), list(article.errors), \
-            dict(article.timings_ms)
-        why = self.guard.run(lambda: run_stages(self.pm, article, MAIN_STAGES, self.plugin_ms),
-                             digest=digest, stage=MAIN_STAGES[0], name=safe_name(path.name),
-                             plugins=plugins)
-        if why is not None:  # the stuck thread keeps the old objects; the record goes on
-            article.record, article.errors, article.timings_ms = record, errors, timings
-            article.writers = dict(article.writers)
-            article.add_error(MAIN_STAGES[0], ", ".join(plugins), why)
+        self.guard.run(lambda: run_stages(self.pm, article, MAIN_STAGES, self.plugin_ms),
+                       digest=digest, stage=MAIN_STAGES[0], name=safe_name(path.name))
 
     def skip_seen(self, path: Path, digest: str) -> None:
         log.info("content already processed; skipped", file=safe_name(path.name),

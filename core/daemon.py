@@ -34,7 +34,7 @@ from newsdesk.app import App
 from newsdesk.commit import Committer, Finished
 from newsdesk.disposal import Mover
 from newsdesk.errors import EXIT_OK, ConfigError, PathError, PluginError
-from newsdesk.guard import HookGuard
+from newsdesk.guard import HookGuard, HookTimeout, time_limit
 from newsdesk.intake import placeholder_source
 from newsdesk.journal import Journal
 from newsdesk.metrics import Metrics
@@ -343,21 +343,13 @@ class Daemon:
             paused=self.pause.reason, ready=self._ready_said))
 
     def _shutdown_plugins(self) -> None:
-        """``newsdesk_shutdown`` in every plugin, within ``daemon.hook_timeout_s`` (a plugin
-        stuck in a hook must not keep the daemon from stopping)."""
-        done = threading.Event()
-
-        def body() -> None:
-            try:
-                self.app.shutdown()
-            finally:
-                done.set()
-
-        thread = threading.Thread(target=body, name="newsdesk-shutdown", daemon=True)
-        thread.start()
-        if not done.wait(self.config.daemon.hook_timeout_s):
-            log.error("plugins did not shut down within daemon.hook_timeout_s; stopping "
-                      "without them", timeout_s=self.config.daemon.hook_timeout_s)
+        """``newsdesk_shutdown`` in every plugin, each within ``daemon.hook_timeout_s`` (a
+        plugin stuck there must not keep the daemon from stopping)."""
+        try:
+            with time_limit(self.config.daemon.hook_timeout_s, "newsdesk_shutdown"):
+                self.app.shutdown()  # one plugin's error is logged; the others still run
+        except HookTimeout:  # between two plugins' calls
+            log.error("plugins did not shut down within daemon.hook_timeout_s")
 
 
 def check_operations_settings(daemon: Any, where: str) -> None:

@@ -1,9 +1,12 @@
-"""Guards around the hooks that run in the daemon's own process (``newsdesk_index``).
+"""Guards around the hooks that run in the daemon's own process (``newsdesk_index``,
+``newsdesk_shutdown``).
 
-- A time limit (``daemon.hook_timeout_s``): the stage runs in a thread of its own;
-  past the limit the article is written without what the stage would have added,
-  with an error naming the hook and its plugins, and the daemon goes on (the stuck
-  thread is left behind; SIGTERM still stops the daemon).
+- A time limit (``daemon.hook_timeout_s``), kept with ``SIGALRM`` in the daemon's main
+  thread (the plugins' own objects, SQLite connections among them, stay in the thread
+  that made them): past the limit, :class:`HookTimeout` is raised inside the plugin's
+  call, which the hook call records as that plugin's error; the article is written
+  without what the plugin would have added, and the next plugin gets the same limit.
+  A plugin stuck in C code that never returns to Python cannot be interrupted this way.
 - A file that crashed the daemon (a plugin calling ``os._exit``, a segfault in an
   extension) while its main-process stage ran is remembered; one that did so twice
   is set aside in failed/ with the reason instead of being run again.
@@ -17,10 +20,11 @@ needed: the page cache outlives a crashed process). Crash counts are kept in
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import orjson
@@ -32,8 +36,6 @@ MARKER = "main-stage.running"
 CRASHES = "crashes.json"
 #: Crashes of the daemon with the same file in hand before the file is set aside.
 CRASH_LIMIT = 2
-#: Threads left stuck in a hook at most; past this, main-process stages are skipped.
-MAX_STUCK = 8
 
 
 class HookGuard:
@@ -43,7 +45,6 @@ class HookGuard:
         self.marker = state / MARKER
         self.crashes_file = state / CRASHES
         self.crashes: dict[str, dict[str, Any]] = {}
-        self.stuck: list[threading.Thread] = []
 
     # --- crashes -----------------------------------------------------------------
 
@@ -106,38 +107,38 @@ class HookGuard:
 
     # --- the time limit ------------------------------------------------------------
 
-    def run(self, call: Callable[[], None], *, digest: str, stage: str, name: str,
-            plugins: list[str]) -> str | None:
-        """Run ``call`` (the stage on one article) within the time limit; return None, or
-        why it did not finish."""
-        self.stuck = [t for t in self.stuck if t.is_alive()]
-        if len(self.stuck) >= MAX_STUCK:
-            return (f"skipped: {len(self.stuck)} earlier calls of newsdesk_{stage} "
-                    f"({', '.join(plugins)}) are still running past daemon.hook_timeout_s")
+    def run(self, call: Callable[[], None], *, digest: str, stage: str, name: str) -> None:
+        """Run ``call`` (the stage on one article) with the crash marker set and each
+        plugin within the time limit."""
         self._mark(digest, stage, name)
-        failure: list[BaseException] = []
-
-        def body() -> None:
-            try:
+        try:
+            with time_limit(self.timeout_s, f"newsdesk_{stage}"):
                 call()
-            except BaseException as exc:  # run_stages catches plugin errors; this is a bug
-                failure.append(exc)
-
-        thread = threading.Thread(target=body, name=f"newsdesk-{stage}", daemon=True)
-        t0 = time.monotonic()
-        thread.start()
-        thread.join(self.timeout_s)
-        if thread.is_alive():
-            self.stuck.append(thread)
+        finally:
             self._clear()
-            log.error("a main-process hook did not finish in time; the article is written "
-                      "without it", hook=f"newsdesk_{stage}", plugins=plugins, file=name,
-                      timeout_s=self.timeout_s)
-            return (f"newsdesk_{stage} ({', '.join(plugins)}) did not finish within "
-                    f"{self.timeout_s:g} s (daemon.hook_timeout_s); the article is written "
-                    "without it")
-        self._clear()
-        if failure:
-            raise failure[0]
-        log.debug("main-process stage", stage=stage, ms=round((time.monotonic() - t0) * 1000, 3))
-        return None
+
+
+class HookTimeout(Exception):
+    """A hook in the daemon's own process ran past ``daemon.hook_timeout_s``."""
+
+
+@contextmanager
+def time_limit(seconds: float, hook: str) -> Iterator[None]:
+    """Raise :class:`HookTimeout` in the main thread each time ``seconds`` pass inside
+    (the limit starts again for whatever runs after the interrupted call)."""
+    armed = True
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            raise HookTimeout(f"{hook} did not finish within {seconds:g} s "
+                              "(daemon.hook_timeout_s); stopped")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)

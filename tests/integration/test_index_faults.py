@@ -62,6 +62,7 @@ def test_a_date_the_index_cannot_hold_costs_that_field_never_the_index(daemon, t
     assert index_ids(tmp_path) == ids
     far = next(r for r in records if r["source"]["name"] == "far.txt")
     assert any(e["plugin"] == "index" and "9999" in e["message"] for e in far["errors"])
+    assert "plugin raised" not in d.log.read_text()  # the index stage ran whole
     assert d.stop() == 0
     done = reindex(tmp_path, "--disable", "extract", "--disable", "translate")
     assert done.returncode == 0, done.stderr

@@ -163,7 +163,8 @@ def test_a_hanging_index_hook_costs_its_article_only_and_sigterm_works(daemon, t
     records = {r["source"]["name"]: r for r in d.wait_records(2, timeout=30)}
     hang = records["hang.txt"]
     assert hang["status"] == "partial"
-    assert any("newsdesk_index" in e["message"] and "hook_timeout_s" in e["message"]
+    assert any(e["plugin"] == "probe" and "newsdesk_index" in e["message"]
+               and "hook_timeout_s" in e["message"]
                for e in hang["errors"])
     assert records["fine.txt"]["indexed_by_probe"] is True
     t0 = time.monotonic()
