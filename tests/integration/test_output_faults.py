@@ -86,8 +86,8 @@ def test_a_title_from_a_huge_single_line_is_capped_with_a_note(daemon, tmp_path)
     records = {r["source"]["name"]: r for r in d.wait_records(2, timeout=60)}
     long = records["oneline.txt"]
     assert len(long["title"]) <= 500
-    assert any(e["type"] == "FieldTooLong" and e["message"].startswith("title had")
-               and e["plugin"].startswith("extract") for e in long["errors"])
+    # extract cuts its title itself (issue 10); the framework's cap is the safety net
+    assert any("title" in e["message"] and "cut to" in e["message"] for e in long["errors"])
     assert len(long["text"]) == len(line.strip())
     assert long["status"] == "partial"
     given = records["input.json"]
