@@ -125,23 +125,18 @@ def offer(inbox: Path, name: str, text: str) -> None:
 
 
 def fill(folder: Path) -> Path:
-    """Fill the file system of ``folder``; return the ballast file."""
+    """Fill the file system of ``folder`` to the last byte; return the ballast file."""
     ballast = folder / ".ballast"
-    block = b"\0" * (1 << 20)
-    with ballast.open("wb") as fh:
-        try:
-            while True:
-                fh.write(block)
-                fh.flush()
-        except OSError:
-            pass
-    try:  # the last bytes, page by page
-        with ballast.open("ab") as fh:
-            while True:
-                fh.write(b"\0" * 4096)
-                fh.flush()
-    except OSError:
-        pass
+    fd = os.open(ballast, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        for size in (1 << 20, 4096, 512, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
     return ballast
 
 

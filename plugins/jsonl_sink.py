@@ -143,6 +143,15 @@ class JsonlSink:
         return self._fd
 
     @hookimpl
+    def newsdesk_startup(self) -> None:
+        """Open today's file at start: a torn last line is cut before anything else."""
+        try:
+            self._open()
+        except OSError as exc:  # a full or missing disk: tried again at the first write
+            log.warning("could not open the stream file at start; tried again at the "
+                        "first write", error=str(exc))
+
+    @hookimpl
     def newsdesk_write(self, batch: Batch) -> None:
         fd = self._open()
         if os.fstat(fd).st_size != self._end:
