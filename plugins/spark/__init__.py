@@ -9,12 +9,13 @@ pyspark is missing.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from newsdesk import hookimpl
 
 
 @hookimpl
-def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def newsdesk_register_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     from newsdesk_plugins.spark import command
 
     command.register(subparsers)

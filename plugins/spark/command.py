@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 from newsdesk.app import App, Settings
 from newsdesk.errors import EXIT_OK, NewsdeskError, PluginError
@@ -22,7 +23,7 @@ def _positive(value: str) -> int:
     return n
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p = subparsers.add_parser(
         "spark", help="run the plugin chain as a Spark Structured Streaming job "
                       "(records in OUTPUT/spark/, see docs/spark.md)")

@@ -107,7 +107,7 @@ def build_query(spark: SparkSession, job: JobSpec, where: Folders, *, once: bool
 
     files = read(where.inbox).unionByName(read(str(where.notices)))
 
-    def run(path, mtime, content):  # type: ignore[no-untyped-def]  # (hints would ask for Arrow)
+    def run(path, mtime, content):  # no hints: with them, pyspark would ask for Arrow
         return records_of(job, path, mtime, bytes(content))
 
     chain = F.udf(run, ArrayType(StringType()), useArrow=False).asNondeterministic()
@@ -127,8 +127,10 @@ class EmptyFiles:
 
     def __init__(self, spark: SparkSession, inbox: str, notices: Path,
                  ignore: list[str]) -> None:
-        jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
-        conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[attr-defined]
+        jvm = spark.sparkContext._jvm
+        jsc = spark.sparkContext._jsc
+        assert jvm is not None and jsc is not None, "no JVM behind the Spark session"
+        conf = jsc.hadoopConfiguration()
         self.path = jvm.org.apache.hadoop.fs.Path(inbox)
         self.fs = self.path.getFileSystem(conf)
         self.notices = notices
@@ -227,7 +229,7 @@ class Indexer:
 
 
 def drive(spark: SparkSession, app: App, job: JobSpec, where: Folders, *, once: bool,
-          max_files: int | None, poll_s: float = 1.0) -> int:
+          max_files: int | None, poll_s: int = 1) -> int:
     """Run the query until it ends (``once``) or is interrupted; return the records
     handed to the main-process hooks."""
     empty = EmptyFiles(spark, where.inbox, where.notices, list(job.ignore))

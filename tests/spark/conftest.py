@@ -20,7 +20,6 @@ import orjson
 import pytest
 
 
-
 def needs_spark() -> None:
     """Skip the calling test module, saying why, where pyspark or Java is missing."""
     pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")

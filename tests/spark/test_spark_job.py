@@ -15,8 +15,16 @@ import pytest
 
 from ..fixture_inputs import SampleInput
 from ..fixture_text import make_article_text
-from .conftest import (committed_files, committed_lines, committed_records, needs_spark,
-                       process_group_gone, run_process, run_spark, spark_cmd)
+from .conftest import (
+    committed_files,
+    committed_lines,
+    committed_records,
+    needs_spark,
+    process_group_gone,
+    run_process,
+    run_spark,
+    spark_cmd,
+)
 
 needs_spark()
 
