@@ -277,9 +277,7 @@ def bench_web(path: Path, args: argparse.Namespace) -> list[str]:
     ours, base = Tally("f1"), Tally("f1")
     d_ours, d_base = Tally("mean"), Tally("mean")
     for r in rows:
-        from newsdesk_plugins.readers import decode
-
-        html = decode(r["raw"])[0]
+        html = _decoded(r["raw"])
         rec = records[r["name"]]
         ours.add(r["file"], snippet_counts(rec.get("text") or "", r))
         base.add(r["file"], snippet_counts(trafilatura_text(html), r))
@@ -294,6 +292,18 @@ def bench_web(path: Path, args: argparse.Namespace) -> list[str]:
             "  " + line("body F1 (with/without snippets)", ours, [("trafilatura alone", base)],
                         ">= trafilatura alone + 0.01"),
             "  " + line(f"published right to the day ({d_ours.count()})", d_ours, [("trafilatura alone", d_base)])]
+
+
+def _decoded(raw: bytes) -> str:
+    """The page as the product's reader decodes it; a page it refuses (NUL bytes) as UTF-8
+    with replacements, for trafilatura alone."""
+    from newsdesk.errors import ReadError
+    from newsdesk_plugins.readers import decode
+
+    try:
+        return decode(raw)[0]
+    except ReadError:
+        return raw.decode("utf-8", "replace")
 
 
 def bench_labelled(folder: Path, args: argparse.Namespace) -> list[str]:

@@ -39,7 +39,7 @@ def _config(max_chars: int) -> Any:
     return config
 
 
-def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool = True) -> Extracted:
+def extract(markup: str, url: str | None, max_chars: int, favor_precision: bool = False) -> Extracted:
     """Return the main text and metadata of ``markup``.
 
     Pages over ``max_chars`` are cut there before parsing (trafilatura and lxml
