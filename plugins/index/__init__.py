@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from newsdesk.config import Config, Section
 from newsdesk.errors import PluginError
 
 if TYPE_CHECKING:
-    from newsdesk_plugins.index.grouping import GroupSettings
+    from newsdesk_plugins.index.grouping import Grouper, GroupSettings
 
 
 @dataclass
@@ -88,7 +89,6 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
     if role != "main" or config.command not in ("run", "spark"):
         return
     from newsdesk_plugins.index.backend import IndexUnavailable
-    from newsdesk_plugins.index.grouping import Grouper
     from newsdesk_plugins.index.plugin import IndexPlugin
     from newsdesk_plugins.index.spool import Spool
     from newsdesk_plugins.index.tantivy_engine import TantivyBackend
@@ -100,9 +100,9 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
                                  threads=s.writer_threads)
     except IndexUnavailable as exc:
         raise PluginError(f"index: {exc}") from None
-    grouper = None
-    if s.group:
-        grouper = Grouper(resolve(config, s.state_file), group_settings(s))
+    # The duplicate and story memory is built in a thread (datasketch's import alone
+    # takes seconds on a busy machine): the daemon is ready before it is.
+    grouper = partial(make_grouper, resolve(config, s.state_file), s) if s.group else None
     if pm.has_plugin("index.writer"):
         pm.unregister(name="index.writer")
     spool = Spool(resolve(config, s.spool_file), fsync=s.fsync)
@@ -122,6 +122,12 @@ def _configure_process(config: Config, pm: pluggy.PluginManager) -> None:
     if pm.has_plugin("index.oneshot"):
         pm.unregister(name="index.oneshot")
     pm.register(OneShotGrouping(group_settings(s)), name="index.oneshot")
+
+
+def make_grouper(state_file: Path, s: IndexSettings) -> Grouper:
+    from newsdesk_plugins.index.grouping import Grouper
+
+    return Grouper(state_file, group_settings(s))
 
 
 def group_settings(s: IndexSettings) -> GroupSettings:

@@ -19,10 +19,10 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def digest(text: str) -> str:
+def digest(text: str, ws: list[str] | None = None) -> str:
     """A hash of the text's words in order: the same text with other spacing,
-    punctuation or case hashes the same."""
-    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
+    punctuation or case hashes the same (``ws``: its words, when already split)."""
+    return hashlib.sha1(" ".join(words(text) if ws is None else ws).encode("utf-8")).hexdigest()
 
 
 class NearDuplicates:
@@ -38,16 +38,19 @@ class NearDuplicates:
         # candidate is then checked against the threshold on its full signature.
         self.lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
 
-    def signature(self, text: str) -> MinHash | None:
-        """The MinHash of the text's word shingles; None for a text too short to tell.
+    def signature(self, text: str, ws: list[str] | None = None) -> MinHash | None:
+        """The MinHash of the text's word shingles; None for a text too short to tell
+        (``ws``: its words, when already split).
 
-        Words are hashed once (crc32, stable across runs) and shingle hashes are
+        Words are hashed once (crc32 of their UTF-8, stable across runs; encoded in one
+        piece and split, so no Python code runs per word) and shingle hashes are
         combined with numpy, so a long article costs one pass over its words."""
-        ws = words(text)
+        if ws is None:
+            ws = words(text)
         if len(ws) < self.min_words:
             return None
-        h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in ws), dtype=np.uint64,
-                        count=len(ws))
+        encoded = " ".join(ws).encode("utf-8").split(b" ")  # a word holds no space
+        h = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint64, count=len(ws))
         k = min(self.shingle, len(ws))
         n = len(ws) - k + 1
         combined = h[:n].copy()

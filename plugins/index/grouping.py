@@ -15,7 +15,7 @@ from typing import Any
 import structlog
 
 from newsdesk_plugins.index import documents
-from newsdesk_plugins.index.duplicates import NearDuplicates, digest
+from newsdesk_plugins.index.duplicates import NearDuplicates, digest, words
 from newsdesk_plugins.index.state import ArticleRow, State
 from newsdesk_plugins.index.stories import DAY, Stories
 
@@ -95,8 +95,9 @@ class Grouper:
         text = documents.text_of(record)
         lang = record.get("lang") if isinstance(record.get("lang"), str) else ""
         title = documents.title_of(record)
-        dig = digest(text) if text.strip() else ""
-        sig = self.near.signature(text) if text else None
+        ws = words(text)  # split once for both
+        dig = digest(text, ws) if text.strip() else ""
+        sig = self.near.signature(text, ws) if text else None
 
         original = ""
         if keep is not None:

@@ -5,6 +5,13 @@ commit on a short timer, and at start-up index what the spool still holds.
 The index keeps its own record of what it holds (the index itself and its spool,
 :mod:`newsdesk_plugins.index.spool`); it never reads the stream files, so the
 JSON-lines sink may be disabled, renamed or rotated without the index losing articles.
+
+Off the daemon's critical path: the duplicate and story memory (datasketch, which
+imports scipy: seconds on a busy machine) loads in a thread from configuration on, so
+the daemon is ready before it is (the first decision waits for it); a decision's SQLite
+rows are committed once per written batch, not once per article; and deciding takes
+its own lock, so a tantivy commit on the timer thread does not hold up the next
+article's decision.
 """
 
 from __future__ import annotations
@@ -12,20 +19,24 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
 from newsdesk import hookimpl
 from newsdesk.article import Article
 from newsdesk.config import Config
+from newsdesk.errors import PluginError
 from newsdesk.output import Batch
 from newsdesk_plugins.index import documents
 from newsdesk_plugins.index.backend import Backend, IndexUnavailable
-from newsdesk_plugins.index.grouping import Decision, Grouper, GroupSettings
 from newsdesk_plugins.index.spool import Spool
 from newsdesk_plugins.index.tantivy_engine import in_range
+
+if TYPE_CHECKING:  # datasketch is imported where the memory is built
+    from newsdesk_plugins.index.grouping import Decision, GroupSettings, Grouper
 
 log = structlog.get_logger("newsdesk.index")
 
@@ -55,6 +66,8 @@ class OneShotGrouping:
     @hookimpl
     def newsdesk_index(self, article: Article) -> None:
         if self.grouper is None:
+            from newsdesk_plugins.index.grouping import Grouper
+
             self.tmp = tempfile.TemporaryDirectory(prefix="newsdesk-process-")
             self.grouper = Grouper(Path(self.tmp.name) / "groups.sqlite3", self.settings)
         apply(self.grouper.decide(article.id, article.record, article.source.received,
@@ -73,10 +86,11 @@ class OneShotGrouping:
 class IndexPlugin:
     """Registered on the plugin manager by ``newsdesk run`` (the single writer)."""
 
-    def __init__(self, backend: Backend, grouper: Grouper | None, *, folder: Path,
-                 spool: Spool, commit_s: float) -> None:
+    def __init__(self, backend: Backend, grouper: Grouper | Callable[[], Grouper] | None, *,
+                 folder: Path, spool: Spool, commit_s: float) -> None:
+        """``grouper``: the duplicate and story memory, or a function that builds it
+        (called at once in a thread of its own; the first decision waits for it)."""
         self.backend = backend
-        self.grouper = grouper
         self.folder = folder
         self.spool = spool
         self.commit_s = commit_s
@@ -89,6 +103,60 @@ class IndexPlugin:
         self.timer: threading.Timer | None = None
         self.failing = False
         self.closed = False
+        self.group_lock = threading.Lock()  # the duplicate and story memory
+        self._grouper: Grouper | None = None
+        self._grouper_error: str | None = None
+        self._loaded = threading.Event()  # built (or failed) and published
+        self._after_load: list[Callable[[Grouper], None]] = []
+        self._uncommitted = 0  # decisions not yet committed to the state file
+        if grouper is None or not callable(grouper):
+            self._grouper = grouper
+            self._loaded.set()
+        else:
+            threading.Thread(target=self._load, args=(grouper,), name="newsdesk-index-memory",
+                             daemon=True).start()
+
+    def _load(self, build: Callable[[], Grouper]) -> None:
+        t0 = time.perf_counter()
+        try:
+            grouper = build()
+            while True:  # what start-up asked of the memory, then publish it
+                with self.group_lock:
+                    jobs, self._after_load = self._after_load, []
+                    if not jobs:
+                        self._grouper = grouper
+                        break
+                for job in jobs:
+                    job(grouper)
+        except Exception as exc:  # noqa: BLE001 - told here once, then by every decision
+            self._grouper_error = f"{type(exc).__name__}: {exc}"
+            log.error("the duplicate and story memory could not be loaded; articles get no "
+                      "story or duplicate_of", error=self._grouper_error, exc_info=True)
+        else:
+            log.info("duplicate and story memory loaded",
+                     seconds=round(time.perf_counter() - t0, 2))
+        finally:
+            self._loaded.set()
+
+    @property
+    def grouper(self) -> Grouper | None:
+        """The duplicate and story memory (waits while it loads)."""
+        self._loaded.wait()
+        if self._grouper_error is not None:
+            raise PluginError("the duplicate and story memory could not be loaded: "
+                              f"{self._grouper_error}")
+        return self._grouper
+
+    def _when_loaded(self, job: Callable[[Grouper], None]) -> None:
+        """Run ``job`` on the memory now if it is loaded, else before it is published.
+        Call without holding a lock: ``job`` takes the ones it needs."""
+        with self.group_lock:
+            if self._grouper is None and not self._loaded.is_set():
+                self._after_load.append(job)
+                return
+            grouper = self._grouper
+        if grouper is not None:
+            job(grouper)
 
     # --- hooks -----------------------------------------------------------------------
 
@@ -103,11 +171,25 @@ class IndexPlugin:
             article.add_error("index", "index", f"the date {moment.date().isoformat()} is "
                               "outside the years the index can hold (1677 to 2262); the "
                               "article is indexed without it")
-        if self.grouper is None:
+        grouper = self.grouper
+        if grouper is None:
             return
-        with self.lock:
-            decision = self.grouper.decide(article.id, article.record, article.source.received)
+        with self.group_lock:
+            # Committed before the batch holding the record is written (``commit_state``):
+            # the state is never behind the index, and decisions of articles the index
+            # never got are forgotten at the next start (``reconcile``).
+            decision = grouper.decide(article.id, article.record, article.source.received,
+                                      commit=False)
+            self._uncommitted += 1
         apply(decision, article)
+
+    @hookimpl(specname="newsdesk_write", tryfirst=True)
+    def commit_state(self, batch: Batch) -> None:
+        """Commit the decisions made so far, once per batch, before the sinks write it."""
+        with self.group_lock:
+            if self._uncommitted and self._grouper is not None:
+                self._grouper.state.commit()
+                self._uncommitted = 0
 
     @hookimpl(tryfirst=True, specname="newsdesk_write")
     def spool_batch(self, batch: Batch) -> None:
@@ -150,8 +232,11 @@ class IndexPlugin:
                 self._commit()
             self.backend.close()
             self.spool.close()
-            if self.grouper is not None:
-                self.grouper.close()
+        self._loaded.wait()
+        with self.group_lock:
+            if self._grouper is not None:
+                self._grouper.close()  # commits what is left
+                self._grouper = None
 
     # --- committing ------------------------------------------------------------------
 
@@ -203,23 +288,38 @@ class IndexPlugin:
         """Index what the spool holds (handed to the index, then the daemon stopped
         before the commit), and forget the duplicate/story decisions of articles the
         index never got (decided, then the daemon stopped before they were written:
-        they are decided afresh when they come again). Deletes nothing from the index."""
+        they are decided afresh when they come again), once the memory is loaded.
+        Deletes nothing from the index."""
         t0 = time.perf_counter()
         spooled = [r for r in self.spool.records() if documents.indexable(r)]
+        spooled_ids = {r["id"] for r in spooled}
         with self.lock:
             try:
                 if not self.backend.exists():
                     self.backend.reopen()
-                decided = self.grouper.state.ids() if self.grouper is not None else set()
-                never_indexed, _ = self.backend.compare(decided)
             except IndexUnavailable as exc:
                 log.error("could not read the index at start-up", error=str(exc))
                 self.spool_kept = True
                 return
-            if self.grouper is not None:
-                self.grouper.forget(never_indexed - {r["id"] for r in spooled})
             self.pending += spooled
             self._commit()
         log.info("index spool checked", indexed=len(spooled),
-                 forgotten=len(never_indexed) - len({r["id"] for r in spooled} & never_indexed),
                  seconds=round(time.perf_counter() - t0, 3))
+        self._when_loaded(lambda g: self._forget_unindexed(g, spooled_ids))
+
+    def _forget_unindexed(self, grouper: Grouper, spooled: set[str]) -> None:
+        with self.group_lock:
+            decided = grouper.state.ids()
+        with self.lock:
+            try:
+                never_indexed, _ = self.backend.compare(decided)
+            except IndexUnavailable as exc:
+                log.error("could not read the index to check the duplicate and story "
+                          "memory", error=str(exc))
+                return
+        forgotten = never_indexed - spooled
+        with self.group_lock:
+            grouper.forget(forgotten)
+        if forgotten:
+            log.info("decisions of articles the index never got forgotten",
+                     articles=len(forgotten))

@@ -88,7 +88,9 @@ class State:
             self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(path), timeout=10)
+            # Built in the index plugin's loading thread, then used by the daemon's
+            # thread, one at a time (the plugin's lock): not shared at once.
+            self.db = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from newsdesk_plugins.index.state import StoryRow
@@ -45,6 +46,15 @@ _CAPITAL = re.compile(r"(?<![\w.])([^\W\d_][\w\-]*)", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
 
 
+@lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    """A word in Latin letters, lower case, cut to ``KEY_LETTERS`` (names recur: each
+    is transliterated once)."""
+    from anyascii import anyascii
+
+    return str(anyascii(word)).lower()[:KEY_LETTERS]
+
+
 def name_keys(title: str, text: str, idf: IdfLike | None = None,
               skip: Iterable[str] = ()) -> dict[str, float]:
     """The article's capitalised words not at the start of a sentence (names, and
@@ -52,9 +62,7 @@ def name_keys(title: str, text: str, idf: IdfLike | None = None,
     terms, L2-normalised: a language-neutral trace of who and where, for articles
     compared across languages without a translation. The words of the entities in
     ``skip`` are left out (entities are compared on their own, as with the terms)."""
-    from anyascii import anyascii
-
-    skipped = {anyascii(w).lower()[:KEY_LETTERS] for n in skip for w in _WORD.findall(n)}
+    skipped = {_fold(w) for n in skip for w in _WORD.findall(n)}
     counts: Counter[str] = Counter()
     body = f"{title}\n{text[:6000]}"
     for m in _CAPITAL.finditer(body):
@@ -63,7 +71,7 @@ def name_keys(title: str, text: str, idf: IdfLike | None = None,
             continue
         if _SENTENCE_END.search(body[max(0, m.start() - 3):m.start()]) or m.start() == 0:
             continue
-        key = anyascii(word).lower()[:KEY_LETTERS]
+        key = _fold(word)
         if len(key) == KEY_LETTERS and key.isalpha() and key not in skipped:
             counts["~" + key] += 1
     weights = {k: (1 + math.log(c)) * (idf.get(k, 1.0) if idf else 1.0) for k, c in counts.items()}
@@ -72,9 +80,7 @@ def name_keys(title: str, text: str, idf: IdfLike | None = None,
 
 
 def _keys_of(names: Iterable[str]) -> set[str]:
-    from anyascii import anyascii
-
-    return {"~" + anyascii(w).lower()[:KEY_LETTERS] for n in names for w in _WORD.findall(n)}
+    return {"~" + _fold(w) for n in names for w in _WORD.findall(n)}
 
 
 def split_terms(v: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:

@@ -13,6 +13,7 @@ import pytest
 from newsdesk import hookimpl
 from newsdesk.app import App, Settings, build_app
 from newsdesk.article import Article, Source
+from newsdesk.errors import PluginError
 from newsdesk.output import Batch
 from newsdesk.pipeline import run_stages
 from newsdesk_plugins.index.backend import Filters, IndexUnavailable
@@ -229,3 +230,71 @@ def test_a_second_daemon_on_the_same_index_is_one_clear_error(workdir: Path) -> 
     with pytest.raises(PluginError, match="another process"):
         app_for(workdir)
     first.shutdown()
+
+
+def _plugin_with(workdir: Path, build: Any) -> IndexPlugin:
+    from newsdesk_plugins.index.spool import Spool
+
+    backend = TantivyBackend(workdir / "state" / "index", writable=True)
+    return IndexPlugin(backend, build, folder=workdir / "state" / "index",
+                       spool=Spool(workdir / "state" / "index-spool.jsonl", fsync=False),
+                       commit_s=0.0)
+
+
+def test_the_memory_loads_in_a_thread_while_start_up_goes_on(workdir: Path) -> None:
+    """Start-up does not wait for the duplicate and story memory (datasketch takes
+    seconds to import); the first decision does, and what start-up asked of the memory
+    (forgetting articles the stream lacks) is done as soon as it is loaded."""
+    import threading
+
+    from newsdesk_plugins.index import IndexSettings, group_settings
+    from newsdesk_plugins.index.grouping import Grouper
+
+    state = workdir / "state" / "index.sqlite3"
+    ghost = record("An article the stream never got, decided before a crash.", title="g")
+    early = Grouper(state, group_settings(IndexSettings()))
+    early.decide(ghost["id"], ghost, None)
+    early.close()
+    release = threading.Event()
+
+    def slow() -> Grouper:
+        release.wait(10)
+        return Grouper(state, group_settings(IndexSettings()))
+
+    p = _plugin_with(workdir, slow)
+    p.newsdesk_startup(config=None)  # type: ignore[arg-type]
+    assert not p._loaded.is_set()
+    release.set()
+    a = article(record(TRAM_EN, title="Lyon tram"))
+    p.newsdesk_index(a)
+    assert a.record["story"].startswith("st-")
+    assert p.grouper is not None and ghost["id"] not in p.grouper.state.ids()
+    p.newsdesk_shutdown()
+
+
+def test_a_memory_that_cannot_load_is_an_index_error_in_each_record(workdir: Path) -> None:
+    """The reason is logged once and given in every record's errors; the daemon goes on."""
+    def broken() -> Any:
+        raise OSError("state file unreadable")
+
+    p = _plugin_with(workdir, broken)
+    with pytest.raises(PluginError, match="could not be loaded: OSError: state file unreadable"):
+        p.newsdesk_index(article(record(TRAM_EN, title="x")))
+    p.newsdesk_shutdown()
+
+
+def test_decisions_are_committed_once_per_written_batch_before_the_sinks(
+        workdir: Path) -> None:
+    """A decision's rows are not committed article by article but before the batch that
+    holds the record is written (so the state is never behind the stream)."""
+    from newsdesk_plugins.index.state import State
+
+    app = app_for(workdir)
+    a = article(record(TRAM_EN, title="Lyon tram"))
+    run_stages(app.pm, a, ("index",))
+    seen = State(workdir / "state" / "index.sqlite3", readonly=True)
+    assert a.id not in seen.ids()
+    plugin(app).commit_state(Batch.of([]))
+    assert a.id in seen.ids()
+    seen.close()
+    app.shutdown()

@@ -368,3 +368,27 @@ def test_a_workers_start_up_does_not_count_against_its_first_articles_time_limit
         f"early{n}.txt": ("ok", True, []) for n in range(3)}
     assert d.stop() == 0
     assert b'"workers_replaced":0' in d.log.read_bytes()
+
+
+def test_the_daemon_says_it_is_ready_before_its_workers_have_loaded_then_when_they_have(
+        daemon, tmp_path):
+    """The `ready` line comes once the inbox is watched, with the uptime and how many
+    workers are loaded (none yet: they take 3 s here); `workers loaded` follows when
+    all are; a file dropped in between waits for them and is not lost."""
+    plugins = tmp_path / "myplugins"
+    plugins.mkdir()
+    (plugins / "slowstart.py").write_text(SLOW_START)
+    write_config(tmp_path, "[daemon]\nworkers = 1\n")
+    d = daemon("--plugins-dir", str(plugins), *DISABLE_STAGES)
+    d.start()
+    d.wait_log('"event":"ready"')
+    drop(d.inbox, "early.txt", STORY)
+    d.wait_log('"event":"workers loaded"')
+    assert len(d.wait_records(1, timeout=60)) == 1
+    assert d.stop() == 0
+    events = [orjson.loads(line) for line in d.log.read_bytes().splitlines()
+              if line.startswith(b"{")]
+    ready = next(e for e in events if e.get("event") == "ready")
+    loaded = next(e for e in events if e.get("event") == "workers loaded")
+    assert ready["workers"] == 1 and ready["workers_loaded"] == 0
+    assert loaded["workers_loaded"] == 1 and loaded["uptime_s"] > ready["uptime_s"] > 0
