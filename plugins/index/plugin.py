@@ -133,7 +133,7 @@ class IndexPlugin:
             log.error("the duplicate and story memory could not be loaded; articles get no "
                       "story or duplicate_of", error=self._grouper_error, exc_info=True)
         else:
-            log.info("duplicate and story memory loaded",
+            log.debug("duplicate and story memory loaded",
                      seconds=round(time.perf_counter() - t0, 2))
         finally:
             self._loaded.set()
