@@ -36,7 +36,7 @@ from newsdesk_plugins.index.spool import Spool
 from newsdesk_plugins.index.tantivy_engine import in_range
 
 if TYPE_CHECKING:  # datasketch is imported where the memory is built
-    from newsdesk_plugins.index.grouping import Decision, GroupSettings, Grouper
+    from newsdesk_plugins.index.grouping import Decision, Grouper, GroupSettings
 
 log = structlog.get_logger("newsdesk.index")
 
