@@ -67,9 +67,11 @@ class Daemon:
         self.log = workdir / "daemon.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.offset = 0
 
     def start(self) -> None:
         self.starts += 1
+        self.offset = self.log.stat().st_size if self.log.exists() else 0
         fh = self.log.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "newsdesk", "run", "--workdir", str(self.workdir),
@@ -78,10 +80,10 @@ class Daemon:
         fh.close()
 
     def wait_ready(self, timeout: float = 180) -> bool:
-        """Wait for this start's ``ready`` line (the workers are loaded)."""
+        """Wait for this start's ``workers loaded`` line."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.alive():
-            if self.log.read_bytes().count(b'"event":"ready"') >= self.starts:
+            if b'"event":"workers loaded"' in self.log.read_bytes()[self.offset:]:
                 return True
             time.sleep(0.2)
         return False
