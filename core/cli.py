@@ -14,8 +14,9 @@ from typing import Any, cast
 import structlog
 
 from newsdesk import __version__, bench, log
-from newsdesk.app import App, Settings, build_app, plugin_manager
+from newsdesk.app import App, Settings, build_app, load_config, plugin_manager
 from newsdesk.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, NewsdeskError
+from newsdesk.folderlock import FolderLock
 
 logger = structlog.get_logger("newsdesk.cli")
 
@@ -136,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     common = _common()
     pre, _ = common.parse_known_args(argv)
     log.setup(pre.log_level or "info", pre.log_format or "auto")
+    lock: FolderLock | None = None
     try:
         parser, sub = build_parser(common)
         # Plugins may add commands: load them (unconfigured) before parsing.
@@ -145,7 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "command", None):
             parser.print_help(sys.stderr)
             return EXIT_USAGE
-        app = build_app(_settings(pre, args.cmd, _overrides(args)))
+        settings = _settings(pre, args.cmd, _overrides(args))
+        if args.cmd == "run":
+            # One folder, one daemon: the lock comes before any plugin opens anything.
+            lock = FolderLock(load_config(settings).path("state")).acquire()
+        app = build_app(settings)
         log.setup(app.config.log.level, app.config.log.format)
         return int(args.command(args, app) or 0)
     except NewsdeskError as exc:
@@ -160,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsdesk: error: unexpected {type(exc).__name__}: {exc} "
               "(the traceback is logged with --log-level debug)", file=sys.stderr)
         return EXIT_FAILURE
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def _settings(pre: argparse.Namespace, command: str,

@@ -105,7 +105,7 @@ class Committer:
         records, or skip content already written."""
         digest = result.digest
         if result.seen or digest in self.written_not_done:
-            self.skip_seen(path, digest)
+            self.skip_seen(path, digest, result.taken)
             return
         if digest in self.unwritten:  # the same content is being written: wait for it
             self.deferred.setdefault(digest, []).append(path)
@@ -137,11 +137,12 @@ class Committer:
         self.guard.run(lambda: run_stages(self.pm, article, MAIN_STAGES, self.plugin_ms),
                        digest=digest, stage=MAIN_STAGES[0], name=safe_name(path.name))
 
-    def skip_seen(self, path: Path, digest: str) -> None:
+    def skip_seen(self, path: Path, digest: str,
+                  taken: tuple[int, int, int, int] | None = None) -> None:
         log.info("content already processed; skipped", file=safe_name(path.name),
                  article=digest[:12])
         self.unwritten.discard(digest)
-        self.dispose(path, failed=False, error=None, taken=None)
+        self.dispose(path, failed=False, error=None, taken=taken)
 
     def dispose(self, path: Path, *, failed: bool, error: dict[str, Any] | None,
                 taken: tuple[int, int, int, int] | None) -> None:
@@ -174,7 +175,7 @@ class Committer:
         if seen:
             for f in batch:
                 if f.digest in seen:
-                    self.skip_seen(f.path, f.digest)
+                    self.skip_seen(f.path, f.digest, f.taken)
             batch = [f for f in batch if f.digest not in seen]
         records = [a.to_record() for f in batch for a in f.articles
                    if a.id not in self.skip_ids]

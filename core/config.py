@@ -33,6 +33,37 @@ def choices(*values: str, default: str) -> Any:
     return field(default=default, metadata={"choices": values})
 
 
+@dataclass(frozen=True)
+class Range:
+    """The values a number setting may take: ``low`` (or more than ``above``) up to
+    ``high``; None leaves that side open."""
+
+    low: float | None = None
+    above: float | None = None
+    high: float | None = None
+
+    def holds(self, value: float) -> bool:
+        return ((self.low is None or value >= self.low)
+                and (self.above is None or value > self.above)
+                and (self.high is None or value <= self.high))
+
+    def __str__(self) -> str:
+        if self.above is not None:
+            lower = f"more than {self.above:g}"
+        elif self.low is not None:
+            lower = f"at least {self.low:g}"
+        else:
+            lower = ""
+        upper = f"at most {self.high:g}" if self.high is not None else ""
+        return " and ".join(part for part in (lower, upper) if part)
+
+
+def bounded(default: float, *, low: float | None = None, above: float | None = None,
+            high: float | None = None) -> Any:
+    """A number field whose value must lie in a :class:`Range`, checked at start."""
+    return field(default=default, metadata={"range": Range(low, above, high)})
+
+
 @dataclass
 class PathsSettings:
     """Every folder the daemon reads or writes, relative to ``workdir`` unless absolute."""
@@ -49,16 +80,16 @@ class PathsSettings:
 class DaemonSettings:
     """How ``newsdesk run`` takes files and runs the stages."""
 
-    workers: int = 0
-    queue_size: int = 10000
-    timeout_s: float = 120.0
-    start_timeout_s: float = 300.0
-    max_file_mb: float = 50.0
+    workers: int = bounded(0, low=0)
+    queue_size: int = bounded(10000, low=1)
+    timeout_s: float = bounded(120.0, above=0)
+    start_timeout_s: float = bounded(300.0, above=0)
+    max_file_mb: float = bounded(50.0, above=0)
     after: str = choices("archive", "delete", "keep", default="archive")
     observer: str = choices("native", "polling", default="native")
-    poll_interval_s: float = 1.0
-    stable_s: float = 1.0
-    rescan_s: float = 10.0
+    poll_interval_s: float = bounded(1.0, above=0)
+    stable_s: float = bounded(1.0, low=0)
+    rescan_s: float = bounded(10.0, low=0)  # 0: no periodic rescan
     ignore: list[str] = field(default_factory=lambda: list(DEFAULT_IGNORE))
     #: Seconds a main-process hook (newsdesk_index, newsdesk_shutdown) may take.
     hook_timeout_s: float = 60.0
@@ -74,7 +105,7 @@ class OutputSettings:
     the JSON-lines sink's, in its ``[jsonl]`` section."""
 
     stdout: bool = False
-    batch_ms: float = 20.0
+    batch_ms: float = bounded(20.0, low=0)
 
 
 #: Keys that moved out of a framework section: (section, key) -> where they are now.
@@ -221,7 +252,21 @@ def load_core(
         for name, schema in CORE_SECTIONS.items()
     }
     plugin_raw = {k: v for k, v in merged.items() if k not in CORE_SECTIONS}
-    return Config(file=file, raw=plugin_raw, **built)
+    config = Config(file=file, raw=plugin_raw, **built)
+    check_folders(config)
+    return config
+
+
+#: The folders newsdesk writes to or moves files out of.
+FOLDERS = ("inbox", "output", "archive", "failed", "state")
+
+
+def check_folders(config: Config) -> None:
+    """Refuse a folder that is the file system's root (``output = "/"``)."""
+    for name in FOLDERS:
+        if config.path(name).resolve() == Path("/").resolve():
+            raise ConfigError(f"{config.where}: [paths] {name} must be a folder other than "
+                              f"the root /, got {getattr(config.paths, name)!r}")
 
 
 def build(schema: type, values: dict[str, Any], section: str, where: str) -> Any:
@@ -252,6 +297,9 @@ def _check(value: Any, hint: Any, fld: dataclasses.Field[Any], key: str, where: 
     allowed = fld.metadata.get("choices")
     if allowed and value not in allowed:
         raise ConfigError(f"{where}: {key} must be one of {', '.join(allowed)}, got {value!r}")
+    limits = fld.metadata.get("range")
+    if limits is not None and not limits.holds(value):
+        raise ConfigError(f"{where}: {key} must be {limits}, got {value!r}")
     if hint is float and isinstance(value, int):
         return float(value)
     return value

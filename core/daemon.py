@@ -50,6 +50,10 @@ log = structlog.get_logger("newsdesk.daemon")
 
 __all__ = ["Daemon", "Finished", "run_daemon"]
 
+#: Seconds before a file another process has open for writing is looked at again
+#: (at least ``daemon.stable_s``).
+BUSY_RETRY_S = 0.5
+
 
 class Daemon:
     """The inbox daemon of one configured :class:`App`."""
@@ -91,7 +95,7 @@ class Daemon:
         )
         self._rescan_now = False
         self.mover = Mover(after=config.daemon.after, archive=self.archive_dir,
-                           failed=self.failed_dir)
+                           failed=self.failed_dir, on_changed=self._notify)
         self.admission = Admission(config.daemon.queue_size, busy_elsewhere=self._held)
         self.commit = Committer(app.pm, self.journal, self.mover, self.admission,
                                 batch_ms=config.output.batch_ms, guard=self.guard,
@@ -279,6 +283,10 @@ class Daemon:
             source, unread = placeholder_source(path)
             article = failed_article(source, unread, "worker", "daemon", result.lost)
             self.commit.add(Finished(path, article.id, [article], lost=result.lost))
+            return
+        if result.busy:  # another process still writes it: look again in a while
+            log.debug("file not taken yet", file=safe_name(path.name), reason=result.busy)
+            self.admission.retry_later(task.path, max(BUSY_RETRY_S, self.config.daemon.stable_s))
             return
         if result.vanished:
             log.debug("file not taken yet", file=safe_name(path.name), reason=result.vanished)

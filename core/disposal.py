@@ -1,5 +1,11 @@
 """What happens to an input file once its records are written: archived, deleted or
-kept; a failed file goes to failed/ with ``<name>.error.json`` beside it."""
+kept; a failed file goes to ``failed/<id12>/<name>`` with ``error.json`` beside it
+(``<id12>``: the first 12 characters of its record's id), so that no two failed files
+or reports collide and a long name keeps its report.
+
+A file is moved only if it is still the file that was read: same inode, size and
+modification time. One replaced or written to since is left in the inbox and reported
+back (``on_changed``), to be processed as a new version."""
 
 from __future__ import annotations
 
@@ -9,13 +15,21 @@ import queue
 import shutil
 import threading
 from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 import structlog
 
+from newsdesk.names import safe_name
+
 log = structlog.get_logger("newsdesk.disposal")
+
+#: What a file was when it was read: st_dev, st_ino, st_size, st_mtime_ns.
+Taken = tuple[int, int, int, int]
+#: A file for the mover: path, failed?, its report, what it was when read.
+Job = tuple[Path, bool, dict[str, Any] | None, Taken | None]
 
 
 def unique(dest: Path) -> Path:
@@ -34,27 +48,28 @@ def unique(dest: Path) -> Path:
 _made: set[Path] = set()
 
 
-def move(path: Path, folder: Path) -> Path:
-    """Move ``path`` (a file or a symlink itself, never its target) into ``folder``."""
+def move(path: Path, folder: Path, taken: Taken | None = None) -> Path:
+    """Move ``path`` (a file or a symlink itself, never its target) into ``folder``;
+    with ``taken``, only if it is still that file (else :class:`Changed`)."""
     if folder not in _made:
         folder.mkdir(parents=True, exist_ok=True)
         _made.add(folder)
     dest = folder / path.name
     try:
         try:
-            _relocate(path, dest)
+            _relocate(path, dest, taken)
         except FileExistsError:
             dest = unique(dest)
-            _relocate(path, dest)
+            _relocate(path, dest, taken)
     except FileNotFoundError:
         if not os.path.lexists(path) or folder.is_dir():
             raise
         _made.discard(folder)  # the folder was removed under us: make it again
-        return move(path, folder)
+        return move(path, folder, taken)
     return dest
 
 
-def _relocate(path: Path, dest: Path) -> None:
+def _relocate(path: Path, dest: Path, taken: Taken | None = None) -> None:
     """Link ``dest`` to ``path`` and unlink ``path``.
 
     Not a rename: a rename out of a watched folder is an unmatched inotify
@@ -72,27 +87,64 @@ def _relocate(path: Path, dest: Path) -> None:
             os.rename(path, dest)  # no hard links here
             return
         raise
+    if taken is not None and not same_file(dest, taken):
+        os.unlink(dest)  # the name was given to another file meanwhile: leave it be
+        raise Changed(str(path))
     os.unlink(path)
 
 
-def write_error(dest: Path, info: dict[str, Any]) -> Path:
-    """Write ``<dest>.error.json`` naming the cause."""
-    error_path = dest.with_name(dest.name + ".error.json")
+#: The longest file name most file systems allow, in bytes.
+NAME_MAX = 255
+
+
+def write_error(dest: Path, info: dict[str, Any], error_path: Path | None = None) -> Path:
+    """Write ``<dest>.error.json`` (or ``error_path``) naming the cause; a name too long
+    for that becomes ``<id12>.error.json``."""
+    if error_path is None:
+        error_path = dest.with_name(dest.name + ".error.json")
+        if len(os.fsencode(error_path.name)) + len(". .tmp") > NAME_MAX:  # with its temp name
+            error_path = dest.with_name(f"{str(info.get('id') or 'unknown')[:12]}.error.json")
     tmp = error_path.with_name("." + error_path.name + ".tmp")
     tmp.write_bytes(orjson.dumps(info, option=orjson.OPT_INDENT_2))
     os.replace(tmp, error_path)
     return error_path
 
 
+class Changed(Exception):
+    """The file under this name is not the one that was read (replaced, or written to
+    since): it stays in the inbox to be processed as a new version."""
+
+
+def same_file(path: Path, taken: Taken | None) -> bool:
+    """True when ``path`` is still the file read (always, when nothing was recorded)."""
+    if taken is None:
+        return True
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return True  # gone: nothing to protect
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == taken
+
+
+def failed_folder(failed: Path, error: dict[str, Any] | None) -> Path:
+    """``failed/<id12>``: the folder of one failed file and its report."""
+    ident = str((error or {}).get("id") or "unknown")
+    return failed / ident[:12]
+
+
 def dispose(path: Path, *, after: str, archive: Path, failed: Path, failed_file: bool,
-            error: dict[str, Any] | None) -> Path | None:
-    """Apply the policy to a finished file; return where it went (None: deleted or gone)."""
+            error: dict[str, Any] | None, taken: Taken | None = None) -> Path | None:
+    """Apply the policy to a finished file; return where it went (None: deleted or gone).
+    Raises :class:`Changed` for a file that is no longer the one read."""
+    if not same_file(path, taken):
+        raise Changed(str(path))
     if failed_file:
+        folder = failed_folder(failed, error)
         try:
-            dest = move(path, failed)
+            dest = move(path, folder, taken)
         except FileNotFoundError:
             return None
-        write_error(dest, error or {})
+        write_error(dest, error or {}, unique(folder / "error.json"))
         return dest
     if after == "delete":
         path.unlink(missing_ok=True)
@@ -100,7 +152,7 @@ def dispose(path: Path, *, after: str, archive: Path, failed: Path, failed_file:
     if after == "keep":
         return path
     try:
-        dest = move(path, archive / datetime.now(UTC).strftime("%Y-%m-%d"))
+        dest = move(path, archive / datetime.now(UTC).strftime("%Y-%m-%d"), taken)
     except FileNotFoundError:
         return None  # removed by the user after it was read
     if error:
@@ -114,21 +166,24 @@ class Mover(threading.Thread):
     durable are handed to it; a move lost to a crash is redone at the next start,
     when the journal skips the file as already processed."""
 
-    def __init__(self, *, after: str, archive: Path, failed: Path) -> None:
+    def __init__(self, *, after: str, archive: Path, failed: Path,
+                 on_changed: Callable[[Path], None] = lambda path: None) -> None:
         super().__init__(name="newsdesk-mover", daemon=True)
         self.after, self.archive, self.failed = after, archive, failed
-        self.jobs: queue.Queue[tuple[Path, bool, dict[str, Any] | None] | None] = queue.Queue()
+        #: Called (from this thread) with a file left in the inbox because it changed.
+        self.on_changed = on_changed
+        self.jobs: queue.Queue[Job | None] = queue.Queue()
         self.kept: dict[str, tuple[int, int]] = {}  # after = "keep": files already taken
         self.moving: set[str] = set()
         self._lock = threading.Lock()
 
     def put(self, path: Path, failed: bool, error: dict[str, Any] | None,
-            taken: tuple[int, int, int, int] | None = None) -> None:
+            taken: Taken | None = None) -> None:
         """Queue ``path`` to be disposed of; ``taken`` is what the file was when it was
         read (dev, inode, size, mtime), checked before it is moved."""
         with self._lock:
             self.moving.add(str(path))
-        self.jobs.put((path, failed, error))
+        self.jobs.put((path, failed, error, taken))
 
     def is_moving(self, path: Path) -> bool:
         """True for a file handed over and not yet moved."""
@@ -149,17 +204,24 @@ class Mover(threading.Thread):
 
     def run(self) -> None:
         while (job := self.jobs.get()) is not None:
-            path, failed, error = job
+            path, failed, error, taken = job
             try:
                 where = dispose(path, after=self.after, archive=self.archive,
-                                failed=self.failed, failed_file=failed, error=error)
+                                failed=self.failed, failed_file=failed, error=error,
+                                taken=taken)
                 if where == path:
                     st = os.stat(path)
                     with self._lock:
                         self.kept[str(path)] = (st.st_size, st.st_mtime_ns)
+            except Changed:
+                log.info("file changed after it was read; left in the inbox to be "
+                         "processed as a new version", file=safe_name(path.name))
+                with self._lock:
+                    self.moving.discard(str(path))
+                self.on_changed(path)
             except OSError as exc:
-                log.error("could not move the file after processing", file=path.name,
-                          error=str(exc))
+                log.error("could not move the file after processing",
+                          file=safe_name(path.name), error=str(exc))
             finally:
                 with self._lock:
                     self.moving.discard(str(path))

@@ -12,6 +12,7 @@ EXIT_USAGE = 2  # wrong arguments (argparse uses 2 as well)
 EXIT_CONFIG = 3  # the configuration file is missing, unreadable or invalid
 EXIT_PATH = 4  # a folder or file the command needs is missing or unusable
 EXIT_PLUGIN = 5  # a plugin could not be loaded or configured
+EXIT_LOCKED = 6  # another daemon holds the working folder (its PID is named)
 EXIT_INTERRUPTED = 130
 
 
@@ -37,6 +38,12 @@ class PluginError(NewsdeskError):
     """A plugin could not be found, imported or configured."""
 
     exit_code = EXIT_PLUGIN
+
+
+class LockedError(NewsdeskError):
+    """Another daemon holds the working folder's lock."""
+
+    exit_code = EXIT_LOCKED
 
 
 class ReadError(Exception):

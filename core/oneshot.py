@@ -48,10 +48,10 @@ def expand(paths: list[str], ignore: list[str]) -> Iterator[tuple[Path, Path | N
 def _articles(app: App, result: Result) -> list[Article]:
     task = result.task
     assert task is not None
-    if result.lost or result.vanished:
+    if result.lost or result.vanished or result.busy:
         source, unread = placeholder_source(Path(task.path))
         stage = "worker" if result.lost else "read"
-        reason = result.lost or result.vanished or ""
+        reason = result.lost or result.vanished or result.busy or ""
         return [failed_article(source, unread, stage, "process", reason)]
     return result.articles
 
@@ -82,7 +82,7 @@ def process_paths(app: App, paths: list[str]) -> int:
                 pool.submit(task)
             for result in results:
                 assert result.task is not None
-                placeholder = bool(result.lost or result.vanished)
+                placeholder = bool(result.lost or result.vanished or result.busy)
                 done[result.task.seq] = [(a, placeholder) for a in _articles(app, result)]
             ready = []
             while next_out in done:

@@ -14,7 +14,7 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -24,8 +24,13 @@ import structlog
 from newsdesk.app import Settings
 from newsdesk.article import Article, Source
 from newsdesk.errors import NewsdeskError
+from newsdesk.names import safe_name
 
 log = structlog.get_logger("newsdesk.workers")
+
+#: A worker says that the task in hand is progressing (an article of a many-article
+#: file is done) at most this often; the time limit then counts from there.
+ALIVE_EVERY_S = 0.2
 
 
 @dataclass
@@ -63,6 +68,8 @@ class Result:
     lost: str | None = None
     #: The journal already has this content as done: the stages did not run.
     seen: bool = False
+    #: Another process has the file open for writing: take it again later.
+    busy: str | None = None
     #: What the file was when taken: (st_dev, st_ino, st_size, st_mtime_ns).
     taken: tuple[int, int, int, int] | None = None
 
@@ -96,19 +103,22 @@ class Seen:
 
 
 def handle(pm: Any, path: str, root: str | None, max_bytes: int,
-           seen: Seen | None = None, given: tuple[Source, bytes] | None = None) -> Result:
+           seen: Seen | None = None, given: tuple[Source, bytes] | None = None,
+           alive: Callable[[], None] | None = None) -> Result:
     """Take, read and run the worker stages on one file (in a worker process); content
     the journal has as done is not read into articles; a file ``given`` with its bytes
     is not taken again."""
     from pathlib import Path
 
     from newsdesk.article import content_id
-    from newsdesk.intake import Refused, Taken, Vanished, placeholder_source, take
+    from newsdesk.intake import Busy, Refused, Taken, Vanished, placeholder_source, take
     from newsdesk.pipeline import WORKER_STAGES, failed_article, read, run_stages
 
     try:
         taken = Taken(*given) if given else take(Path(path), Path(root) if root else None,
                                                  max_bytes)
+    except Busy as exc:
+        return Result(None, busy=str(exc))
     except Vanished as exc:
         return Result(None, vanished=str(exc))
     except Refused as exc:
@@ -123,6 +133,8 @@ def handle(pm: Any, path: str, root: str | None, max_bytes: int,
     articles = read(pm, taken.source, taken.data)
     for article in articles:
         run_stages(pm, article, WORKER_STAGES, plugin_ms)
+        if alive is not None:
+            alive()  # the time limit is per article: its clock starts again
     return Result(None, source=taken.source, digest=digest,
                   articles=articles, plugin_ms=plugin_ms, taken=taken.stat)
 
@@ -149,6 +161,15 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
         return
     conn.send(("ready", os.getpid()))
     seen = Seen(journal)
+    current = [0]
+    last = [time.monotonic()]
+
+    def alive() -> None:
+        now = time.monotonic()
+        if now - last[0] >= ALIVE_EVERY_S:
+            last[0] = now
+            conn.send(("alive", current[0]))
+
     try:
         while True:
             try:
@@ -158,8 +179,9 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
             if message is None:
                 break
             for seq, path, task_root, given in message:  # one or more tasks a message
+                current[0] = seq
                 conn.send((seq, handle(app.pm, path, task_root or root, max_bytes, seen,
-                                       given)))
+                                       given, alive)))
     finally:
         app.shutdown()
 
@@ -283,6 +305,10 @@ class Pool:
             return
         if message[0] == "error":
             raise WorkerStartError(message[1])
+        if message[0] == "alive":  # an article of a many-article file is done
+            if worker.tasks and worker.tasks[0].seq == message[1]:
+                worker.tasks[0].started = now
+            return
         seq, result = message
         task = worker.tasks.popleft()
         assert task.seq == seq, "worker answered out of order"
@@ -299,7 +325,8 @@ class Pool:
         worker.conn.close()
         if worker.tasks:
             head = worker.tasks.popleft()
-            log.error("article lost with its worker", file=os.path.basename(head.path),
+            log.error("article lost with its worker",
+                      file=safe_name(os.path.basename(head.path)),
                       reason=reason)
             results.append(Result(head, lost=reason))
             resend.extend(worker.tasks)

@@ -142,10 +142,28 @@ def page_text(markup: str) -> str:
     from lxml import etree
     from lxml import html as lhtml
 
+    parser = lhtml.HTMLParser()
     try:
-        root = lhtml.fromstring(markup)
+        root = lhtml.fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError):
-        return ""
+        root = None
+    # libxml2 stops at its depth limit (256) and keeps nothing below it: a page with no
+    # text above that depth says so, rather than "no text"
+    deep = next((e.message.split(",")[0] for e in parser.error_log
+                 if "Excessive depth" in e.message), None)
+    if root is None:
+        text = ""
+    else:
+        text = _blocks_text(root)
+    if deep and not text.strip():
+        raise HtmlError(f"the page nests its elements deeper than the HTML parser's limit "
+                        f"(libxml2: {deep}); its text cannot be read")
+    return text
+
+
+def _blocks_text(root: Any) -> str:
+    from lxml import etree
+
     for bad in root.xpath("//script|//style|//noscript|//template|//svg|//head"):
         bad.drop_tree()
     for el in root.iter(*_BLOCKS):

@@ -65,13 +65,29 @@ def _time(value: str) -> tuple[datetime, bool]:
     text = value.strip()
     try:
         if len(text) == 10:
-            return datetime.fromisoformat(text).replace(tzinfo=UTC), True
+            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
+            _in_range(value, day)
+            return day, True
         moment = documents.parse_time(text)
     except ValueError:
         moment = None
     if moment is None:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD) or ISO 8601 time")
+    _in_range(value, moment)
     return moment, False
+
+
+def _in_range(value: str, moment: datetime) -> None:
+    """Refuse a date the index cannot filter on, in one line (not tantivy's ValueError)."""
+    from newsdesk_plugins.index.tantivy_engine import EARLIEST, LATEST
+
+    first, last = EARLIEST, LATEST - timedelta(days=1)  # a day argument covers its day
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if not first <= moment <= last:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is outside the dates the index can filter on "
+            f"({first:%Y-%m-%d} to {last:%Y-%m-%d})")
 
 
 def _day_start(value: str) -> datetime:

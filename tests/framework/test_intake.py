@@ -122,26 +122,21 @@ def test_a_missing_file_has_vanished(inbox: Path) -> None:
 
 @pytest.fixture
 def reader_that(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Make intake's read() do something to the file right after reading it."""
+    """Make intake's read do something to the file right after reading it."""
     actions: list[str] = []
+    real_read_fd = intake.read_fd
 
-    def patched_open(path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
-        fh = builtins.open(path, mode, *args, **kwargs)
-        real_read = fh.read
+    def patched_read_fd(fd: int, limit: int) -> bytes:
+        data = real_read_fd(fd, limit)
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if "grow" in actions:
+            with builtins.open(path, "ab") as other:
+                other.write(b" and more")
+        if "remove" in actions:
+            os.unlink(path)
+        return data
 
-        def read(*a: Any) -> Any:
-            data = real_read(*a)
-            if "grow" in actions:
-                with builtins.open(path, "ab") as other:
-                    other.write(b" and more")
-            if "remove" in actions:
-                os.unlink(path)
-            return data
-
-        fh.read = read  # type: ignore[method-assign]
-        return fh
-
-    monkeypatch.setattr(intake, "open", patched_open, raising=False)
+    monkeypatch.setattr(intake, "read_fd", patched_read_fd)
     yield actions
 
 

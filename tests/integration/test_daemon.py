@@ -138,12 +138,12 @@ def test_bad_inputs_give_records_and_failed_files_and_the_daemon_goes_on(daemon,
     assert [r["status"] for r in sorted(lines, key=lambda r: r["source"]["line"])] == [
         "ok", "failed", "ok"]
     assert d.stop() == 0
-    failed_dir = tmp_path / "failed"
     for name in ("empty.txt", "scan.txt", "huge.txt", "bad.json", "link.txt"):
-        assert (failed_dir / name).exists() or (failed_dir / name).is_symlink(), name
-        assert (failed_dir / f"{name}.error.json").is_file(), name
+        folder = tmp_path / "failed" / records[name]["id"][:12]
+        assert (folder / name).exists() or (folder / name).is_symlink(), name
+        assert orjson.loads((folder / "error.json").read_bytes())["file"] == name
     assert outside.read_text() == "not for the inbox"  # never followed, never moved
-    assert (tmp_path / "failed" / "link.txt").is_symlink()
+    assert (tmp_path / "failed" / records["link.txt"]["id"][:12] / "link.txt").is_symlink()
 
 
 def test_duplicate_content_is_skipped_with_a_log_line(daemon):
@@ -196,7 +196,7 @@ def test_a_hanging_or_crashing_plugin_fails_its_article_and_the_others_go_on(dae
     assert records["crash.txt"]["status"] == "failed"
     assert "worker process died" in records["crash.txt"]["errors"][0]["message"]
     assert all(records[f"fine{n}.txt"]["status"] == "ok" for n in range(6))
-    assert (tmp_path / "failed" / "hang.txt.error.json").is_file()
+    assert (tmp_path / "failed" / records["hang.txt"]["id"][:12] / "error.json").is_file()
     assert d.stop() == 0
     assert b'"workers_replaced":2' in d.log.read_bytes()
 
