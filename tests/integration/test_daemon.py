@@ -121,7 +121,7 @@ def test_bad_inputs_give_records_and_failed_files_and_the_daemon_goes_on(daemon,
     drop(d.inbox, "odd name \u0436\u0443\u0440\u043d\u0430\u043b\nline.txt", STORY)
     drop(d.inbox, "unknown.xyz", "unknown type " + STORY)
     os.symlink(outside, d.inbox / "link.txt")
-    records = d.wait_records(14)
+    records = d.wait_records(14, timeout=120)
     drop(d.inbox, "after.txt", "after " + STORY)  # the daemon is still taking files
     records = by_name(d.wait_records(15))
     failed = {n for n, r in records.items() if r["status"] == "failed"}
