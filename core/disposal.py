@@ -14,8 +14,8 @@ import os
 import queue
 import shutil
 import threading
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 

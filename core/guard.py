@@ -107,7 +107,7 @@ class HookGuard:
 
     # --- the time limit ------------------------------------------------------------
 
-    def run(self, call: Callable[[], None], *, digest: str, stage: str, name: str) -> None:
+    def run(self, call: Callable[[], object], *, digest: str, stage: str, name: str) -> None:
         """Run ``call`` (the stage on one article) with the crash marker set and each
         plugin within the time limit."""
         self._mark(digest, stage, name)

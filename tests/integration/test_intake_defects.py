@@ -184,7 +184,7 @@ def test_a_file_replaced_while_in_flight_gets_the_records_of_both_versions(daemo
         time.sleep(0.02)
     assert mark.exists()  # version one is in its worker, for 2 s
     drop(d.inbox, "story.txt", "version two " + STORY)
-    records = d.wait_records(2, timeout=30)
+    d.wait_records(2, timeout=30)
     time.sleep(1.0)
     assert d.stop() == 0
     assert sorted(r["seen_text"].split(" The")[0] for r in d.records()) == [

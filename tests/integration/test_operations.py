@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from .conftest import drop, resize, stream_lines
+from .conftest import drop, stream_lines
 
 pytestmark = pytest.mark.integration
 
