@@ -89,6 +89,11 @@ def build_parser(common: _Parser) -> tuple[argparse.ArgumentParser, Any]:
                    help="address of the metrics endpoint (default: 127.0.0.1)")
     p.set_defaults(command=_cmd_run)
 
+    p = sub.add_parser("status", parents=[common],
+                       help="is a daemon running on the working folder, and how is it doing")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.set_defaults(command=_cmd_status)
+
     p = sub.add_parser("process", parents=[common],
                        help="process files and folders once; JSON lines on stdout, nothing moved")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -188,6 +193,21 @@ def _cmd_run(args: argparse.Namespace, app: App) -> int:
     from newsdesk.daemon import run_daemon
 
     return run_daemon(app, once=args.once)
+
+
+def _cmd_status(args: argparse.Namespace, app: App) -> int:
+    import orjson
+
+    from newsdesk.folderlock import holder
+    from newsdesk.status import report
+
+    state = app.config.path("state")
+    data, lines = report(state, holder(state))
+    if args.json:
+        print(orjson.dumps(data).decode())
+    else:
+        print("\n".join(lines))
+    return 0 if data["running"] else 1
 
 
 def _cmd_process(args: argparse.Namespace, app: App) -> int:

@@ -198,7 +198,7 @@ def test_a_file_that_kills_the_daemon_twice_is_set_aside_with_the_reason(tmp_pat
 
 
 @pytest.mark.slow
-def test_ready_line_and_metrics_of_a_running_daemon(daemon, tmp_path):
+def test_ready_line_status_and_metrics_of_a_running_daemon(daemon, tmp_path):
     """The daemon logs `workers loaded` with its number of workers; the metrics endpoint
     (loopback) has articles by status, stage latencies, queue depth and worker restarts;
     the status file has the same counts."""
@@ -218,6 +218,13 @@ def test_ready_line_and_metrics_of_a_running_daemon(daemon, tmp_path):
     assert status["pid"] == d.proc.pid and status["workers"] == 2 and status["ready"]
     assert status["written"] == {"ok": 2, "partial": 0, "failed": 1}
     assert "empty file" in status["last_error"]["message"]
+    shown = newsdesk("status", "--workdir", str(tmp_path))
+    assert shown.returncode == 0, shown.stderr
+    assert f"running: yes (pid {d.proc.pid})" in shown.stdout
+    assert "2 done" in shown.stdout and "1 failed" in shown.stdout
+    assert "empty file" in shown.stdout  # the last error
+    as_json = json.loads(newsdesk("status", "--json", "--workdir", str(tmp_path)).stdout)
+    assert as_json["running"] and as_json["pid"] == d.proc.pid and as_json["workers"] == 2
     text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
     assert 'newsdesk_articles_total{status="ok"} 2.0' in text
     assert 'newsdesk_articles_total{status="failed"} 1.0' in text
@@ -225,6 +232,9 @@ def test_ready_line_and_metrics_of_a_running_daemon(daemon, tmp_path):
     assert "newsdesk_queue_depth 0.0" in text
     assert "newsdesk_worker_restarts_total 0.0" in text
     assert d.stop() == 0
+    shown = newsdesk("status", "--workdir", str(tmp_path))
+    assert shown.returncode == 1
+    assert "running: no" in shown.stdout and "last run since start: 2 done" in shown.stdout
 
 
 def test_the_metrics_endpoint_is_off_by_default_and_on_loopback(daemon, tmp_path):
