@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import orjson
+from .stream import records
 
 
 class Spool:
@@ -44,18 +44,8 @@ class Spool:
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every whole record line (a torn last line, cut by a crash, is skipped)."""
-        if not self.path.exists():
-            return
-        with self.path.open("rb") as fh:
-            for line in fh:
-                if not line.endswith(b"\n"):
-                    break
-                try:
-                    rec = orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    continue
-                if isinstance(rec, dict):
-                    yield rec
+        if self.path.exists():
+            yield from records([self.path])
 
     def clear(self) -> None:
         """Empty the spool (its records are committed to the index)."""

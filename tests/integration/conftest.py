@@ -76,6 +76,17 @@ class DaemonProcess:
         self._log_fh.close()
 
 
+
+#: A short story every daemon test can drop.
+STORY = (
+    "The city council met on Tuesday to discuss the new tram line.\n\n"
+    "Residents asked for more stops in the northern districts.\n"
+)
+
+#: Options that turn off the four stage plugins (the framework alone).
+DISABLE_STAGES = ("--disable", "clean", "--disable", "extract", "--disable", "translate",
+                  "--disable", "index")
+
 def stream_records(workdir: Path) -> list[dict[str, Any]]:
     """The records of the stream so far, read as a consumer must read a file that is
     still being appended to: up to its last newline (a large batch can be seen half

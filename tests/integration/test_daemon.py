@@ -14,17 +14,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from .conftest import drop
+from .conftest import DISABLE_STAGES, STORY, drop
 
 pytestmark = pytest.mark.integration
 
-STORY = (
-    "The city council met on Tuesday to discuss the new tram line.\n\n"
-    "Residents asked for more stops in the northern districts.\n"
-)
 
-DISABLE_STAGES = ("--disable", "clean", "--disable", "extract", "--disable", "translate",
-                  "--disable", "index")
 
 RAISING = '''
 from newsdesk import hookimpl

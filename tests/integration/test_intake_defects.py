@@ -15,17 +15,11 @@ from typing import Any
 import orjson
 import pytest
 
-from .conftest import drop
+from .conftest import DISABLE_STAGES, STORY, drop
 
 pytestmark = pytest.mark.integration
 
-STORY = (
-    "The city council met on Tuesday to discuss the new tram line.\n\n"
-    "Residents asked for more stops in the northern districts.\n"
-)
 
-DISABLE_STAGES = ("--disable", "clean", "--disable", "extract", "--disable", "translate",
-                  "--disable", "index")
 
 #: A worker-stage plugin that takes its time on articles that ask for it.
 SLOW = '''

@@ -16,14 +16,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from .conftest import drop, stream_lines
+from .conftest import DISABLE_STAGES, STORY, drop, stream_lines
 
 pytestmark = pytest.mark.integration
 
-DISABLE_STAGES = ("--disable", "clean", "--disable", "extract", "--disable", "translate",
-                  "--disable", "index")
-STORY = ("The city council met on Tuesday to discuss the new tram line.\n\n"
-         "Residents asked for more stops in the northern districts.\n")
 
 BAD_INDEX_HOOK = '''
 import os, time

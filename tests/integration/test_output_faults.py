@@ -14,15 +14,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from .conftest import drop, resize, stream_lines
+from .conftest import DISABLE_STAGES, STORY, drop, resize, stream_lines
 
 pytestmark = pytest.mark.integration
 
-DISABLE_STAGES = ("--disable", "clean", "--disable", "extract", "--disable", "translate",
-                  "--disable", "index")
 
-STORY = ("The city council met on Tuesday to discuss the new tram line.\n\n"
-         "Residents asked for more stops in the northern districts.\n")
 
 UNSERIALISABLE = '''
 from newsdesk import hookimpl
