@@ -188,8 +188,8 @@ def test_a_file_that_kills_the_daemon_twice_is_set_aside_with_the_reason(tmp_pat
     assert records["exit.txt"]["status"] == "failed"
     assert "died 2 times" in records["exit.txt"]["errors"][0]["message"]
     assert records["fine.txt"]["status"] == "ok"
-    assert (tmp_path / "failed" / "exit.txt").is_file()
-    report = json.loads((tmp_path / "failed" / "exit.txt.error.json").read_text())
+    (kept,) = (tmp_path / "failed").glob("*/exit.txt")  # failed/<id12>/exit.txt
+    report = json.loads((kept.parent / "error.json").read_text())
     assert "newsdesk_index" in json.dumps(report)
 
 
