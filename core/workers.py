@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -187,26 +186,6 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
         app.shutdown()
 
 
-def _start_deaf_to_stop_signals(process: Any) -> None:
-    """Start ``process`` with SIGINT and SIGTERM ignored from its first instruction.
-
-    A terminal's Ctrl-C reaches the whole process group, a worker still importing its
-    modules included (``worker_main`` ignores the signals only once it runs), which then
-    printed a KeyboardInterrupt traceback. An ignored disposition is inherited through
-    spawn's exec and Python leaves it ignored; the daemon's own handlers are back as
-    soon as the child is started (signal dispositions belong to the main thread).
-    """
-    if threading.current_thread() is not threading.main_thread():
-        process.start()
-        return
-    old = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        process.start()
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
-
-
 class _Worker:
     def __init__(self, ctx: Any, args: tuple[Any, ...]) -> None:
         parent, child = ctx.Pipe(duplex=True)
@@ -215,7 +194,7 @@ class _Worker:
             target=worker_main, args=(child, *args),
             name="newsdesk-worker", daemon=True,
         )
-        _start_deaf_to_stop_signals(self.process)
+        self.process.start()
         child.close()
         self.ready = False
         self.spawned = time.monotonic()
