@@ -159,3 +159,17 @@ def stream_lines(folder: Path) -> list[bytes]:
     for file in sorted(folder.glob("*.jsonl")):
         out += file.read_bytes().splitlines(keepends=True)
     return out
+
+
+def write_config(workdir: Path, text: str) -> None:
+    (workdir / "config").mkdir(exist_ok=True)
+    (workdir / "config" / "newsdesk.toml").write_text(text)
+
+
+def whole_records(folder: Path) -> list[dict[str, Any]]:
+    """The stream's records, asserting that every line is one whole JSON object."""
+    out = []
+    for line in stream_lines(folder):
+        assert line.endswith(b"\n"), f"torn line: {line[:80]!r}"
+        out.append(orjson.loads(line))
+    return out

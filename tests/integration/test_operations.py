@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from .conftest import DISABLE_STAGES, STORY, drop, stream_lines
+from .conftest import DISABLE_STAGES, STORY, drop, whole_records, write_config
 
 pytestmark = pytest.mark.integration
 
@@ -33,19 +33,6 @@ def newsdesk_index(article):
         os._exit(3)
     article.record["indexed_by_probe"] = True
 '''
-
-
-def write_config(workdir: Path, text: str) -> None:
-    (workdir / "config").mkdir(exist_ok=True)
-    (workdir / "config" / "newsdesk.toml").write_text(text)
-
-
-def whole_records(folder: Path) -> list[dict]:
-    out = []
-    for line in stream_lines(folder):
-        assert line.endswith(b"\n"), f"torn line: {line[:80]!r}"
-        out.append(orjson.loads(line))
-    return out
 
 
 def fill(folder: Path) -> Path:

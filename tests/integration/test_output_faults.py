@@ -9,12 +9,11 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import orjson
 import pytest
 
-from .conftest import DISABLE_STAGES, STORY, drop, resize, stream_lines
+from .conftest import DISABLE_STAGES, STORY, drop, resize, whole_records, write_config
 
 pytestmark = pytest.mark.integration
 
@@ -30,20 +29,6 @@ def newsdesk_extract(article):
         article.record["blob"] = b"raw bytes"
     article.record["fine"] = 1
 '''
-
-
-def write_config(workdir: Path, text: str) -> None:
-    (workdir / "config").mkdir(exist_ok=True)
-    (workdir / "config" / "newsdesk.toml").write_text(text)
-
-
-def whole_records(folder: Path) -> list[dict]:
-    """The stream's records, asserting that every line is one whole JSON object."""
-    out = []
-    for line in stream_lines(folder):
-        assert line.endswith(b"\n"), f"torn line: {line[:80]!r}"
-        out.append(orjson.loads(line))
-    return out
 
 
 @pytest.mark.slow
