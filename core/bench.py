@@ -102,11 +102,59 @@ def _cpu_s(pid: int) -> float:
 
 
 def _children(pid: int) -> list[int]:
+    """The process's descendants (workers forked by a fork server are grandchildren)."""
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        try:
+            found = subprocess.run(["pgrep", "-P", str(todo.pop())], capture_output=True, text=True)
+        except OSError:
+            continue
+        kids = [int(x) for x in found.stdout.split()]
+        out += kids
+        todo += kids
+    return out
+
+
+def _memory_kb(pid: int) -> tuple[int, int, int]:
+    """(RSS, PSS, USS) of a process in KB, from /proc/PID/smaps_rollup: RSS counts a page
+    shared with other processes in each of them, PSS divides it among them, USS is the
+    process's private pages only."""
+    found: dict[str, int] = {}
     try:
-        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
-        return [int(x) for x in out.stdout.split()]
-    except OSError:
-        return []
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss", "Private_Clean", "Private_Dirty"):
+                found[key] = int(rest.split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0, 0, 0
+    return found.get("Rss", 0), found.get("Pss", 0), \
+        found.get("Private_Clean", 0) + found.get("Private_Dirty", 0)
+
+
+def tree_memory_mb(pid: int) -> dict[str, Any]:
+    """The daemon's and its descendants' memory in MB: each summed (rss, pss, uss) and
+    each process's own (by pid)."""
+    per = {p: tuple(kb / 1024 for kb in _memory_kb(p)) for p in [pid, *_children(pid)]}
+    return {"rss": sum(m[0] for m in per.values()), "pss": sum(m[1] for m in per.values()),
+            "uss": sum(m[2] for m in per.values()), "per": per}
+
+
+class MemoryPeak(threading.Thread):
+    """Samples the daemon tree's summed RSS and PSS (4 times a second) and keeps the
+    largest: the kernel keeps a high-water mark of RSS per process, none of PSS."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.rss = 0.0
+        self.pss = 0.0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.25):
+            now = tree_memory_mb(self.pid)
+            self.rss, self.pss = max(self.rss, now["rss"]), max(self.pss, now["pss"])
 
 
 def _drop(inbox: Path, name: str, data: bytes) -> None:
@@ -252,7 +300,7 @@ def command(args: argparse.Namespace, app: App) -> int:
         idle = _rss_kb(proc.pid, "VmRSS")
         idle_kids = {c: _rss_kb(c, "VmRSS") / 1024 for c in _children(proc.pid)}
         results.update(idle_rss_mb=idle / 1024, idle_rss_total_mb=idle / 1024 + sum(idle_kids.values()),
-                       idle_kids=idle_kids)
+                       idle_kids=idle_kids, idle_tree=tree_memory_mb(proc.pid))
         # Throughput: a burst of count files, as fast as they can be dropped.
         names = [name for name, _ in burst]
         # Written first under hidden names (ignored), then renamed into place in a
@@ -261,11 +309,16 @@ def command(args: argparse.Namespace, app: App) -> int:
             (inbox / f".{name}.tmp").write_bytes(payload)
         kids = _children(proc.pid)
         cpu0 = _cpu_s(proc.pid), sum(_cpu_s(k) for k in kids)
+        sampler = MemoryPeak(proc.pid)
+        sampler.start()
         t0 = time.time()
         for name in names:
             os.rename(inbox / f".{name}.tmp", inbox / name)
         drop_s = time.time() - t0
         _wait_all(tail, names, 1800)
+        sampler.stop.set()
+        sampler.join()
+        results.update(peak_tree_rss_mb=sampler.rss, peak_tree_pss_mb=sampler.pss)
         elapsed = max(tail.seen[n] for n in names) - t0
         cpu1 = _cpu_s(proc.pid), sum(_cpu_s(k) for k in kids)
         results.update(cpu_main_ms=(cpu1[0] - cpu0[0]) * 1000 / len(names),
@@ -360,6 +413,12 @@ def _report(r: dict[str, Any], timings: dict[str, float], args: argparse.Namespa
     print(f"idle RSS, with workers    {r['idle_rss_total_mb']:.1f} MB"
           + ("       (target <= 450 MB)" if stages else "")
           + f"; children: {', '.join(f'{mb:.0f}' for mb in r['idle_kids'].values())} MB")
+    tree = r["idle_tree"]
+    print(f"idle memory, whole tree   RSS summed {tree['rss']:.1f} MB, PSS {tree['pss']:.1f} MB, "
+          f"USS {tree['uss']:.1f} MB ({len(tree['per'])} processes; PSS shares each shared "
+          f"page among the processes that map it)")
+    print("  per process (RSS / PSS / USS MB): " + "; ".join(
+        f"{pid} {m[0]:.0f}/{m[1]:.0f}/{m[2]:.0f}" for pid, m in tree["per"].items()))
     print(f"burst of {r['burst']} articles    {r['rate']:.1f} articles/s  "
           f"(target >= {'150' if stages else '2000'}/s; files dropped at {r['drop_rate']:.0f}/s)")
     print(f"floor (read + orjson line, one loop)  {r['floor']:.0f} articles/s; "
@@ -370,6 +429,8 @@ def _report(r: dict[str, Any], timings: dict[str, float], args: argparse.Namespa
     print(f"peak RSS, daemon          {r['peak_rss_mb']:.1f} MB")
     print(f"peak RSS, with workers    {r['peak_rss_total_mb']:.1f} MB"
           + ("       (target <= 700 MB)" if stages else ""))
+    print(f"peak in the burst, sampled  RSS summed {r['peak_tree_rss_mb']:.1f} MB, "
+          f"PSS summed {r['peak_tree_pss_mb']:.1f} MB")
     print(f"latency at {args.rate:g}/s (n={r['lat_n']})  p50 {r['lat_p50']:.1f} ms  "
           f"p95 {r['lat_p95']:.1f} ms  p99 {r['lat_p99']:.1f} ms  "
           f"(target p99 <= {'100' if stages else '50'} ms)")

