@@ -16,9 +16,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Protocol
 
+from newsdesk_plugins.index.names import sound_key
 from newsdesk_plugins.index.state import StoryRow
 
 DAY = 86400.0
@@ -36,51 +36,81 @@ MAX_CANDIDATES = 12
 KEY_TERMS = 15
 
 
-#: Below this cosine of the name keys, an article without English joins by entities alone.
+#: Below this cosine of the name keys, names do not make a story (entities alone may).
 MIN_NAMES = 0.25
+#: Names alone join what the English words of both sides keep apart only from this cosine.
+STRONG_NAMES = 0.6
 #: Letters a name key keeps (inflected and transliterated forms share their start).
 KEY_LETTERS = 4
 #: Name keys kept per article.
 ARTICLE_KEYS = 30
 _CAPITAL = re.compile(r"(?<![\w.])([^\W\d_][\w\-]*)", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
+_JOINER = re.compile(r"[ \t\-]+")
 
 
-@lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
-    """A word in Latin letters, lower case, cut to ``KEY_LETTERS`` (names recur: each
-    is transliterated once)."""
-    from anyascii import anyascii
+    """A word's sound key (:func:`names.sound_key`: the forms of a name in every script
+    and transliteration meet) cut to ``KEY_LETTERS``."""
+    return sound_key(word)[:KEY_LETTERS]
 
-    return str(anyascii(word)).lower()[:KEY_LETTERS]
+
+def name_runs(title: str, text: str) -> list[list[str]]:
+    """The article's names as runs of name keys: its capitalised words not at the start
+    of a sentence (names, and German nouns), each part of a hyphenated word on its own,
+    by sound (:func:`_fold`), a run being the words written one after the other with
+    nothing but a space or a hyphen between them (`Robert Fico`, `Banská Bystrica`)."""
+    runs: list[list[str]] = []
+    body = f"{title}\n{text[:6000]}"
+    last_end = -1  # where the run before ended (-1: no run open)
+    for m in _CAPITAL.finditer(body):
+        word = m.group(1)
+        joined = last_end >= 0 and _JOINER.fullmatch(body[last_end:m.start()]) is not None
+        last_end = -1
+        if not word[0].isupper():
+            continue
+        if m.start() == 0 or _SENTENCE_END.search(body[max(0, m.start() - 3):m.start()]):
+            continue  # a sentence's first word: no name, and no part of the next one
+        keys = ["~" + k for k in (_fold(p) for p in word.split("-") if len(p) >= KEY_LETTERS)
+                if len(k) == KEY_LETTERS]
+        if not keys:
+            continue
+        if joined:
+            runs[-1].extend(keys)
+        else:
+            runs.append(keys)
+        last_end = m.end()
+    return runs
 
 
 def name_keys(title: str, text: str, idf: IdfLike | None = None,
-              skip: Iterable[str] = ()) -> dict[str, float]:
-    """The article's capitalised words not at the start of a sentence (names, and
-    German nouns), folded to Latin letters and cut to ``KEY_LETTERS``, as ``~key``
-    terms, L2-normalised: a language-neutral trace of who and where, for articles
-    compared across languages without a translation. The words of the entities in
-    ``skip`` are left out (entities are compared on their own, as with the terms)."""
-    skipped = {_fold(w) for n in skip for w in _WORD.findall(n)}
-    counts: Counter[str] = Counter()
-    body = f"{title}\n{text[:6000]}"
-    for m in _CAPITAL.finditer(body):
-        word = m.group(1)
-        if not word[0].isupper() or len(word) < KEY_LETTERS:
-            continue
-        if _SENTENCE_END.search(body[max(0, m.start() - 3):m.start()]) or m.start() == 0:
-            continue
-        key = _fold(word)
-        if len(key) == KEY_LETTERS and key.isalpha() and key not in skipped:
-            counts["~" + key] += 1
+              skip: Iterable[str] = (), runs: list[list[str]] | None = None) -> dict[str, float]:
+    """The keys of the article's names (:func:`name_runs`) as ``~key`` terms, weighted by
+    count and rarity, L2-normalised: a language-neutral trace of who and where, for
+    articles compared across languages without a translation. The words of the entities
+    in ``skip`` are left out."""
+    skipped = {"~" + _fold(w) for n in skip for w in _WORD.findall(n)}
+    counts: Counter[str] = Counter(k for run in (runs if runs is not None else name_runs(title, text))
+                                   for k in run if k not in skipped)
     weights = {k: (1 + math.log(c)) * (idf.get(k, 1.0) if idf else 1.0) for k, c in counts.items()}
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:ARTICLE_KEYS]
     return _normalise(dict(top))
 
 
-def _keys_of(names: Iterable[str]) -> set[str]:
-    return {"~" + _fold(w) for n in names for w in _WORD.findall(n)}
+def name_groups(runs: list[list[str]]) -> dict[str, str]:
+    """Which name each key belongs to: the keys of one run are one name (`Claire` and
+    `Dubois` are one person), so that names are counted rather than words."""
+    groups: dict[str, str] = {}
+    for run in runs:
+        owner = next((groups[k] for k in run if k in groups), run[0] if run else "")
+        for k in run:
+            old = groups.get(k)
+            if old is not None and old != owner:  # two names found to be one: merge
+                for j, g in list(groups.items()):
+                    if g == old:
+                        groups[j] = owner
+            groups[k] = owner
+    return groups
 
 
 def split_terms(v: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
@@ -138,6 +168,8 @@ class Features:
     terms: dict[str, float]
     entities: list[str]
     title: str
+    #: The name each name key belongs to (:func:`name_groups`).
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -165,12 +197,17 @@ class Stories:
                  entities: Iterable[str], text: str = "") -> Features:
         idf = self._idf() if self.docs >= 50 else None
         names = sorted({e.lower() for e in entities if e})
+        # Entities meet by sound (`Роберт Фицо` is `Robert Fico`, `Banska Bystrica` is
+        # `Banská Bystrica`); their words stay out of the terms.
+        keyed = sorted({"@" + k for k in (sound_key(n) for n in names) if k})
         # The words of the entity names are left out of the terms: entities are compared
         # on their own, and the terms then say what happened rather than to whom.
         stop = self.stop | {w for n in names for w in _WORD.findall(n)}
         words = terms(en_title, en_text, stop, idf=idf)
-        keys = name_keys(title, text, idf)
-        return Features(t=t, terms={**words, **keys}, entities=names, title=en_title or title)
+        runs = name_runs(title, text)
+        keys = name_keys(title, text, idf, runs=runs)
+        return Features(t=t, terms={**words, **keys}, entities=keyed, title=en_title or title,
+                        names=name_groups(runs))
 
     def _idf(self) -> IdfLike:
         return _IdfView(self.df, self.docs)
@@ -182,27 +219,38 @@ class Stories:
     # --- assigning -----------------------------------------------------------------
 
     def score(self, f: Features, s: StoryRow) -> float:
-        """How well an article fits a story: cosine of the English terms (at least
-        ``MIN_TEXT``), plus the share of the article's entities that are among the
-        story's main ones. Without English on one side: the cosine of the name keys
-        (the capitalised words of the original text, in Latin letters, cut to their
-        first letters, so `Tokajewa`, `Tokáyev` and `Токаев` meet) with the entities."""
+        """How well an article fits a story, from two kinds of evidence.
+
+        Words: the cosine of the English terms (at least ``MIN_TEXT``), plus the share
+        of the article's entities among the story's main ones; only when both sides
+        have English (a translation, or the article itself).
+
+        Names: the cosine of the name keys (the capitalised words of the original text
+        by sound, cut to their first letters, weighted by how rare they are, so
+        `Tokajewa`, `Tokáyev` and `Токаев` meet), when they share at least
+        ``MIN_SHARED`` names (a name's words count once: the same mayor and city may be
+        another event), plus the share of entities; in every language pair. Entities
+        are compared by sound too (`Роберт Фицо` is `Robert Fico`).
+
+        When both sides have English and the words say another happening (the same
+        people and places, other words), names alone must agree at ``STRONG_NAMES``."""
         words_f, keys_f = split_terms(f.terms)
         words_s, keys_s = split_terms(s.terms)
-        text = cosine(words_f, words_s) if words_f and words_s else 0.0
         top = {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
         shared = len(top.intersection(f.entities))
         ent = shared / max(1, min(len(f.entities), len(top))) if f.entities else 0.0
+        names = cosine(keys_f, keys_s) if keys_f and keys_s else 0.0
+        common = {f.names.get(k, k) for k in set(keys_f).intersection(keys_s)}
+        by_names = 0.6 * names + 0.4 * ent if names >= MIN_NAMES and len(common) >= MIN_SHARED else 0.0
         if not words_f or not words_s:  # no English on one side
-            names = cosine(keys_f, keys_s) if keys_f and keys_s else 0.0
-            # the names must share more than the entities' own words (the same mayor
-            # and city may be another event)
-            if names >= MIN_NAMES and shared >= 1 and set(keys_f).intersection(keys_s) - _keys_of(f.entities):
-                return 0.6 * names + 0.4 * ent
+            if by_names:
+                return by_names
             return ent * 0.8 if shared >= MIN_SHARED else 0.0  # entities alone: enough
+        text = cosine(words_f, words_s)
         if text < MIN_TEXT or (shared == 0 and text < 0.5):
-            return 0.0  # the same people and places, but not the same happening
-        return 0.65 * text + 0.35 * ent
+            # the same people and places, but perhaps not the same happening
+            return by_names if names >= STRONG_NAMES else 0.0
+        return max(0.65 * text + 0.35 * ent, by_names)
 
     def best(self, f: Features, anytime: bool = False) -> tuple[str, float] | None:
         """The best story for the article: one active around its time (any time when
