@@ -373,7 +373,8 @@ def _build(files: list[Path], folder: Path, state_file: Path | None, s: Any) -> 
             if grouper is not None:
                 keep = None
                 if isinstance(rec.get("story"), str) and rec["story"]:
-                    keep = Decision(rec.get("duplicate_of") or "", rec["story"])
+                    keep = Decision(rec.get("duplicate_of") or "", rec["story"],
+                                    rec.get("date_uncertain") is True)
                 source = rec.get("source")
                 received = source.get("received") if isinstance(source, dict) else None
                 d = grouper.decide(rec["id"], rec, received, keep=keep, commit=False)

@@ -118,9 +118,17 @@ class Grouper:
         elif original:
             prior = self.state.article(original)
             story = prior.story if prior else ""
+        if keep is not None and keep.date_uncertain:
+            uncertain = True
+        feats.undated = uncertain
         if not story:
             # Without a date, any story may be the article's: it is matched by content.
             best = self.stories.best(feats, anytime=uncertain)
+            if best is None and not uncertain:
+                # A date before a story's first articles that the article fits well is
+                # taken for a stray date: the neighbours say when the event was.
+                best = self.stories.best_before(feats)
+                uncertain = feats.undated = best is not None
             if best is not None and uncertain:
                 feats.t = self.stories.live[best[0]].row.last  # keeps the story's span
             story = best[0] if best else story_id(rid)

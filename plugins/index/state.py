@@ -77,6 +77,9 @@ class StoryRow:
     title: str
     terms: dict[str, float]
     entities: dict[str, int]
+    #: Every article of the story had no date: its span says nothing, and an article of
+    #: any date may join it (the first dated one gives it its time).
+    undated: bool = False
 
 
 class State:
@@ -97,6 +100,10 @@ class State:
             columns = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
             if "uncertain" not in columns:  # a state file from before date_uncertain
                 self.db.execute("ALTER TABLE articles ADD COLUMN uncertain INTEGER NOT NULL "
+                                "DEFAULT 0")
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(stories)")}
+            if "undated" not in columns:  # a state file from before undated stories
+                self.db.execute("ALTER TABLE stories ADD COLUMN undated INTEGER NOT NULL "
                                 "DEFAULT 0")
             self.db.commit()
 
@@ -176,9 +183,10 @@ class State:
     # --- stories -------------------------------------------------------------------
 
     def put_story(self, s: StoryRow) -> None:
-        self.db.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?)",
+        self.db.execute("INSERT OR REPLACE INTO stories (id, first, last, n, title, terms, "
+                        "entities, undated) VALUES (?,?,?,?,?,?,?,?)",
                         (s.id, s.first, s.last, s.n, s.title, json.dumps(s.terms),
-                         json.dumps(s.entities)))
+                         json.dumps(s.entities), int(s.undated)))
 
     def story(self, sid: str) -> StoryRow | None:
         row = self.db.execute("SELECT * FROM stories WHERE id = ?", (sid,)).fetchone()
@@ -230,4 +238,5 @@ def _article(row: tuple[Any, ...]) -> ArticleRow:
 
 def _story(row: tuple[Any, ...]) -> StoryRow:
     return StoryRow(id=row[0], first=row[1], last=row[2], n=row[3], title=row[4],
-                    terms=json.loads(row[5]), entities=json.loads(row[6]))
+                    terms=json.loads(row[5]), entities=json.loads(row[6]),
+                    undated=bool(row[7]) if len(row) > 7 else False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -36,6 +36,9 @@ MAX_CANDIDATES = 12
 KEY_TERMS = 15
 
 
+#: An article dated before a story's first article, beyond the window, joins it (its date
+#: then taken for a stray one) only from this score.
+STRAY_SCORE = 0.5
 #: Below this cosine of the name keys, names do not make a story (entities alone may).
 MIN_NAMES = 0.25
 #: Names alone join what the English words of both sides keep apart only from this cosine.
@@ -168,6 +171,8 @@ class Features:
     terms: dict[str, float]
     entities: list[str]
     title: str
+    #: No date to go by (none, or an implausible one): the time is the story's.
+    undated: bool = False
     #: The name each name key belongs to (:func:`name_groups`).
     names: dict[str, str] = field(default_factory=dict)
 
@@ -253,8 +258,26 @@ class Stories:
         return max(0.65 * text + 0.35 * ent, by_names)
 
     def best(self, f: Features, anytime: bool = False) -> tuple[str, float] | None:
-        """The best story for the article: one active around its time (any time when
-        ``anytime``: the article's date is unknown) scoring at least the threshold."""
+        """The best story for the article: one active around its time, or one whose
+        articles have no date (any story when ``anytime``: the article's date is
+        unknown), scoring at least the threshold."""
+        return self._best(f, lambda s: anytime or s.undated
+                          or s.first - self.window <= f.t <= s.last + self.window,
+                          self.threshold)
+
+    def best_before(self, f: Features) -> tuple[str, float] | None:
+        """A story the article's date is implausible for: one of at least two dated
+        articles, all more than the window after the article's date, that it fits at
+        ``STRAY_SCORE`` or more. Reports are not written before their event, so such
+        a date is more likely a stray one (a related link's, a copyright line's) than
+        the article's; a follow-up long *after* a story is not taken (it may be a new
+        event with the same people and words)."""
+        return self._best(f, lambda s: not s.undated and s.n >= 2
+                          and f.t < s.first - self.window,
+                          max(self.threshold, STRAY_SCORE))
+
+    def _best(self, f: Features, fits: Callable[[StoryRow], bool],
+              threshold: float) -> tuple[str, float] | None:
         hits: Counter[str] = Counter()
         keys = f.entities + sorted(f.terms, key=lambda k: -f.terms[k])[:KEY_TERMS]
         for k in keys:
@@ -267,11 +290,11 @@ class Stories:
             if live is None:
                 continue
             s = live.row
-            if not anytime and not (s.first - self.window <= f.t <= s.last + self.window):
+            if not fits(s):
                 continue
             sc = self.score(f, s)
-            if sc >= self.threshold and (best is None or sc > best[1]
-                                         or (sc == best[1] and sid < best[0])):
+            if sc >= threshold and (best is None or sc > best[1]
+                                    or (sc == best[1] and sid < best[0])):
                 best = (sid, sc)
         return best
 
@@ -279,7 +302,7 @@ class Stories:
         """Add the article to story ``sid`` (or a new story named after ``new_id``)."""
         if sid is None or sid not in self.live:
             row = StoryRow(id=sid or new_id, first=f.t, last=f.t, n=0, title=f.title,
-                           terms={}, entities={})
+                           terms={}, entities={}, undated=f.undated)
             self.live[row.id] = _Live(row)
         live = self.live[sid or new_id]
         s = live.row
@@ -293,11 +316,15 @@ class Stories:
             s.entities[e] = s.entities.get(e, 0) + 1
         if len(s.entities) > 60:
             s.entities = dict(sorted(s.entities.items(), key=lambda kv: -kv[1])[:60])
-        s.first, s.last = min(s.first, f.t), max(s.last, f.t)
+        if s.undated and not f.undated:  # the first dated article gives the story its time
+            s.first, s.last, s.undated = f.t, f.t, False
+        elif not f.undated:
+            s.first, s.last = min(s.first, f.t), max(s.last, f.t)
         if not s.title:
             s.title = f.title
         self._index(live)
-        self.newest = max(self.newest, f.t)
+        if not f.undated:
+            self.newest = max(self.newest, f.t)
         return s
 
     def load(self, row: StoryRow) -> None:

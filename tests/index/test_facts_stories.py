@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from newsdesk.cli import main
-from newsdesk_plugins.index import IndexSettings, group_settings
+from newsdesk_plugins.index import IndexSettings, documents, group_settings
 from newsdesk_plugins.index.grouping import Grouper
 from newsdesk_plugins.index.state import State
 from newsdesk_plugins.index.stories import name_keys
@@ -87,3 +87,38 @@ def test_process_writes_story_and_duplicate_of_as_run_does(
     assert a["story"] and a["story"] == b["story"] != c["story"]
     assert b["duplicate_of"] == a["id"] and "duplicate_of" not in a
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # no state left behind
+
+
+def test_a_dated_report_joins_the_story_an_undated_one_started(g: Grouper) -> None:
+    """An undated article read first starts a story with no time (not the day its file
+    arrived): a dated report of the same event months before that day still joins it, and
+    the story takes the report's date."""
+    undated = record(TRAM_EN, title="Lyon approves tram line", entities=["Lyon", "Claire Dubois"],
+                     received="2026-09-30T10:00:00.000Z", rid_text="undated")
+    dated = record(TRAM_EN.replace("Tuesday", "Monday") + " Residents welcomed it.",
+                   title="Tram line for Lyon", published="2026-03-03",
+                   entities=["Lyon", "Claire Dubois"])
+    a, b = decide(g, undated), decide(g, dated)
+    assert b.story == a.story and a.date_uncertain and not b.date_uncertain
+    row = g.state.story(a.story)
+    assert row is not None and not row.undated
+    assert row.first == row.last == documents.parse_time("2026-03-03").timestamp()  # type: ignore[union-attr]
+
+
+def test_a_report_dated_long_before_its_story_is_taken_for_a_stray_date(g: Grouper) -> None:
+    """Two reports on 3 and 4 March; a third about the same happening whose page gave a
+    date a year earlier joins their story, marked date_uncertain, and leaves its span as
+    it was. (A follow-up a month *after* a story starts its own: see test_grouping.)"""
+    ents = ["Lyon", "Claire Dubois"]
+    a = decide(g, record(TRAM_EN, title="Lyon approves tram line", published="2026-03-03",
+                         entities=ents))
+    decide(g, record(TRAM_EN.replace("Tuesday", "Monday") + " Residents welcomed it.",
+                     title="Tram line for Lyon", published="2026-03-04", entities=ents))
+    other = ("After a debate of six hours the Lyon city council approved the tram line. The "
+             "new line will connect the northern districts with the centre by 2030, Mayor "
+             "Claire Dubois said, and the council will add two stops residents asked for.")
+    stray = decide(g, record(other, title="Lyon council says yes to tram line",
+                             published="2025-03-01", entities=ents))
+    assert stray.story == a.story and stray.date_uncertain
+    row = g.state.story(a.story)
+    assert row is not None and row.first == documents.parse_time("2026-03-03").timestamp()  # type: ignore[union-attr]
