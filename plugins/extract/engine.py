@@ -22,7 +22,7 @@ from newsdesk_plugins.extract import dates, language, meta
 from newsdesk_plugins.extract.canonical import Canonicaliser
 from newsdesk_plugins.extract.cited import find_cited
 from newsdesk_plugins.extract.entities import Mention, Phrases, RuleEngine
-from newsdesk_plugins.extract.facts import find_counts
+from newsdesk_plugins.extract.facts import find_counts, sentences
 from newsdesk_plugins.extract.quotes import find_quotes
 from newsdesk_plugins.extract.resources import gazetteer, read_aliases
 from newsdesk_plugins.extract.russian import NatashaEngine
@@ -31,7 +31,6 @@ log = structlog.get_logger("newsdesk.extract")
 PLUGIN = "extract"
 #: Scripts the entity rules read: Latin and Cyrillic letters.
 _COVERED = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]")
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s\n]|$))+(?:[.!?]+[\"”»“]?|\n|$)")
 
 
 class Extractor:
@@ -146,10 +145,10 @@ def run(ex: Extractor, article: Article) -> None:
 
     def do_facts() -> None:
         facts = []
-        for m in _SENTENCE.finditer(text):
-            for count in find_counts(m.group(), m.start(), lang or "en"):
+        for start, sentence in sentences(text):
+            for count in find_counts(sentence, start, lang or "en"):
                 d = count.as_dict()
-                d["according_to"] = _attribution(m.start(), m.end(), people, text)
+                d["according_to"] = _attribution(start, start + len(sentence), people, text)
                 facts.append(d)
         rec["facts"] = facts
 

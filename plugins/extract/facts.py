@@ -16,7 +16,8 @@ EVENTS: dict[str, tuple[str, ...]] = {
              "гибел", "жертв", "смерт", "getötet", "tote", "starben", "ums leben", "todesopfer", "загин", "tués", "morts"),
     "WOUND": ("wound", "injur", "hurt", "beaten", "hospital", "ранен", "пострада", "госпитализ", "поранен",
               "verletzt", "verwundet", "blessé"),
-    "ARREST": ("arrest", "detain", "custody", "задерж", "арест", "затрим", "festgenommen", "verhaftet", "festnahme",
+    "ARREST": ("arrest", "detain", "custody", "задерж", "арест", "затрим", "festgenommen", "verhaftet", "festnahm",
+               "gewahrsam",
                "arrêt", "interpell"),
     "PROTEST": ("protest", "demonstr", "rally", "rallies", "rallied", "marched", "протест", "митинг", "демонстрант",
                 "manifest", "kundgeb"),
@@ -78,6 +79,10 @@ QUALIFIERS = {
     "fino a": "up to", "co najmniej": "at least", "ponad": "more than", "przeszło": "more than", "prawie": "nearly",
     "blisko": "nearly", "około": "about", "au moins": "at least", "plus de": "more than", "près de": "nearly",
     "presque": "nearly", "environ": "about", "jusqu'à": "up to",
+    # abbreviations written before a number ("ok. 40 osób", "ca. 200 Menschen")
+    "ok.": "about", "ca.": "about", "ок.": "about", "niemal": "nearly", "nawet": "up to",
+    "menos de": "fewer than", "weniger als": "fewer than", "менее": "fewer than", "mniej niż": "fewer than",
+    "close to": "nearly", "an estimated": "about", "en torno a": "about",
 }
 MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "тыс": 1e3, "тысяч": 1e3,
                "млн": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "млрд": 1e9, "миллиард": 1e9,
@@ -114,9 +119,21 @@ _COUNT = re.compile(
 )
 #: Between an event verb and the count it governs: the rest of the verb's word, then at
 #: most a qualifier ("detained about 9,900").
-_GOVERNS = re.compile(rf"^\w*\s+(?:(?:{_QUAL})\s+)?$", re.I)
-#: An event word that is a verb form (English and German participles, Russian past).
-_VERB_END = re.compile(r"^\w*(?:ed|en|t|ли|ло|л|ла)\s", re.I)
+#: Prepositions that open a short time or place phrase between a verb and its count in
+#: languages that put one there ("nahm am Wochenende elf Verdächtige fest", "zatrzymała w
+#: sobotę 40 osób", "задержали в четверг 200 человек").
+_PHRASE_PREPS = r"(?:am|im|an|on|in|at|w|we|в|во|на|el|en)"
+_GOVERNS = re.compile(rf"^\w*\s+(?:{_PHRASE_PREPS}\s+\w+\s+)?(?:(?:{_QUAL})\s+)?$", re.I)
+#: A preposition right before a count makes it a place, origin or time ("evacuated from
+#: four villages", "in 40 towns", "aus zwei Dörfern", "из трёх сёл"): not the event's count.
+_PREP_BEFORE = re.compile(r"(?<!\w)(?:from|in|into|across|near|aus|in|im|из|в|во|z|ze|w|we|desde)\s+$", re.I)
+#: German separable verbs: the particle closing a clause ("nahm ... fest") joins the
+#: verb it belongs to ("festnahm") before the event words are read.
+_PARTICLE_END = re.compile(r"\b(fest|um|ab|aus|ein|fort|weg|zurück|frei)\s*(?:[.,;!?]|$)")
+_LOWER_WORD = re.compile(r"\b[a-zäöüß]{3,}\b")
+#: An event word that is a verb form (English and German participles, Russian past and
+#: short participles, Polish past, Spanish preterite).
+_VERB_END = re.compile(r"^\w*(?:ed|en|t|ли|ло|л|ла|ны|на|ł|ła|ło|li|ły|ó|aron|ieron)\s", re.I)
 _QUAL_BEFORE = re.compile(rf"\b(?P<qual>{_QUAL})\s*$", re.I)
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]+(?:-[A-Za-zÄÖÜäöüßА-Яа-яЁё]+)*")
 _JOINERS = {"and", "und", "a"}
@@ -155,6 +172,29 @@ def _is_day_of_month(sentence: str, start: int, end: int, lang: str) -> bool:
     """True when the number at ``sentence[start:end]`` is a day beside a month name."""
     before, after = _months(lang)
     return bool(before.search(sentence[max(0, start - 20):start]) or after.match(sentence[end:end + 20]))
+
+
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s\n]|$))+(?:[.!?]+[\"”»“]?|\n|$)")
+#: A full stop that ends no sentence: before a lower-case word ("20 tys. osób"), or after a
+#: short lower-case abbreviation before a number ("ok. 40 osób", "ca. 200 Menschen").
+_NO_END = re.compile(r"(?:\.[ \t]+[a-zß-öø-ÿа-яёąćęłńóśźż]|(?<![^\W\d_])[a-zа-яё]{1,3}\.[ \t]+\d)$")
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """The sentences counts are read in, each with its position: lines and full stops
+    split them, but not the full stop of an abbreviation (see ``_NO_END``)."""
+    out: list[tuple[int, str]] = []
+    start = None
+    for m in _SENTENCE.finditer(text):
+        if start is None:
+            start = m.start()
+        if m.end() < len(text) and _NO_END.search(text[max(0, m.end() - 5):m.end() + 2]):
+            continue
+        out.append((start, text[start:m.end()]))
+        start = None
+    if start is not None:
+        out.append((start, text[start:]))
+    return out
 
 
 @dataclass
@@ -274,9 +314,28 @@ def _may_count(sentence: str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _event_hits(sentence: str, lang: str) -> tuple[tuple[int, int, str], ...]:
-    """The event words of a (lower-case) sentence: (start, end, event), read once for all its counts."""
-    return tuple((h.start(), h.end(), h.lastgroup or "") for h in _event_pattern(lang).finditer(sentence))
+def _event_hits(sentence: str, lang: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """The event words of a (lower-case) sentence: (start, end, event, known to be a
+    verb), read once for all its counts."""
+    pattern = _event_pattern(lang)
+    hits = [(h.start(), h.end(), h.lastgroup or "", False) for h in pattern.finditer(sentence)]
+    if lang == "de":
+        hits += _separable_hits(sentence, pattern)
+    return tuple(sorted(hits))
+
+
+def _separable_hits(sentence: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str, bool]]:
+    """Event verbs split by German word order: "Die Polizei nahm drei Personen fest" reads
+    "festnahm" at "nahm". Each lower-case word of the clause before the particle is tried
+    with the particle before it; a hit is placed on the verb."""
+    out: list[tuple[int, int, str, bool]] = []
+    for p in _PARTICLE_END.finditer(sentence):
+        clause_start = max(sentence.rfind(",", 0, p.start()), sentence.rfind(";", 0, p.start())) + 1
+        for w in _LOWER_WORD.finditer(sentence, clause_start, p.start()):
+            joined = pattern.match(p.group(1) + w.group())
+            if joined and joined.end() > len(p.group(1)):
+                out.append((w.start(), w.end(), joined.lastgroup or "", True))
+    return out
 
 
 def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
@@ -291,8 +350,11 @@ def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
             value: float | int | list[float | int] = [_clean(lo), _clean(hi)]
         elif m.group("num"):
             num = _number(m.group("num"), lang)
-            if num is None or (_YEARLIKE.match(m.group("num")) and not m.group("cur")):
+            if num is None:
                 continue
+            if _YEARLIKE.match(m.group("num")) and not m.group("cur") \
+                    and not _QUAL_BEFORE.search(sentence[max(0, m.start("num") - 25):m.start("num")]):
+                continue  # a year; "etwa 2000 Menschen", "около 1500 человек" are counts
             prev = sentence[max(0, m.start("num") - 2):m.start("num")]
             nxt = sentence[m.end("num"):m.end("num") + 2]
             if re.search(r"[:/.]$", prev) or re.match(r"[:/.]\d", nxt):
@@ -366,6 +428,9 @@ def find_counts(sentence: str, offset: int, lang: str) -> list[Count]:
 _AUXILIARIES = re.compile(r"^\s*(?:(?:were|was|have|had|has|been|being|are|is|got|ont|été|sont|wurden|worden|"
                           r"sind|были|был|была|было|получили|got|fueron|han|sido|resultaron|furono|sono|stati|"
                           r"state|rimast[eioa]|zostało|zostali|zostały|zostal[ai]|są|było|été)\s+){0,3}$", re.I)
+#: A verb (an English past form) right after the count and its counted thing, which is
+#: no event word (those are read first): the count is that verb's, not an event's.
+_OTHER_VERB_AFTER = re.compile(r"^\s*(?:(?:were|was|have|had|has|been|are|is)\s+){0,3}[a-z]{3,}ed\b")
 _CLAUSE = re.compile(r"[;]|,\s|\s(?:and|but|while|whereas|и|а|но|und|aber|pero|mientras|ma|mentre|ale|podczas gdy|mais|tandis que)\s")
 #: "and" of languages where it is a single letter or a word other languages use otherwise.
 _CLAUSE_BY_LANG = {"es": re.compile(r"\s[yo]\s"), "it": re.compile(r"\s[eo]\s"), "pl": re.compile(r"\s(?:i|oraz)\s"),
@@ -392,15 +457,17 @@ def _event(sentence: str, start: int, end: int, what: str | None, unit: str | No
     c_start = max(b for b in bounds if b <= start)
     c_end = min((b for b in bounds if b >= end), default=len(sentence))
     hits = _event_hits(sentence, lang)
+    if _PREP_BEFORE.search(sentence[max(0, start - 12):start]):
+        return None  # "from four villages", "in 40 towns": where, not how many
     # "detained dozens of demonstrators": the verb right before the count governs it
     # (not the counted noun).
-    governing = [(pos_end, event) for pos, pos_end, event in hits
+    governing = [(pos_end, event) for pos, pos_end, event, verb in hits
                  if pos_end <= start and _GOVERNS.match(sentence[pos_end:start])
-                 and _VERB_END.match(sentence[pos:start])]
+                 and (verb or _VERB_END.match(sentence[pos:start]))]
     if governing:
         return max(governing)[1]
     # "35 demonstrators were arrested": the verb right after the count says what happened to them.
-    after = [(pos, event) for pos, pos_end, event in hits
+    after = [(pos, event) for pos, pos_end, event, _ in hits
              if end <= pos <= end + 30 and pos_end <= c_end and _AUXILIARIES.match(sentence[end:pos])]
     if after:
         return min(after)[1]
@@ -408,9 +475,16 @@ def _event(sentence: str, start: int, end: int, what: str | None, unit: str | No
     for event, stems in _events(lang).items():
         if target and any(stem in target for stem in stems):
             return event
+    verb = _OTHER_VERB_AFTER.match(sentence[end:end + 40]) if lang == "en" else None
+    if verb:
+        # "two airlines cancelled flights", "200 were rescued": another verb governs the
+        # count, unless an event word completes it ("were treated in hospital")
+        v_end = end + verb.end()
+        near = [event for pos, pos_end, event, _ in hits if v_end <= pos <= v_end + 15 and pos_end <= c_end]
+        return near[0] if near else None
     for lo, hi in ((c_start, c_end), (0, len(sentence))):
         best: tuple[float, str] | None = None
-        for pos, pos_end, event in hits:
+        for pos, pos_end, event, _ in hits:
             if pos < lo or pos_end > hi:
                 continue
             distance = pos - end if pos >= end else (start - pos_end) * 1.2 + 2
