@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,23 +50,100 @@ class Finished:
     #: What the file was when it was taken (dev, ino, size, mtime_ns), for the mover.
     taken: tuple[int, int, int, int] | None = None
     done_at: float = field(default_factory=time.monotonic)
+    #: Some articles of a file read by line: its bytes (start, stop) and last line.
+    part: tuple[int, int, int] | None = None
+    #: The end of a file read by line (its parts came before): the file's own row.
+    stream: Stream | None = None
 
     @property
     def failed(self) -> bool:
+        if self.stream is not None:
+            return self.stream.failed
         return bool(self.lost) or all(a.failed for a in self.articles)
 
     @property
     def name(self) -> str:
         return safe_name(self.path.name)
 
+    @property
+    def whole(self) -> bool:
+        """A file whose records came together (not a part or the end of one read by line)."""
+        return self.part is None and self.stream is None
+
     def error_info(self) -> dict[str, Any] | None:
         errors = [dict(e, article=a.id, line=a.source.line)
                   for a in self.articles if a.failed for e in a.errors]
+        if self.stream is not None:
+            errors = list(self.stream.errors)  # the failed lines of every part and the end
+            if self.stream.more_errors:
+                errors.append({"stage": "daemon", "message": f"{self.stream.more_errors} "
+                               "more failed lines (see their records)"})
         if self.lost:
             errors.append({"stage": "worker", "message": self.lost})
         if not errors:
             return None
         return {"file": self.name, "id": self.digest, "time": now_iso(), "errors": errors}
+
+
+#: Failed lines of a file read by line listed in its report (the rest are counted).
+REPORT_ERRORS = 100
+
+
+@dataclass
+class Stream:
+    """A file read by line, between its first part and its end."""
+
+    path: Path
+    digest: str
+    #: Its parts are not written: the same content is written by another file, or done.
+    dropped: bool = False
+    ok: int = 0
+    failed_lines: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    more_errors: int = 0
+    #: Set at the end: every article failed (none before a restart either).
+    failed: bool = False
+
+    def count(self, articles: list[Article]) -> None:
+        for a in articles:
+            if not a.failed:
+                self.ok += 1
+                continue
+            self.failed_lines += 1
+            for e in a.errors:
+                if len(self.errors) < REPORT_ERRORS:
+                    self.errors.append(dict(e, article=a.id, line=a.source.line))
+                else:
+                    self.more_errors += 1
+
+
+def journal_rows(batch: list[Finished]) -> tuple[list[tuple[str, str, list[str], str]],
+                                                list[tuple[str, str, int, int, int]]]:
+    """The journal rows of a batch: one a whole file; for a file read by line, one for
+    its parts in the batch (key ``<hash>:<first byte>``, with a row of ``parts``), or,
+    when its end is in the batch, the file's own row with those parts' ids."""
+    rows: list[tuple[str, str, list[str], str]] = []
+    parts: list[tuple[str, str, int, int, int]] = []
+    groups: dict[tuple[Path, str], list[Finished]] = {}
+    for f in batch:
+        if f.whole:
+            rows.append((f.digest, f.name, [a.id for a in f.articles],
+                         "failed" if f.failed else "ok"))
+        else:
+            groups.setdefault((f.path, f.digest), []).append(f)
+    for (_, digest), group in groups.items():
+        ids = [a.id for f in group for a in f.articles]
+        end = next((f for f in group if f.stream is not None), None)
+        if end is not None:
+            rows.append((digest, end.name, ids, "failed" if end.failed else "ok"))
+            continue
+        first, last = group[0].part, group[-1].part
+        assert first is not None and last is not None
+        key = f"{digest}:{first[0]}"
+        ok = any(not a.failed for f in group for a in f.articles)
+        rows.append((key, group[0].name, ids, "ok" if ok else "failed"))
+        parts.append((key, digest, first[0], last[1], last[2]))
+    return rows, parts
 
 
 class Committer:
@@ -86,6 +164,8 @@ class Committer:
         self.admission = admission
         self.batch_s = batch_ms / 1000
         self.ready: list[Finished] = []
+        #: Files read by line whose parts are coming in, by task.
+        self.streams: dict[int, Stream] = {}
         self.unwritten: set[str] = set()  # content hashes waiting to be written
         self.deferred: dict[str, list[Path]] = {}  # same content arriving twice at once
         self.written_not_done: list[str] = []
@@ -129,6 +209,81 @@ class Committer:
         self.unwritten.add(digest)
         self.ready.append(Finished(path, digest, result.articles, taken=result.taken))
 
+    # --- files read by line -----------------------------------------------------------
+
+    def _stream(self, seq: int, path: Path, digest: str) -> Stream:
+        """The stream of task ``seq`` (a new one when its file is new, or changed)."""
+        stream = self.streams.get(seq)
+        if stream is not None and stream.digest == digest:
+            return stream
+        if stream is not None:
+            self.end_stream(seq)
+        stream = Stream(path, digest)
+        stream.dropped = (digest in self.unwritten or digest in self.written_not_done
+                          or self.journal.state(digest) == "done")
+        if not stream.dropped:
+            self.unwritten.add(digest)
+        self.streams[seq] = stream
+        return stream
+
+    def part(self, path: Path, seq: int, result: Result) -> None:
+        """Some articles of a file read by line: the main-process stages, then queued
+        to be written (before the file is done)."""
+        part = result.part
+        assert part is not None
+        stream = self._stream(seq, path, result.digest)
+        if stream.dropped:
+            return  # written by the file that holds the same content, or done before
+        for key, ms in result.plugin_ms.items():
+            self.plugin_ms[key] = self.plugin_ms.get(key, 0.0) + ms
+        for article in part.articles:
+            why = self.guard.set_aside(article.id)
+            if why is not None:
+                log.error("line set aside: it crashed the daemon before",
+                          file=safe_name(path.name), line=article.source.line, reason=why)
+                article.fail("index", "daemon", why)
+            elif not article.failed:
+                self.guard.run(partial(run_stages, self.pm, article, MAIN_STAGES,
+                                       self.plugin_ms),
+                               digest=article.id, stage=MAIN_STAGES[0],
+                               name=safe_name(path.name))
+        self.articles_timed += len(part.articles)
+        stream.count(part.articles)
+        self.ready.append(Finished(path, result.digest, part.articles,
+                                   part=(part.start, part.stop, part.line)))
+
+    def finish_stream(self, path: Path, seq: int, result: Result,
+                      rest: Article | None = None) -> None:
+        """The end of a file read by line: its own row, then the file is disposed of.
+        ``rest``: the failed record of what was left of it when it was given up."""
+        digest = result.digest
+        stream = self.streams.pop(seq, None) or Stream(path, digest)
+        if stream.digest != digest:  # parts of an earlier version only
+            self.unwritten.discard(stream.digest)
+            stream = Stream(path, digest)
+        if stream.dropped or (not stream.ok and not stream.failed_lines and (
+                digest in self.unwritten or digest in self.written_not_done)):
+            if digest in self.unwritten and self.journal.state(digest) != "done":
+                self.deferred.setdefault(digest, []).append(path)  # written by its twin
+                self.admission.in_flight.discard(key_of(path))
+            else:
+                self.skip_seen(path, digest, result.taken)
+            return
+        if rest is not None:
+            stream.count([rest])
+        stream.failed = (not stream.ok and stream.failed_lines > 0
+                         and not self.journal.any_ok_part(digest))
+        self.unwritten.add(digest)
+        self.ready.append(Finished(path, digest, [rest] if rest else [], lost=result.lost,
+                                   taken=result.taken, stream=stream))
+
+    def end_stream(self, seq: int) -> None:
+        """Forget the stream of task ``seq`` without an end (the file was left part way,
+        or changed): its parts already queued are written; the file stays in the inbox."""
+        stream = self.streams.pop(seq, None)
+        if stream is not None and not stream.dropped:
+            self.unwritten.discard(stream.digest)
+
     def _main_stages(self, path: Path, digest: str, article: Article) -> None:
         """The main-process stages on one article, each plugin within
         ``daemon.hook_timeout_s`` (a plugin past it is recorded in ``errors``)."""
@@ -171,20 +326,17 @@ class Committer:
         if in_flight and now < due and len(self.ready) < MAX_BATCH:
             return
         batch, self.ready = self.ready[:MAX_BATCH], self.ready[MAX_BATCH:]
-        seen = self.journal.done_among([f.digest for f in batch if not f.lost])
+        seen = self.journal.done_among([f.digest for f in batch if not f.lost and f.whole])
         if seen:
             for f in batch:
-                if f.digest in seen:
+                if f.whole and f.digest in seen:
                     self.skip_seen(f.path, f.digest, f.taken)
-            batch = [f for f in batch if f.digest not in seen]
+            batch = [f for f in batch if not (f.whole and f.digest in seen)]
         records = [a.to_record() for f in batch for a in f.articles
                    if a.id not in self.skip_ids]
+        rows, parts = journal_rows(batch)
         try:
-            self.journal.commit(
-                [(f.digest, f.name, [a.id for a in f.articles],
-                  "failed" if f.failed else "ok") for f in batch],
-                done=self.written_not_done,
-            )
+            self.journal.commit(rows, done=self.written_not_done, parts=parts)
         except (sqlite3.Error, OSError) as exc:
             if not is_no_space(exc):
                 raise
@@ -212,7 +364,7 @@ class Committer:
         for record in records:
             status = str(record.get("status", "ok"))
             self.counts[status] = self.counts.get(status, 0) + 1
-        self.written_not_done = [f.digest for f in batch]  # marked done with the next batch
+        self.written_not_done = [r[0] for r in rows]  # marked done with the next batch
         self.written += len(records)
         for f in batch:
             for a in f.articles:
@@ -225,6 +377,10 @@ class Committer:
                                        f"{e.get('message', '')}"[:500]}
                 else:
                     log.debug("article written", article=a.id[:12], file=f.name)
+            if f.part is not None:
+                for a in f.articles:
+                    self.guard.forget(a.id)
+                continue  # the file is disposed of at its end
             self.dispose(f.path, failed=f.failed, error=f.error_info(), taken=f.taken)
             self.guard.forget(f.digest)
             self.unwritten.discard(f.digest)

@@ -22,6 +22,7 @@ import signal
 import sqlite3
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -31,10 +32,12 @@ import structlog
 from newsdesk import ready
 from newsdesk.admission import Admission
 from newsdesk.app import App
+from newsdesk.article import Article
 from newsdesk.commit import Committer, Finished
 from newsdesk.disposal import Mover
 from newsdesk.errors import EXIT_OK, ConfigError, PathError, PluginError
 from newsdesk.guard import HookGuard, HookTimeout, time_limit
+from newsdesk.identity import article_id
 from newsdesk.intake import placeholder_source
 from newsdesk.journal import Journal
 from newsdesk.metrics import Metrics
@@ -106,6 +109,7 @@ class Daemon:
         self._wake_pending = threading.Event()
         self.seq = 0
         self._loaded_told = False
+        self._interrupted = False
 
     def _held(self, key: str) -> bool:
         """True for a file the mover holds (being moved, or kept and unchanged)."""
@@ -194,6 +198,9 @@ class Daemon:
             admission.due_retries()
             if not self.stopping:
                 self._feed()
+            elif not self._interrupted:
+                self._interrupted = True
+                self.pool.interrupt()  # files read by line stop after the line in hand
             busy = self.pool.in_flight > 0
             if self.stopping and not busy and (not commit.ready or commit.retry_at):
                 # Files still queued were not taken: they stay in the inbox. Records that
@@ -273,12 +280,28 @@ class Daemon:
             if key is None:
                 return
             self.seq += 1
-            self.pool.submit(Task(self.seq, key))
+            self.pool.submit(Task(self.seq, key, by_line=True))
 
     def _finish(self, result: Result) -> None:
         task = result.task
         assert task is not None
         path = Path(task.path)
+        if result.part is not None:  # some articles of a file read by line
+            self.commit.part(path, task.seq, result)
+            return
+        if result.by_line and not result.seen and not (result.lost or result.vanished
+                                                         or result.interrupted):
+            self.commit.finish_stream(path, task.seq, result)
+            return
+        self.commit.end_stream(task.seq)
+        if result.interrupted:
+            log.info("file read by line left part way (stopping); the next start goes on "
+                     "from where it got", file=safe_name(path.name))
+            self.admission.release(task.path)
+            return
+        if result.lost and result.by_line:
+            self.commit.finish_stream(path, task.seq, result, self._given_up(task, result))
+            return
         if result.lost:
             source, unread = placeholder_source(path)
             article = failed_article(source, unread, "worker", "daemon", result.lost)
@@ -299,6 +322,15 @@ class Daemon:
             return
         self.commit.finish(path, result)
 
+
+    def _given_up(self, task: Task, result: Result) -> Article:
+        """The failed record of what was left of a file read by line when workers were
+        lost on it again and again before it was even opened."""
+        line = (task.resume.line if task.resume else 0) + 1
+        source = replace(placeholder_source(Path(task.path))[0], line=line)
+        return failed_article(source, article_id(result.digest, line), "worker", "daemon",
+                              f"line {line} and after: not processed, the file was given up "
+                              f"({result.lost})")
 
     # --- operations: readiness, status, metrics, a full disk -------------------------------
 

@@ -136,6 +136,24 @@ def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
     """
 
 
+@hookspec(firstresult=True)
+def newsdesk_read_by_line(source: Source, head: bytes) -> bool | None:
+    """Say whether a file is one article a line, to be read line by line.
+
+    ``head`` is the file's first bytes (up to 64 KiB). Return True for a file of
+    one article a line (JSON lines): the daemon then never holds the whole file. It
+    hashes the file in chunks and calls ``newsdesk_read`` once a line, with
+    ``source.line`` set and ``data`` the line's bytes (without its newline); each
+    article's records are written as they are done, a line past
+    ``daemon.timeout_s`` costs that line alone, and each line (not the file) is held
+    to ``daemon.max_file_mb``. Return None (or False) to have the file read whole.
+
+    First result wins.
+
+    Runs in: worker.
+    """
+
+
 # --- 3. stages ------------------------------------------------------------------------
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +16,13 @@ from pathlib import Path
 from newsdesk.article import Source, now_iso
 from newsdesk.identity import unread_id
 from newsdesk.names import safe_name
+
+#: Bytes of a file's start shown to ``by_line`` (see :func:`take`).
+HEAD_BYTES = 65536
+#: Bytes read at a time when a file is hashed or read by line.
+CHUNK = 1 << 20
+#: Asked with a file's source and first bytes: is it read one line at a time?
+ByLine = Callable[[Source, bytes], bool]
 
 
 class Refused(Exception):
@@ -38,8 +47,10 @@ class Taken:
     stat: tuple[int, int, int, int] | None = None
 
 
-def take(path: Path, root: Path | None, max_bytes: int) -> Taken:
-    """Read ``path`` whole, refusing what must not be read.
+def take(path: Path, root: Path | None, max_bytes: int,
+         by_line: ByLine | None = None) -> Taken | Lines:
+    """Read ``path`` whole (or, when ``by_line`` says so, open it to be read line by
+    line: :class:`Lines`), refusing what must not be read.
 
     The file is opened without following a symlink in its last component
     (``O_NOFOLLOW``) unless it was a symlink when looked at, and what was opened is
@@ -77,13 +88,13 @@ def take(path: Path, root: Path | None, max_bytes: int) -> Taken:
             raise Vanished(f"{name}: replaced by a symlink while it was taken") from exc
         raise Refused(f"cannot open the file: {exc.strerror or exc}") from exc
     try:
-        return _read(fd, path, name, root, max_bytes, link)
+        return _read(fd, path, name, root, max_bytes, link, by_line)
     finally:
         os.close(fd)
 
 
 def _read(fd: int, path: Path, name: str, root: Path | None, max_bytes: int,
-          link: bool) -> Taken:
+          link: bool, by_line: ByLine | None = None) -> Taken | Lines:
     """Check what ``fd`` is, then read it (see :func:`take`)."""
     before = os.fstat(fd)
     if not stat.S_ISREG(before.st_mode):
@@ -95,13 +106,17 @@ def _read(fd: int, path: Path, name: str, root: Path | None, max_bytes: int,
             what = "symlink to" if link else "file at"
             raise Refused(f"{what} {safe_name(real)} points outside {safe_name(str(root))}; "
                           "refused, not followed")
+    if open_for_writing(fd):
+        raise Busy(f"{name}: another process has the file open for writing")
+    if by_line is not None:
+        head = os.pread(fd, HEAD_BYTES, 0)
+        if by_line(_source(path, name, before), head):
+            return _lines(fd, path, name, before)
     if before.st_size > max_bytes:
         raise Refused(
             f"file is {before.st_size:,} bytes, over the limit of {max_bytes:,} "
             "(daemon.max_file_mb)"
         )
-    if open_for_writing(fd):
-        raise Busy(f"{name}: another process has the file open for writing")
     try:
         data = read_fd(fd, max_bytes + 1)
     except OSError as exc:
@@ -115,16 +130,89 @@ def _read(fd: int, path: Path, name: str, root: Path | None, max_bytes: int,
         raise Vanished(f"{name}: file changed while it was read")
     if after.st_nlink == 0:
         raise Vanished(f"{name}: file was removed while it was read")
-    mtime = datetime.fromtimestamp(after.st_mtime, UTC).isoformat(timespec="seconds")
-    source = Source(
-        path=safe_name(os.path.abspath(path)),
-        name=name,
-        size=len(data),
-        mtime=mtime.replace("+00:00", "Z"),
-        received=now_iso(),
-    )
-    return Taken(source=source, data=data,
-                 stat=(after.st_dev, after.st_ino, after.st_size, after.st_mtime_ns))
+    return Taken(source=_source(path, name, after), data=data, stat=_identity(after))
+
+
+def _source(path: Path, name: str, st: os.stat_result) -> Source:
+    mtime = datetime.fromtimestamp(st.st_mtime, UTC).isoformat(timespec="seconds")
+    return Source(path=safe_name(os.path.abspath(path)), name=name, size=st.st_size,
+                  mtime=mtime.replace("+00:00", "Z"), received=now_iso())
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _lines(fd: int, path: Path, name: str, before: os.stat_result) -> Lines:
+    """Hash the file (in chunks: memory stays bounded) and keep it open to be read by
+    line; a file that changes meanwhile is :class:`Vanished`."""
+    h = hashlib.sha256()
+    offset = 0
+    try:
+        while offset < before.st_size:
+            chunk = os.pread(fd, min(CHUNK, before.st_size - offset), offset)
+            if not chunk:
+                break
+            h.update(chunk)
+            offset += len(chunk)
+    except OSError as exc:
+        raise Refused(f"cannot read the file: {exc.strerror or exc}") from exc
+    after = os.fstat(fd)
+    if (offset, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        raise Vanished(f"{name}: file changed while it was read")
+    if after.st_nlink == 0:
+        raise Vanished(f"{name}: file was removed while it was read")
+    return Lines(source=_source(path, name, after), digest=h.hexdigest(),
+                 stat=_identity(after), fd=os.dup(fd))
+
+
+@dataclass
+class Lines:
+    """A file read one line at a time (JSON lines): the whole file is never in memory.
+
+    ``digest`` is the sha256 of its bytes (hashed in chunks when taken); only those
+    bytes are read (a file that grows meanwhile is read to its size when taken, then
+    :meth:`unchanged` says False). Close it when done.
+    """
+
+    source: Source
+    digest: str
+    stat: tuple[int, int, int, int]
+    fd: int
+
+    def read(self, start: int, max_line: int) -> Iterator[tuple[int, int, bytes | None]]:
+        """Yield ``(offset, end, line)`` for each line from byte ``start``: the line's
+        bytes with its newline, or None for a line longer than ``max_line`` bytes
+        (skipped, never held whole)."""
+        size = self.stat[2]
+        with os.fdopen(os.dup(self.fd), "rb", buffering=CHUNK) as fh:
+            fh.seek(start)
+            offset = start
+            while offset < size:
+                raw = fh.readline(min(max_line + 1, size - offset))
+                if not raw:
+                    return
+                end = offset + len(raw)
+                if len(raw) > max_line and not raw.endswith(b"\n"):
+                    while end < size:  # skip the rest of the long line
+                        rest = fh.readline(min(CHUNK, size - end))
+                        if not rest:
+                            break
+                        end += len(rest)
+                        if rest.endswith(b"\n"):
+                            break
+                    yield offset, end, None
+                else:
+                    yield offset, end, raw
+                offset = end
+
+    def unchanged(self) -> bool:
+        """True while the file is still what was hashed (size and modification time)."""
+        st = os.fstat(self.fd)
+        return (st.st_size, st.st_mtime_ns) == self.stat[2:] and st.st_nlink > 0
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 def read_fd(fd: int, limit: int) -> bytes:

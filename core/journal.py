@@ -4,6 +4,12 @@ A SQLite database in the state folder, keyed by the sha256 of a file's bytes.
 A file's row goes ``pending`` (its records are about to be written, with
 their ids) then ``done`` (the sinks hold them). After a crash, pending rows
 are settled at start-up by asking the sinks which ids they already hold.
+
+A file read by line (JSON lines) is written in parts before it is done: each part
+is a row of its own (key ``<file hash>:<first byte>``) and a row of ``parts`` saying
+which bytes and lines of the file it covers, so that after a crash the file goes on
+from where its parts got (:meth:`Journal.progress`). The parts' rows are dropped when
+the file's own row is done.
 """
 
 from __future__ import annotations
@@ -25,6 +31,14 @@ CREATE TABLE IF NOT EXISTS files (
     status TEXT NOT NULL,
     updated REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS parts (
+    key TEXT PRIMARY KEY,
+    file TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    stop INTEGER NOT NULL,
+    line INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS parts_file ON parts (file);
 """
 
 
@@ -48,7 +62,7 @@ class Journal:
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute(SCHEMA)
+        self.db.executescript(SCHEMA)
 
     def state(self, digest: str) -> str | None:
         """Return "pending", "done" or None for a content hash."""
@@ -66,7 +80,8 @@ class Journal:
         return found
 
     def commit(self, pending: Iterable[tuple[str, str, list[str], str]],
-               done: Iterable[str] = ()) -> None:
+               done: Iterable[str] = (),
+               parts: Iterable[tuple[str, str, int, int, int]] = ()) -> None:
         """In one durable commit: rows ``(hash, name, ids, status)`` become pending (their
         records are about to be written) and the hashes in ``done`` become done.
 
@@ -76,12 +91,21 @@ class Journal:
         """
         now = time.time()
         rows = [(h, n, orjson.dumps(ids), s, now) for h, n, ids, s in pending]
+        done = list(done)
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
                 "UPDATE files SET state = 'done', updated = ? WHERE hash = ?",
                 [(now, d) for d in done],
             )
+            # A file done: the rows of its parts are no longer needed.
+            self.db.executemany(
+                "DELETE FROM files WHERE hash IN (SELECT key FROM parts WHERE file = ?)",
+                [(d,) for d in done])
+            self.db.executemany("DELETE FROM parts WHERE file = ?", [(d,) for d in done])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO parts (key, file, start, stop, line) "
+                "VALUES (?, ?, ?, ?, ?)", list(parts))
             self.db.executemany(
                 "INSERT INTO files (hash, name, state, ids, status, updated) "
                 "VALUES (?, ?, 'pending', ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET "
@@ -98,7 +122,17 @@ class Journal:
         """Drop rows (a pending file whose records no sink holds is processed again)."""
         with self.db:
             self.db.execute("BEGIN")
-            self.db.executemany("DELETE FROM files WHERE hash = ?", [(d,) for d in digests])
+            keys = [(d,) for d in digests]
+            self.db.executemany("DELETE FROM files WHERE hash = ?", keys)
+            self.db.executemany("DELETE FROM parts WHERE key = ?", keys)
+
+    def any_ok_part(self, digest: str) -> bool:
+        """True when a part of the file read by line ``digest`` has an article that did
+        not fail (its row's status is not "failed")."""
+        row = self.db.execute(
+            "SELECT 1 FROM parts JOIN files ON files.hash = parts.key "
+            "WHERE parts.file = ? AND files.status != 'failed' LIMIT 1", (digest,)).fetchone()
+        return row is not None
 
     def pending(self) -> list[Entry]:
         """Return the rows left pending by a crash."""

@@ -28,12 +28,15 @@ MAIN_STAGES = ("index",)
 STAGES = WORKER_STAGES + MAIN_STAGES
 
 
-def read(pm: pluggy.PluginManager, source: Source, data: bytes) -> list[Article]:
-    """Turn a file into articles with ``newsdesk_read``; never raises.
+def read(pm: pluggy.PluginManager, source: Source, data: bytes,
+         digest: str | None = None) -> list[Article]:
+    """Turn a file (or, with ``source.line`` set, one line of a file read by line, whose
+    bytes hash to ``digest``) into articles with ``newsdesk_read``; never raises.
 
     A file no reader takes, or one a reader refuses, becomes one failed article.
     """
     t0 = time.perf_counter()
+    file_digest = digest or content_id(data)
     articles: list[Article]
     try:
         found = pm.hook.newsdesk_read(source=source, data=data)
@@ -45,16 +48,16 @@ def read(pm: pluggy.PluginManager, source: Source, data: bytes) -> list[Article]
             )
         articles = list(found)
     except ReadError as exc:
-        articles = [failed_article(source, content_id(data), "read", "reader", exc)]
+        articles = [failed_article(source, file_digest, "read", "reader", exc)]
     except HookError as exc:  # names the reader (or wrapper) that raised
         if not isinstance(exc.error, ReadError):
             log.error("reader raised", file=safe_name(source.name), plugin=exc.plugin,
                       exc_info=exc.error)
-        articles = [failed_article(source, content_id(data), "read", exc.plugin, exc.error)]
+        articles = [failed_article(source, file_digest, "read", exc.plugin, exc.error)]
     except Exception as exc:
         log.error("reader raised", file=safe_name(source.name), exc_info=True)
-        articles = [failed_article(source, content_id(data), "read", "reader", exc)]
-    set_ids(articles, content_id(data))
+        articles = [failed_article(source, file_digest, "read", "reader", exc)]
+    set_ids(articles, file_digest)
     elapsed = (time.perf_counter() - t0) * 1000 / max(1, len(articles))
     for article in articles:
         article.timings_ms["read"] = elapsed

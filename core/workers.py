@@ -24,9 +24,15 @@ import structlog
 from newsdesk.app import Settings
 from newsdesk.article import Article, Source
 from newsdesk.errors import NewsdeskError
+from newsdesk.intake import Lines
 from newsdesk.names import safe_name
+from newsdesk.streaming import Part, Resume
 
 log = structlog.get_logger("newsdesk.workers")
+
+#: Workers lost in a row on a file read by line before the file was opened again, after
+#: which what is left of it is given up (a failed record says from which line).
+LOSSES_BEFORE_HEAD = 3
 
 #: A worker says that the task in hand is progressing (an article of a many-article
 #: file is done) at most this often; the time limit then counts from there.
@@ -46,6 +52,17 @@ class Task:
     #: system): its source and bytes, handed to the worker instead of ``path``.
     given: tuple[Source, bytes] | None = None
     started: float = 0.0
+    #: A file one article a line is read by line and sent back in parts (the daemon);
+    #: otherwise its articles come back together (``newsdesk process``, Spark).
+    by_line: bool = False
+    #: Where to go on in a file read by line, when a line cost the worker that read it.
+    resume: Resume | None = None
+    #: The file read by line that this task reads (its digest, once the worker says).
+    digest: str | None = None
+    #: Parts of this task received so far; workers lost before saying "head" in a row.
+    parts: int = 0
+    losses: int = 0
+    headed: bool = False
 
 
 @dataclass
@@ -72,6 +89,12 @@ class Result:
     busy: str | None = None
     #: What the file was when taken: (st_dev, st_ino, st_size, st_mtime_ns).
     taken: tuple[int, int, int, int] | None = None
+    #: Some articles of a file read by line (more follow, then the file's own result).
+    part: Part | None = None
+    #: The file was read by line: its articles came back in parts.
+    by_line: bool = False
+    #: A file read by line was left part way, the daemon stopping: it stays in the inbox.
+    interrupted: bool = False
 
 
 class Seen:
@@ -101,22 +124,62 @@ class Seen:
             return False  # no journal yet, or busy: the daemon's own check decides
         return bool(row) and row[0] == "done"
 
+    def progress(self, digest: str) -> Resume:
+        """How far the journal says a file read by line got (its parts written and
+        marked done, contiguous from the start); the start when it knows nothing."""
+        if self.path is None or self.db is None:
+            return Resume()
+        import sqlite3
+
+        try:
+            rows = self.db.execute(
+                "SELECT parts.start, parts.stop, parts.line FROM parts JOIN files "
+                "ON files.hash = parts.key WHERE parts.file = ? AND files.state = 'done' "
+                "ORDER BY parts.start", (digest,)).fetchall()
+        except sqlite3.Error:
+            return Resume()
+        at = Resume()
+        for start, stop, line in rows:
+            if start > at.start:
+                break  # a gap: go on from before it
+            if stop > at.start:
+                at = Resume(stop, line)
+        return at
+
+
+@dataclass
+class ByLine:
+    """How a worker talks back about a file read by line (see :mod:`newsdesk.streaming`):
+    ``head(digest, resume)`` once it knows the file, ``send(part)`` for each line done;
+    ``stopped()`` says the daemon is stopping."""
+
+    resume: Resume | None
+    #: The file's digest that ``resume`` is for (a file changed since starts anew).
+    digest: str | None
+    head: Callable[[str, Resume], None]
+    send: Callable[[Part], None]
+    stopped: Callable[[], bool]
+
 
 def handle(pm: Any, path: str, root: str | None, max_bytes: int,
            seen: Seen | None = None, given: tuple[Source, bytes] | None = None,
-           alive: Callable[[], None] | None = None) -> Result:
+           alive: Callable[[], None] | None = None, by_line: ByLine | None = None) -> Result:
     """Take, read and run the worker stages on one file (in a worker process); content
     the journal has as done is not read into articles; a file ``given`` with its bytes
-    is not taken again."""
+    is not taken again. With ``by_line``, a file a reader reads by line is streamed."""
     from pathlib import Path
 
     from newsdesk.article import content_id
     from newsdesk.intake import Busy, Refused, Taken, Vanished, placeholder_source, take
     from newsdesk.pipeline import WORKER_STAGES, failed_article, read, run_stages
 
+    def streamed(source: Source, head: bytes) -> bool:
+        return bool(pm.hook.newsdesk_read_by_line(source=source, head=head))
+
     try:
-        taken = Taken(*given) if given else take(Path(path), Path(root) if root else None,
-                                                 max_bytes)
+        taken = Taken(*given) if given else take(
+            Path(path), Path(root) if root else None, max_bytes,
+            streamed if by_line is not None else None)
     except Busy as exc:
         return Result(None, busy=str(exc))
     except Vanished as exc:
@@ -126,6 +189,12 @@ def handle(pm: Any, path: str, root: str | None, max_bytes: int,
         article = failed_article(source, unread, "read", "intake", exc)
         return Result(None, source=source, digest=article.id, articles=[article],
                       refused=str(exc))
+    if isinstance(taken, Lines):
+        assert by_line is not None
+        try:
+            return _by_line(pm, taken, max_bytes, seen, by_line)
+        finally:
+            taken.close()
     digest = content_id(taken.data)
     if seen is not None and seen(digest):
         return Result(None, source=taken.source, digest=digest, seen=True, taken=taken.stat)
@@ -137,6 +206,28 @@ def handle(pm: Any, path: str, root: str | None, max_bytes: int,
             alive()  # the time limit is per article: its clock starts again
     return Result(None, source=taken.source, digest=digest,
                   articles=articles, plugin_ms=plugin_ms, taken=taken.stat)
+
+
+def _by_line(pm: Any, lines: Lines, max_bytes: int, seen: Seen | None,
+             by_line: ByLine) -> Result:
+    """A file read by line: from where the daemon says (a line cost a worker) or from
+    where the journal says it got (a restart), its parts sent as they are done."""
+    from newsdesk.streaming import stream
+
+    digest = lines.digest
+    result = Result(None, source=lines.source, digest=digest, taken=lines.stat, by_line=True)
+    if seen is not None and seen(digest):
+        result.seen = True
+        return result
+    at = by_line.resume
+    if at is None or by_line.digest != digest:
+        at = seen.progress(digest) if seen is not None else Resume()
+    by_line.head(digest, at)
+    if not stream(pm, lines, at, max_bytes, by_line.send, by_line.stopped):
+        result.interrupted = True
+    elif not lines.unchanged():
+        result.vanished = f"{lines.source.name}: file changed while it was read"
+    return result
 
 
 def worker_main(conn: Connection, settings: Settings, log_level: str, log_format: str,
@@ -170,18 +261,49 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
             last[0] = now
             conn.send(("alive", current[0]))
 
-    try:
-        while True:
+    tasks: deque[Any] = deque()
+    stop = [False, False]  # [stop the file read by line in hand, exit after it]
+
+    def take_messages(block: bool) -> None:
+        """Read what the daemon sent: tasks (queued), "stop" or None (exit)."""
+        while block or conn.poll():
+            block = False
             try:
                 message = conn.recv()
             except EOFError:
-                break
+                message = None
             if message is None:
-                break
-            for seq, path, task_root, given in message:  # one or more tasks a message
-                current[0] = seq
-                conn.send((seq, handle(app.pm, path, task_root or root, max_bytes, seen,
-                                       given, alive)))
+                stop[:] = [True, True]
+                return
+            if message == "stop":
+                stop[0] = True
+            else:
+                tasks.extend(message)  # one or more tasks a message
+
+    def stopped() -> bool:
+        take_messages(False)
+        return stop[0]
+
+    try:
+        while not stop[1]:
+            if not tasks:
+                take_messages(True)
+                continue
+            seq, path, task_root, given, options = tasks.popleft()
+            current[0] = seq
+            by_line = None
+            if options is not None:
+                resume, digest = options
+
+                def head(digest: str, at: Resume, seq: int = seq) -> None:
+                    conn.send(("head", seq, digest, at))
+
+                def send(part: Part, seq: int = seq) -> None:
+                    conn.send(("part", seq, part))
+
+                by_line = ByLine(resume, digest, head, send, stopped)
+            conn.send((seq, handle(app.pm, path, task_root or root, max_bytes, seen,
+                                   given, alive, by_line)))
     finally:
         app.shutdown()
 
@@ -200,7 +322,8 @@ class _Worker:
         self.spawned = time.monotonic()
         self.tasks: deque[Task] = deque()
         # sent at the next poll
-        self.outbox: list[tuple[int, str, str | None, tuple[Source, bytes] | None]] = []
+        #: Tasks as sent (seq, path, root, given, by-line options), or "stop".
+        self.outbox: list[Any] = []
 
 
 class WorkerStartError(Exception):
@@ -252,14 +375,26 @@ class Pool:
         if not worker.tasks:
             task.started = time.monotonic()
         worker.tasks.append(task)
-        worker.outbox.append((task.seq, task.path, task.root, task.given))
+        task.headed = False
+        options = (task.resume, task.digest) if task.by_line else None
+        worker.outbox.append((task.seq, task.path, task.root, task.given, options))
+
+    def interrupt(self) -> None:
+        """Ask each worker to leave the file read by line in hand after the line in hand
+        (the daemon is stopping: the journal knows how far it got)."""
+        for worker in self.workers:
+            worker.outbox.append("stop")
 
     def _send(self) -> None:
         """Send each worker the tasks submitted since the last poll, in one message."""
         for worker in self.workers:
             if worker.outbox:
+                tasks = [t for t in worker.outbox if t != "stop"]
                 try:
-                    worker.conn.send(worker.outbox)
+                    if tasks:
+                        worker.conn.send(tasks)
+                    if len(tasks) < len(worker.outbox):
+                        worker.conn.send("stop")
                 except OSError:
                     pass  # a dead worker: poll() fails its task and resends the rest
                 worker.outbox = []
@@ -309,6 +444,26 @@ class Pool:
             if worker.tasks and worker.tasks[0].seq == message[1]:
                 worker.tasks[0].started = now
             return
+        if message[0] in ("head", "part"):  # a file read by line
+            task = worker.tasks[0]
+            assert task.seq == message[1], "worker answered out of order"
+            task.started = now  # the time limit is per line
+            if message[0] == "head":
+                _, _, task.digest, task.resume = message
+                task.headed = True
+                task.losses = 0
+                at = task.resume
+                if at is not None and at.start and at.fail_first is None:
+                    log.info("a file read by line goes on from where it got",
+                             file=safe_name(os.path.basename(task.path)),
+                             from_line=at.line + 1)
+            else:
+                part: Part = message[2]
+                task.resume = Resume(part.stop, part.line)
+                task.parts += 1
+                results.append(Result(task, digest=task.digest or "", part=part,
+                                      plugin_ms=part.plugin_ms))
+            return
         seq, result = message
         task = worker.tasks.popleft()
         assert task.seq == seq, "worker answered out of order"
@@ -325,10 +480,20 @@ class Pool:
         worker.conn.close()
         if worker.tasks:
             head = worker.tasks.popleft()
-            log.error("article lost with its worker",
-                      file=safe_name(os.path.basename(head.path)),
-                      reason=reason)
-            results.append(Result(head, lost=reason))
+            name = safe_name(os.path.basename(head.path))
+            at = head.resume
+            if head.by_line and head.digest is not None and at is not None and (
+                    head.headed or head.losses < LOSSES_BEFORE_HEAD):
+                # A file read by line: the line in hand is failed, the file goes on.
+                log.error("article lost with its worker; the file goes on from the next "
+                          "line", file=name, after_line=at.line, reason=reason)
+                head.losses = 0 if head.headed else head.losses + 1
+                head.resume = Resume(at.start, at.line, at.fail_first or reason)
+                resend.append(head)
+            else:
+                log.error("article lost with its worker", file=name, reason=reason)
+                results.append(Result(head, digest=head.digest or "", lost=reason,
+                                      by_line=head.digest is not None))
             resend.extend(worker.tasks)
         self.workers[index] = self._spawn()
         self.replaced += 1

@@ -194,8 +194,40 @@ def newsdesk_read(source: Source, data: bytes) -> list[Article] | None:
             article.record["input"] = rest
         return [article]
     if suffix == "jsonl":
+        if source.line is not None:  # one line of a file read by line
+            return [_read_line(source, data)]
         return list(_read_lines(source, data))
     return None
+
+
+@hookimpl(trylast=True)
+def newsdesk_read_by_line(source: Source, head: bytes) -> bool | None:
+    """JSON lines are read by line, unless their start shows a binary or empty file
+    (read whole, so that it is refused once, not once a line)."""
+    if suffix_of(source.name) != "jsonl" or not head.strip() or b"\x00" in head:
+        return None
+    if any(head.startswith(magic) for magic in MAGIC):
+        return None
+    return True
+
+
+def _read_line(source: Source, data: bytes) -> Article:
+    """One line of a JSON-lines file read by line (``source.line`` is its number)."""
+    number = source.line
+    if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = decode(data)  # JSON should be UTF-8; detect it for this line
+    try:
+        content, kind, rest = _from_object(orjson.loads(text), f"line {number}: ")
+    except orjson.JSONDecodeError as exc:
+        raise ReadError(f"line {number}: not valid JSON: {exc}") from exc
+    article = _article(source, content, kind, encoding)
+    if rest:
+        article.record["input"] = rest
+    return article
 
 
 def markdown_text(text: str) -> str:
