@@ -11,10 +11,14 @@ the script says so) and free it a few seconds later, and a plugin folder adds
 faults: a stage that raises, a value JSON cannot hold, a worker that exits. At the
 end the daemon is started once more, drains the inbox and is stopped with SIGTERM.
 
-It prints: files offered, records, lost (a file with no record), twice (a file
-with more than one record), torn (a line that is not one whole JSON object),
-and the kills by kind. Every file is accounted for by its name, which is unique,
-and by its content, which is unique too.
+Every third round (``--lines-every``) also offers a JSON-lines file of 120 articles
+(``--lines``), read by line; half of them have a line that hangs (past
+``daemon.timeout_s``, ``--timeout``), and a few lines carry the plugin faults.
+
+It prints: files and articles offered, records, lost (an article with no record),
+twice (an article with more than one record), torn (a line that is not one whole JSON
+object), and the kills by kind. Every article is accounted for by its file's name,
+which is unique, and its line in a JSON-lines file; its content is unique too.
 
 By default every installed plugin runs (``--disable NAME`` to leave one out).
 """
@@ -37,6 +41,7 @@ import orjson
 
 FAULTS = '''
 import os
+import time
 from newsdesk import hookimpl
 
 @hookimpl
@@ -47,6 +52,14 @@ def newsdesk_clean(article):
         article.record["chaos"] = {"a", "set"}
     if "CHAOS-EXIT" in article.content:
         os._exit(7)
+    if "CHAOS-HANG" in article.content:
+        # Past daemon.timeout_s: the worker is killed and the line failed. A worker whose
+        # daemon was killed alone ends instead of hanging on as an orphan.
+        parent = os.getppid()
+        for _ in range(7200):
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
 '''
 
 WORDS = ("harbour council tram district residents minister budget storm river bridge "
@@ -120,6 +133,24 @@ class Daemon:
         return self.proc.wait(timeout)
 
 
+def lines_file(rng: random.Random, tag: str, n: int, faults: Counter[str],
+               with_faults: bool) -> str:
+    """A JSON-lines file of ``n`` articles (one may hang, some carry plugin faults)."""
+    hang = rng.randint(1, n) if with_faults and rng.random() < 0.5 else 0
+    out = []
+    for line in range(1, n + 1):
+        fault = ""
+        if line == hang:
+            fault = "CHAOS-HANG"
+        elif with_faults and rng.random() < 0.02:
+            fault = rng.choice(["CHAOS-RAISE", "CHAOS-SET", "CHAOS-EXIT"])
+        if fault:
+            faults[f"{fault} (a line)"] += 1
+        out.append(orjson.dumps({"text": article(rng, f"{tag}-l{line}", fault),
+                                 "url": f"https://chaos.example/{tag}/{line}"}).decode())
+    return "\n".join(out) + "\n"
+
+
 def offer(inbox: Path, name: str, text: str) -> None:
     tmp = inbox / f".{name}.part"
     tmp.write_text(text)
@@ -149,8 +180,12 @@ def mount_tmpfs(mnt: Path, size: str) -> str | None:
     return None if done.returncode == 0 else (done.stderr.strip() or "mount failed")
 
 
-def account(output: Path, offered: set[str]) -> dict[str, int]:
-    names: Counter[str] = Counter()
+#: An article offered: its file's name and, for a JSON-lines file, its line.
+Key = tuple[str, int | None]
+
+
+def account(output: Path, offered: set[Key]) -> dict[str, int]:
+    names: Counter[Key] = Counter()
     ids: Counter[str] = Counter()
     torn = records = 0
     for file in sorted(output.glob("*.jsonl")):
@@ -163,12 +198,13 @@ def account(output: Path, offered: set[str]) -> dict[str, int]:
                 torn += 1
                 continue
             records += 1
-            names[rec["source"]["name"]] += 1
+            names[(rec["source"]["name"], rec["source"].get("line"))] += 1
             ids[rec["id"]] += 1
-    return {"offered": len(offered), "records": records,
+    return {"offered": len(offered), "files": len({name for name, _ in offered}),
+            "records": records,
             "lost": len(offered - set(names)),
-            "twice": sum(1 for n in offered if names[n] > 1)
-            + sum(1 for i, c in ids.items() if c > 1 and i not in names),
+            "twice": sum(1 for n in offered if names[n] > 1),
+            "same id twice": sum(1 for c in ids.values() if c > 1),
             "torn": torn,
             "unknown": len(set(names) - offered)}
 
@@ -184,6 +220,12 @@ def main() -> int:
                     help="leave a plugin out (repeatable)")
     ap.add_argument("--no-disk", action="store_true", help="leave out the full-disk fault")
     ap.add_argument("--no-faults", action="store_true", help="leave out the plugin faults")
+    ap.add_argument("--lines-every", type=int, default=3, metavar="N",
+                    help="offer a JSON-lines file every N rounds (0: never; default 3)")
+    ap.add_argument("--lines", type=int, default=120,
+                    help="articles in each JSON-lines file (default 120)")
+    ap.add_argument("--timeout", type=float, default=20.0,
+                    help="daemon.timeout_s: how long a hanging line holds its worker")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsdesk-chaos-"))
@@ -209,9 +251,9 @@ def main() -> int:
             disk_note = "output on a 64 MB tmpfs, filled to the last byte in some rounds"
     config = workdir / "config"
     config.mkdir(exist_ok=True)
-    (config / "newsdesk.toml").write_text("[daemon]\ntimeout_s = 30.0\n")
+    (config / "newsdesk.toml").write_text(f"[daemon]\ntimeout_s = {args.timeout}\n")
     daemon = Daemon(workdir, extra)
-    offered: set[str] = set()
+    offered: set[Key] = set()
     kills: Counter[str] = Counter()
     faults: Counter[str] = Counter()
     t0 = time.monotonic()
@@ -226,7 +268,12 @@ def main() -> int:
                     faults[fault] += 1
                 name = f"{tag}.txt"
                 offer(inbox, name, article(rng, tag, fault))
-                offered.add(name)
+                offered.add((name, None))
+            if args.lines_every and round_no % args.lines_every == 0:
+                name = f"r{round_no:03}-feed.jsonl"
+                offer(inbox, name, lines_file(rng, f"r{round_no:03}", args.lines, faults,
+                                              not args.no_faults))
+                offered.update((name, line) for line in range(1, args.lines + 1))
             if rng.random() < 0.75:  # else the kill may come while the workers load
                 daemon.wait_ready()
             ballast = None
@@ -267,11 +314,13 @@ def main() -> int:
             daemon.kill9()
     figures = account(output, offered)
     failed_dir = workdir / "failed"
-    print(f"files offered: {figures['offered']}")
+    print(f"files offered: {figures['files']} ({figures['offered']} articles)")
     print(f"records: {figures['records']}")
     print(f"lost: {figures['lost']}")
     print(f"twice: {figures['twice']}")
     print(f"torn: {figures['torn']}")
+    print(f"same id twice: {figures['same id twice']}; records of no article offered: "
+          f"{figures['unknown']}")
     print(f"kills: {sum(kills.values())} (" + ", ".join(
         f"{k} {v}" for k, v in sorted(kills.items())) + ")")
     print("faults: " + ", ".join(f"{k} {v}" for k, v in sorted(faults.items())))

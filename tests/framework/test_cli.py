@@ -151,8 +151,8 @@ def test_plugins_lists_the_builtins_with_origin_and_hooks(
     assert code == EXIT_OK
     rows = {line.split("\t")[0]: line.split("\t")[1:] for line in out.splitlines()}
     everywhere = "runs in main, worker, executor, driver"
-    assert rows["readers"] == ["entry point newsdesk_plugins.readers (newsdesk)", "read",
-                               "runs in worker, executor"]
+    assert rows["readers"] == ["entry point newsdesk_plugins.readers (newsdesk)",
+                               "read, read_by_line", "runs in worker, executor"]
     assert rows["stdout"] == ["entry point newsdesk_plugins.stdout_sink (newsdesk)", "configure",
                               everywhere]
     assert rows["jsonl"] == ["entry point newsdesk_plugins.jsonl_sink (newsdesk)",

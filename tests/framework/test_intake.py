@@ -228,3 +228,54 @@ def test_hidden_and_temporary_names_are_ignored(name: str) -> None:
 def test_ordinary_names_are_not_ignored(name: str) -> None:
     """Article names, including ones that merely contain "tmp" or "~", are taken."""
     assert not is_ignored(name, DEFAULT_IGNORE)
+
+
+# --- files read by line (JSON lines) -------------------------------------------------
+
+
+def _by_line(source: Any, head: bytes) -> bool:
+    return True
+
+
+def test_a_file_read_by_line_is_hashed_whole_and_not_held_to_the_size_limit(
+        inbox: Path) -> None:
+    data = b"".join(b'{"text": "line %d"}\n' % i for i in range(200))
+    assert len(data) > LIMIT
+    (inbox / "feed.jsonl").write_bytes(data)
+    lines = take(inbox / "feed.jsonl", inbox, LIMIT, _by_line)
+    assert isinstance(lines, intake.Lines)
+    try:
+        assert lines.digest == hashlib.sha256(data).hexdigest()
+        got = list(lines.read(0, LIMIT))
+        assert b"".join(raw or b"" for _, _, raw in got) == data
+        assert [end for _, end, _ in got][-1] == len(data)
+        assert lines.unchanged()
+    finally:
+        lines.close()
+
+
+def test_a_line_longer_than_the_limit_is_skipped_whole_and_reading_goes_on(
+        inbox: Path) -> None:
+    long = b'{"text": "' + b"x" * (3 * LIMIT) + b'"}\n'
+    data = b'{"text": "a"}\n' + long + b'{"text": "b"}\n'
+    (inbox / "feed.jsonl").write_bytes(data)
+    lines = take(inbox / "feed.jsonl", inbox, LIMIT, _by_line)
+    assert isinstance(lines, intake.Lines)
+    try:
+        got = list(lines.read(0, LIMIT))
+    finally:
+        lines.close()
+    assert [raw for _, _, raw in got] == [b'{"text": "a"}\n', None, b'{"text": "b"}\n']
+    assert got[1][1] - got[1][0] == len(long)
+
+
+def test_reading_by_line_starts_at_the_byte_it_is_given(inbox: Path) -> None:
+    data = b'{"text": "a"}\n\n{"text": "b"}\n'
+    (inbox / "feed.jsonl").write_bytes(data)
+    lines = take(inbox / "feed.jsonl", inbox, LIMIT, _by_line)
+    assert isinstance(lines, intake.Lines)
+    try:
+        got = [raw for _, _, raw in lines.read(data.index(b"\n") + 1, LIMIT)]
+    finally:
+        lines.close()
+    assert got == [b"\n", b'{"text": "b"}\n']

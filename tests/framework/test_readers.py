@@ -288,3 +288,30 @@ def test_jsonl_splits_only_on_newlines() -> None:
     articles = read_bytes("feed.jsonl", data)
     assert [(a.source.line, a.status, a.content) for a in articles] == [
         (1, "ok", texts[0]), (2, "ok", texts[1]), (3, "ok", texts[2])]
+
+
+def test_jsonl_is_read_by_line_unless_its_start_shows_a_binary_or_empty_file() -> None:
+    from newsdesk.article import Source
+    from newsdesk_plugins.readers import newsdesk_read_by_line
+
+    def source(name: str) -> Source:
+        return Source(path=f"/in/{name}", name=name, size=10, mtime="", received="")
+
+    assert newsdesk_read_by_line(source("a.jsonl"), b'{"text": "x"}\n') is True
+    assert newsdesk_read_by_line(source("a.jsonl"), b"%PDF-1.4 ...") is None
+    assert newsdesk_read_by_line(source("a.jsonl"), b"\n \n") is None
+    assert newsdesk_read_by_line(source("a.json"), b'{"text": "x"}') is None
+
+
+def test_one_line_of_a_file_read_by_line_is_one_article_or_a_read_error_naming_it() -> None:
+    from newsdesk.article import Source
+    from newsdesk.errors import ReadError
+    from newsdesk_plugins.readers import newsdesk_read
+
+    src = Source(path="/in/a.jsonl", name="a.jsonl", size=10, mtime="", received="", line=7)
+    articles = newsdesk_read(src, b'{"text": "Hello there.", "url": "https://e.org/"}')
+    assert articles is not None and len(articles) == 1
+    assert articles[0].content == "Hello there." and articles[0].source.line == 7
+    assert articles[0].record["input"] == {"url": "https://e.org/"}
+    with pytest.raises(ReadError, match="line 7: not valid JSON"):
+        newsdesk_read(src, b'{"text": ')

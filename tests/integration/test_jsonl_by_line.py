@@ -129,27 +129,32 @@ def test_a_line_that_hangs_costs_that_line_alone_and_the_file_goes_on(daemon, tm
 
 
 @pytest.mark.slow
-def test_a_daemon_killed_mid_file_goes_on_from_where_the_journal_says(daemon, tmp_path):
-    """kill -9 of the daemon part way through a JSON-lines file larger than
-    ``max_file_mb``, then a restart: the file goes on from where its written parts got
-    (not from line 1), and every line has exactly one whole record."""
+def test_a_daemon_stopped_or_killed_mid_file_goes_on_from_where_the_journal_says(
+        daemon, tmp_path):
+    """A JSON-lines file larger than ``max_file_mb``: a SIGTERM part way through stops
+    the daemon after the line in hand (exit 0, the file left in the inbox), a kill -9
+    part way through the next run loses nothing; each start goes on from where the
+    file's written lines got (not from line 1), and every line has exactly one whole
+    record."""
     write_config(tmp_path, "[daemon]\nmax_file_mb = 1\nworkers = 1\n")
     plugins = str(sleepy_plugin(tmp_path))
     d = daemon(*DISABLE_STAGES, "--plugins-dir", plugins).start()
     d.wait_log('"workers loaded"', timeout=LOADED_S)
     n = 3000
-    drop(d.inbox, "feed.jsonl", feed(n, marks={i: "TICK" for i in range(1, n + 1)}))
-    d.wait_records(600, timeout=300)
-    d.kill9()
-    before = len(d.records())
-    assert before < n
-    d2 = daemon(*DISABLE_STAGES, "--plugins-dir", plugins)
-    d2.start()
-    d2.wait_records(n, timeout=600)
-    wait_gone(tmp_path / "inbox" / "feed.jsonl", 60)
-    assert d2.stop(signal.SIGTERM) == 0
+    path = drop(d.inbox, "feed.jsonl", feed(n, marks={i: "TICK" for i in range(1, n + 1)}))
+    d.wait_records(400, timeout=300)
+    assert d.stop(signal.SIGTERM, timeout=60) == 0
+    assert len(d.records()) < n and path.exists()
+    d2 = daemon(*DISABLE_STAGES, "--plugins-dir", plugins).start()
+    d2.wait_records(1200, timeout=300)
+    d2.kill9()
+    assert len(d2.records()) < n
+    d3 = daemon(*DISABLE_STAGES, "--plugins-dir", plugins).start()
+    d3.wait_records(n, timeout=600)
+    wait_gone(path, 60)
+    assert d3.stop(signal.SIGTERM) == 0
     records = whole_records(tmp_path / "output")
     assert lines_of(records) == Counter(range(1, n + 1))
-    resumed = [orjson.loads(line) for line in d2.log.read_bytes().splitlines()
+    resumed = [orjson.loads(line)["from_line"] for line in d3.log.read_bytes().splitlines()
                if b"goes on from where it got" in line]
-    assert resumed and resumed[-1]["from_line"] > 1
+    assert len(resumed) == 2 and all(line > 400 for line in resumed), resumed
