@@ -250,6 +250,7 @@ RUNS_IN: dict[str, tuple[str, ...]] = {
     "newsdesk_shutdown": ("main", "worker", "executor", "driver"),
     "newsdesk_register_commands": ("main",),
     "newsdesk_read": ("worker", "executor"),
+    "newsdesk_read_by_line": ("worker",),
     "newsdesk_clean": ("worker", "executor"),
     "newsdesk_extract": ("worker", "executor"),
     "newsdesk_translate": ("worker", "executor"),
