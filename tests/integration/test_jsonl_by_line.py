@@ -155,6 +155,8 @@ def test_a_daemon_stopped_or_killed_mid_file_goes_on_from_where_the_journal_says
     assert d3.stop(signal.SIGTERM) == 0
     records = whole_records(tmp_path / "output")
     assert lines_of(records) == Counter(range(1, n + 1))
-    resumed = [orjson.loads(line)["from_line"] for line in d3.log.read_bytes().splitlines()
-               if b"goes on from where it got" in line]
+    events = [orjson.loads(line) for line in d3.log.read_bytes().splitlines()
+              if line.startswith(b"{")]
+    resumed = [e["from_line"] for e in events
+               if e["event"] == "a file read by line goes on from where it got"]
     assert len(resumed) == 2 and all(line > 400 for line in resumed), resumed
