@@ -271,9 +271,10 @@ def main() -> int:
     gold = {i["id"]: i["story"] for i in sto}
     s_langs = sorted({i["lang"] for i in sto})
     print(f"story set: {len(sto)} articles, {len(set(gold.values()))} stories ({', '.join(s_langs)})")
-    _, _, f = pairwise(gold, story_groups(sto, records))
+    p, r, f = pairwise(gold, story_groups(sto, records))
     _, _, fb = pairwise(gold, story_groups(sto, base_records)) if base_records else (0, 0, None)
     line("story pairwise F1", f, fb, ">= 0.90")
+    print(f"  {'  precision / recall (wrong merges / splits)':<34} {p:.3f} / {r:.3f}")
     _, _, fd = pairwise(gold, day_groups(sto, records))
     line("  baseline: one story per day", fd, None, "")
     uncertain = sum(1 for i in sto if records.get(f"S-{i['id']}", {}).get("date_uncertain"))

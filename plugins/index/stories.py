@@ -238,7 +238,8 @@ class Stories:
         are compared by sound too (`Роберт Фицо` is `Robert Fico`).
 
         When both sides have English and the words say another happening (the same
-        people and places, other words), names alone must agree at ``STRONG_NAMES``."""
+        people and places, other words), names alone must agree at ``STRONG_NAMES`` or
+        share more than ``MIN_SHARED`` names."""
         words_f, keys_f = split_terms(f.terms)
         words_s, keys_s = split_terms(s.terms)
         top = {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
@@ -254,7 +255,7 @@ class Stories:
         text = cosine(words_f, words_s)
         if text < MIN_TEXT or (shared == 0 and text < 0.5):
             # the same people and places, but perhaps not the same happening
-            return by_names if names >= STRONG_NAMES else 0.0
+            return by_names if names >= STRONG_NAMES or len(common) > MIN_SHARED else 0.0
         return max(0.65 * text + 0.35 * ent, by_names)
 
     def best(self, f: Features, anytime: bool = False) -> tuple[str, float] | None:

@@ -68,3 +68,25 @@ def test_a_report_sharing_only_a_person_and_her_city_stays_apart(tmp_path: Path)
                 entities=["Маркета Ванькова", "Брно"])
     a = g.decide(en["id"], en)
     assert g.decide(ru["id"], ru).story != a.story
+
+
+# Written for this test: floods near Lisbon, told twice in English with other words.
+FLOOD_EN = ("Heavy rain flooded the streets of Sintra and Cascais on Tuesday, the civil "
+            "protection agency said. Mayor Basílio Horta asked residents of Sintra to stay at "
+            "home, while Prime Minister Luís Montenegro promised help.")
+CALAMITY_EN = ("The government of Luís Montenegro will declare a state of calamity in Cascais and "
+               "Sintra, the minister Maria Lúcia Amaral announced after meeting Basílio Horta. "
+               "The weather service IPMA warned Ericeira, Mafra, Loures and Lisbon of more rain "
+               "on Friday.")
+
+
+def test_four_shared_names_join_a_report_whose_words_differ(tmp_path: Path) -> None:
+    """English on both sides, few words in common (another angle, or a rough machine
+    translation), but four names in common within days: the same event."""
+    g = Grouper(tmp_path / "s.sqlite3", group_settings(IndexSettings()))
+    names = ["Sintra", "Cascais", "Basílio Horta", "Luís Montenegro"]
+    a = record(FLOOD_EN, title="Floods in Sintra", published="2026-10-06", entities=names)
+    b = record(CALAMITY_EN, title="Calamity declared", published="2026-10-07",
+               entities=[*names, "Maria Lúcia Amaral"])
+    first = g.decide(a["id"], a)
+    assert g.decide(b["id"], b).story == first.story
