@@ -28,6 +28,11 @@ _PER_STOP = {"The", "A", "An", "This", "That", "But", "And", "In", "On", "At", "
              "May", "June", "July", "August", "September", "October", "November", "December", "According"}
 
 
+#: Words that open a noun phrase, never a person's name ("two Middle Eastern airlines").
+_DETERMINERS = frozenset({"the", "a", "an", "this", "these", "those", "its", "their", "two", "three", "four",
+                          "five", "six", "seven", "eight", "nine", "ten", "several", "many", "some", "both",
+                          "other", "few", "most", "all"})
+
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]")
 
 
@@ -252,6 +257,7 @@ class RuleEngine:
 
     def __init__(self, lang: str, gaz: Gazetteer, model: str | None = None, phrases: Phrases | None = None) -> None:
         self.gaz = gaz
+        self.lang = lang
         self.stems = gaz.country_stems
         self.title_words = frozenset(w for t in gaz.titles for w in t.split())
         self.title_ends = tuple(sorted({w.lower() for w in self.title_words if len(w) >= 5}))
@@ -280,6 +286,37 @@ class RuleEngine:
                                                   and lower not in self.title_ends)
             self._title_cache[word] = known
         return known
+
+    def unknown_word(self, word: str) -> bool:
+        """A lower-case word no dictionary of the article's language knows (simplemma's):
+        after an organisation noun, a brand written in lower case ("flydubai")."""
+        import simplemma
+
+        try:
+            return not simplemma.is_known(word, lang=self.lang)
+        except ValueError:  # a language simplemma has no dictionary for
+            return False
+
+    def is_adjective(self, word: str) -> bool:
+        """A word whose dictionary base form is written in lower case: in German, where
+        nouns are capitalised, an adjective or verb ("Bayerischen" -> "bayerisch")."""
+        import simplemma
+
+        if word.lower() in self.common:
+            return False  # an article or pronoun ("Die Polizei"), no adjective
+        try:
+            return simplemma.lemmatize(word.lower(), lang=self.lang)[:1].islower()
+        except ValueError:
+            return False
+
+    def not_an_outlet(self, name: str) -> bool:
+        """True for what stands where an outlet's name would but is none: a nationality or
+        language adjective ("the Dutch news agency"), a title, a weekday, or a place named
+        alone ("the Moscow newspaper")."""
+        words = name.split()
+        if name in self.gaz.places or any(self.is_title(w) or w in _PER_STOP for w in words):
+            return True
+        return len(words) == 1 and (name[:5] in self.stems or name in _language_words())
 
     def is_name(self, word: str) -> bool:
         """A capitalised word that can be part of a name ("Kassym-Jomart", "O'Brien")."""
@@ -358,15 +395,30 @@ class RuleEngine:
         after = _next_word(doc, last.i)
         before = _prev_words(doc, first.i, 5)
         spoken = (after in self.verbs) or any(w in self.verbs for w in before) or before[:2] == ["to", "according"]
-        if spoken:
+        if spoken or self._appositive_title(doc, last.i):
             prio = 2
         elif not self.plain_pairs or _sentence_start(doc, first.i) or any(
                 t.text in _PER_STOP or t.text in self.gaz.places for t in group):
             return []
+        elif before and (before[0] in _DETERMINERS or before[0].isdigit()):
+            return []  # "two Middle Eastern airlines", "the South American carriers": not a name
         else:
             prio = 0
         end = last.idx + len(last.text)
         return [Mention(first.idx, end, text[first.idx:end], "PER", None, prio)]
+
+    def _appositive_title(self, doc: list[Tok], i: int) -> bool:
+        """True when the name ending at token ``i`` is followed by a comma and a title or
+        role ("Olga Lukina, spokeswoman for ...", "Anna Berg, the mayor of ...")."""
+        k = i + 1
+        if k >= len(doc) or doc[k].text != ",":
+            return False
+        k += 1
+        while k < len(doc) and doc[k].is_space:
+            k += 1
+        if k < len(doc) and doc[k].lower_ in ("a", "an", "the", "der", "die", "el", "la"):
+            k += 1
+        return k < len(doc) and self.is_title(doc[k].text)
 
     def _org_prefixes(self, doc: list[Tok], text: str) -> list[Mention]:
         """"Ministry of Foreign Affairs", "University of the Arts"."""
@@ -449,9 +501,16 @@ class RuleEngine:
                                                        self.common.__contains__, self.is_name,
                                                        not self.plain_pairs):
                 continue  # "Most recently", "Arab Spring"
+            if label == "LOC" and not self.plain_pairs and end - start == 1 \
+                    and evidence.after_german_article(doc, start) and canonical not in self.gaz.countries:
+                continue  # "beim Bau", "der neuen Halle", "nach dem Essen": a noun; a town takes no article
             found.append(Mention(start_char, end_char, ent_text, label, canonical or None, 3))
-        found += evidence.org_by_cue(doc, text, self.is_name,
-                                     lambda s, e, t: Mention(s, e, t, "ORG", None, 4))
+        org4 = lambda s, e, t: Mention(s, e, t, "ORG", None, 4)  # noqa: E731
+        found += evidence.org_by_cue(doc, text, self.is_name, org4, self.unknown_word)
+        found += evidence.credited_outlets(doc, text, self.is_name, self.not_an_outlet, org4)
+        found += evidence.agency_credits(text, org4)
+        if not self.plain_pairs:
+            found += evidence.german_proper_orgs(text, self.is_adjective, org4)
         found += evidence.places_by_cue(text, lambda s, e, t: Mention(s, e, t, "LOC", None, 1))
         found += evidence.ministries(text, lambda s, e, t: Mention(s, e, t, "ORG", None, 1))
         found += self._after_titles(doc, text)
@@ -493,6 +552,16 @@ class RuleEngine:
                 out.append(Mention(tok.idx, tok.idx + len(tok.text), tok.text, "PER", None, -1,
                                    base if base != tok.text else None))
         return out
+
+
+@lru_cache(maxsize=1)
+def _language_words() -> frozenset[str]:
+    """The capitalised words of the English names of languages (babel's CLDR data):
+    "Dutch", "Polish", "Kazakh", "Swiss" - the adjectives of peoples."""
+    from babel import Locale
+
+    names = Locale("en").languages.values()
+    return frozenset(w for n in names for w in re.split(r"[\s()]+", n) if w[:1].isupper())
 
 
 def _common_words(lang: str) -> frozenset[str]:

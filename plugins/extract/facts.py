@@ -14,7 +14,7 @@ from typing import Any
 EVENTS: dict[str, tuple[str, ...]] = {
     "KILL": ("kill", "dead", "died", "death", "fatalit", "lives", "bodies", "slain", "убит", "погиб",
              "гибел", "жертв", "смерт", "getötet", "tote", "starben", "ums leben", "todesopfer", "загин", "tués", "morts"),
-    "WOUND": ("wound", "injur", "hurt", "beaten", "hospital", "ранен", "пострада", "госпитализ", "поранен",
+    "WOUND": ("wound", "injur", "hurt", "suffered", "beaten", "hospital", "ранен", "пострада", "госпитализ", "поранен",
               "verletzt", "verwundet", "blessé"),
     "ARREST": ("arrest", "detain", "custody", "задерж", "арест", "затрим", "festgenommen", "verhaftet", "festnahm",
                "gewahrsam",

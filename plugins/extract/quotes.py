@@ -27,7 +27,12 @@ _DASH_OPEN = re.compile(r"^[ \t]*[–—-][ \t]+(?P<q>[^\n]{10,1500})$", re.M)
 _NEXT_ATTR = re.compile(r"[ \t]*[–—-]\s*(?P<attr>[^\n]{3,200})")
 _SENT_END = re.compile(r"[.!?](?=\s|$)")
 _ATTR = re.compile(r"\b(?:" + "|".join(_DASH_VERBS + _MORE_ATTR_VERBS) + r")\b", re.I)
-_PRONOUN = re.compile(r"\b(?:he|she|they|er|sie|он|она|él|ella|lui|lei|on|ona|il|elle|він|вона)\b", re.I)
+#: (Polish "on" is left out: it is the English preposition in "wrote on Telegram".)
+_PRONOUN_WORDS = r"(?:he|she|they|er|sie|он|она|él|ella|lui|lei|ona|il|elle|він|вона)"
+#: A pronoun as the speaker: next to a verb of speech ("he said", "sagte sie", "– добавил он");
+#: a pronoun alone ("on Telegram" read as Polish "on") is no attribution.
+_PRONOUN = re.compile(rf"\b{_PRONOUN_WORDS}\s+(?:\w+\s+)?(?:{'|'.join(_DASH_VERBS + _MORE_ATTR_VERBS)})\b"
+                      rf"|\b(?:{'|'.join(_DASH_VERBS + _MORE_ATTR_VERBS)})\s+{_PRONOUN_WORDS}\b", re.I)
 #: "..., a shop owner said", "– said the spokeswoman": a speaker the text does not name.
 _UNNAMED = re.compile(r"[\s,–—-]*(?:(?:a|an|the|one|some|another|ein|eine|der|die|un|una|el|la)\s+)"
                       r"?(?:[a-zа-яäöüß]+\s+){0,3}?(?:" + "|".join(_DASH_VERBS + _MORE_ATTR_VERBS)
@@ -57,9 +62,17 @@ def _next_line(text: str, line_end: int) -> int:
     return pos
 
 
+#: A name right after one of these is what is spoken on, in or to, not who speaks
+#: ("wrote on Telegram", "told the BNS news agency", "said in Almaty"); "according to X"
+#: names the source.
+_OBJECT_BEFORE = re.compile(r"(?:\b(?:on|in|(?<!according\s)to|at|from|with|told|auf|im|in|zu|в|во|на|по|w|na|dla|en|a)\s+(?:the\s+)?"
+                            r"(?:(?-i:[a-zа-яё]+)\s+){0,2})$", re.I)
+
+
 def _speaker_in(window_start: int, window_end: int, people: Persons, prefer_last: bool = False,
-                persons_only: bool = False) -> str | None:
-    inside = [p for p in people if p[0] >= window_start and p[1] <= window_end]
+                persons_only: bool = False, text: str = "") -> str | None:
+    inside = [p for p in people if p[0] >= window_start and p[1] <= window_end
+              and not (text and _OBJECT_BEFORE.search(text[max(0, p[0] - 40):p[0]]))]
     per = [p for p in inside if p[3] == "PER"] or (
         [] if persons_only else [p for p in inside if p[3] == "ORG"])
     if not per:
@@ -79,7 +92,8 @@ def find_quotes(text: str, people: Persons) -> list[Quote]:
     for m in _DASH_LINE.finditer(text):
         spans.append((m.start("q"), m.end("q"), m.group("q").strip(" ,")))
     for m in _DASH_OPEN.finditer(text):
-        nxt = _NEXT_ATTR.match(text, m.end() + 1) if m.end() + 1 < len(text) else None
+        # its attribution on the next line, also after one blank line
+        nxt = _NEXT_ATTR.match(text, _next_line(text, m.end())) if m.end() + 1 < len(text) else None
         if nxt and not any(s <= m.start("q") < e for s, e, _ in spans):
             spans.append((m.start("q"), m.end("q"), m.group("q").strip()))
     for start, end, body in sorted(spans):
@@ -93,7 +107,7 @@ def find_quotes(text: str, people: Persons) -> list[Quote]:
         speaker = None
         after = text[end:after_end]
         if _ATTR.search(after) or re.match(r"\s*[,–—-]", after):
-            speaker = _speaker_in(end, after_end, people)
+            speaker = _speaker_in(end, after_end, people, text=text)
         pronoun = bool(_PRONOUN.search(text[end:min(line_end, end + 40)]))
         if speaker is None and not pronoun and _UNNAMED.match(after):
             # "..., a shop owner said": the text names no one; a name earlier in the
@@ -103,12 +117,13 @@ def find_quotes(text: str, people: Persons) -> list[Quote]:
         if speaker is None:
             before_start = max(line_start, start - 200)
             prev_end = text.rfind(". ", before_start, start)
-            speaker = _speaker_in(prev_end + 1 if prev_end >= 0 else before_start, start, people, prefer_last=True)
+            speaker = _speaker_in(prev_end + 1 if prev_end >= 0 else before_start, start, people,
+                                  prefer_last=True, text=text)
         if speaker is None and line_end < len(text):
             # the next line, also after one blank line ("\n\n– said police spokesman X")
             nxt = _NEXT_ATTR.match(text, _next_line(text, line_end))
             if nxt and _ATTR.search(nxt.group("attr")):
-                speaker = _speaker_in(nxt.start("attr"), nxt.end("attr"), people)
+                speaker = _speaker_in(nxt.start("attr"), nxt.end("attr"), people, text=text)
         if speaker is None and pronoun:
             # "he said": the previous speaker, else the last person named before the
             # quote in its paragraph
