@@ -269,17 +269,21 @@ def cmd_stories(args: argparse.Namespace, app: App) -> int:
             sys.stdout.write(orjson.dumps(row).decode() + "\n")
         else:
             ents = ", ".join(row["entities"])
+            span = (f"{row['first_seen'][:16]} .. {row['last_seen'][:16]}"
+                    if row["first_seen"] else "undated")
             sys.stdout.write(
                 f"{row['story']}  {row['articles']} articles, {row['languages']} "
-                f"language{'s' * (row['languages'] != 1)}, {row['first_seen'][:16]} .. "
-                f"{row['last_seen'][:16]}\n   {row['title'] or '(no title)'}\n"
+                f"language{'s' * (row['languages'] != 1)}, {span}\n"
+                f"   {row['title'] or '(no title)'}\n"
                 + (f"   {ents}\n" if ents else "") + "\n")
     if not args.json:
         print(f"{len(rows)} stor{'ies' if len(rows) != 1 else 'y'}", file=sys.stderr)
     return EXIT_OK
 
 
-def _iso(t: float) -> str:
+def _iso(t: float | None) -> str | None:
+    if t is None:
+        return None
     return datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 

@@ -200,10 +200,15 @@ class State:
                       limit: int) -> list[dict[str, Any]]:
         """Stories as ``newsdesk stories`` shows them, last seen first, counted from the
         articles table (so an article forgotten after a crash is not counted)."""
+        # The span of a story is that of its dated articles: an undated article's time is
+        # only where it was filed (the story's, or when it was read); a story of undated
+        # articles only has no span (None).
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
+        dated = "CASE WHEN uncertain = 0 THEN t END" if "uncertain" in columns else "t"
         rows = self.db.execute(
-            "SELECT story, count(*) AS n, min(t), max(t), count(DISTINCT lang) "
+            f"SELECT story, count(*) AS n, min({dated}), max({dated}), count(DISTINCT lang) "
             "FROM articles WHERE story != '' AND t >= ? GROUP BY story HAVING n >= ? "
-            "ORDER BY max(t) DESC LIMIT ?",
+            f"ORDER BY coalesce(max({dated}), max(t)) DESC LIMIT ?",
             (since if since is not None else float("-inf"), min_articles, limit)).fetchall()
         out = []
         for sid, n, first, last, langs in rows:

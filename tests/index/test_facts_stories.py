@@ -122,3 +122,23 @@ def test_a_report_dated_long_before_its_story_is_taken_for_a_stray_date(g: Group
     assert stray.story == a.story and stray.date_uncertain
     row = g.state.story(a.story)
     assert row is not None and row.first == documents.parse_time("2026-03-03").timestamp()  # type: ignore[union-attr]
+
+
+def test_a_story_listing_spans_its_dated_articles_only(tmp_path: Path) -> None:
+    """An undated article filed in a story (at the time it was read, months later) does not
+    stretch the story's span; a story of undated articles only is listed without one."""
+    g = Grouper(tmp_path / "s.sqlite3", group_settings(IndexSettings()))
+    decide(g, record(TRAM_EN, title="Lyon approves tram line", published="2026-03-03",
+                     entities=["Lyon", "Claire Dubois"]))
+    decide(g, record(STORM_EN, title="Storm", entities=["Porto"], rid_text="s",
+                     received="2026-09-30T10:00:00.000Z"))
+    decide(g, record(TRAM_EN.replace("Tuesday", "Monday") + " Residents welcomed it.",
+                     title="Tram line for Lyon", entities=["Lyon", "Claire Dubois"],
+                     received="2026-09-30T10:00:00.000Z", rid_text="undated"))
+    g.close()
+    listing = State(tmp_path / "s.sqlite3", readonly=True).story_listing(None, 1, 10)
+    tram = next(r for r in listing if r["articles"] == 2)
+    storm = next(r for r in listing if r["articles"] == 1)
+    day = documents.parse_time("2026-03-03").timestamp()  # type: ignore[union-attr]
+    assert tram["first_seen"] == tram["last_seen"] == day
+    assert storm["first_seen"] is None and storm["last_seen"] is None
