@@ -47,7 +47,7 @@ from newsdesk.sdnotify import notify
 from newsdesk.space import Pause, is_no_space
 from newsdesk.status import Snapshot, StatusFile
 from newsdesk.watcher import Watcher, backlog
-from newsdesk.workers import Pool, Result, Task, WorkerStartError
+from newsdesk.workers import Pool, Result, Task, WorkerStartError, preload_modules
 
 log = structlog.get_logger("newsdesk.daemon")
 
@@ -89,7 +89,7 @@ class Daemon:
                          root=str(self.inbox), max_bytes=self.max_bytes,
                          log_level=config.log.level, log_format=config.log.format,
                          start_timeout_s=config.daemon.start_timeout_s,
-                         journal=str(self.journal.path))
+                         journal=str(self.journal.path), preload=preload_modules(app.pm))
         self.watcher = Watcher(
             self.inbox, self._notify, ignore=config.daemon.ignore,
             polling=config.daemon.observer == "polling",

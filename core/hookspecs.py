@@ -9,7 +9,7 @@ Phases, in the order an article meets them:
 
 1. configuration and lifecycle: ``newsdesk_config_sections``,
    ``newsdesk_configure``, ``newsdesk_startup``, ``newsdesk_shutdown``,
-   ``newsdesk_register_commands``;
+   ``newsdesk_register_commands``, ``newsdesk_worker_preload``;
 2. reading: ``newsdesk_read``;
 3. stages: ``newsdesk_clean``, ``newsdesk_extract``, ``newsdesk_translate``
    (run in worker processes, in parallel across articles), then
@@ -114,6 +114,25 @@ def newsdesk_register_commands(subparsers: argparse._SubParsersAction) -> None: 
 
     Runs in: main (the CLI, before the command runs).
     """
+
+
+@hookspec
+def newsdesk_worker_preload() -> Sequence[str]:
+    """Name modules for the workers' fork server to import before it forks any worker.
+
+    ``newsdesk run`` and ``newsdesk process`` fork their workers from one server
+    process (multiprocessing's "forkserver" start method). What a module named here
+    builds at its import in that server (a read-only model, a gazetteer, a matcher) is
+    inherited by every worker, which shares its memory (copy-on-write) instead of
+    loading its own copy. The server has no configuration: build only what does not
+    depend on it, keep it in a module-level cache your ``newsdesk_configure`` reads, and
+    catch your own errors there (a failure should leave the loading to each worker).
+
+    Every implementation is called; the modules are imported in the order returned.
+
+    Runs in: main (asked there; the modules are imported in the fork server).
+    """
+    raise NotImplementedError
 
 
 # --- 2. reading -----------------------------------------------------------------------
@@ -249,6 +268,7 @@ RUNS_IN: dict[str, tuple[str, ...]] = {
     "newsdesk_startup": ("main", "driver"),
     "newsdesk_shutdown": ("main", "worker", "executor", "driver"),
     "newsdesk_register_commands": ("main",),
+    "newsdesk_worker_preload": ("main",),
     "newsdesk_read": ("worker", "executor"),
     "newsdesk_read_by_line": ("worker",),
     "newsdesk_clean": ("worker", "executor"),

@@ -21,7 +21,7 @@ from newsdesk.intake import placeholder_source
 from newsdesk.output import Batch, write
 from newsdesk.pipeline import MAIN_STAGES, failed_article, run_stages
 from newsdesk.scan import is_ignored
-from newsdesk.workers import Pool, Result, Task, WorkerStartError
+from newsdesk.workers import Pool, Result, Task, WorkerStartError, preload_modules
 
 log = structlog.get_logger("newsdesk.process")
 
@@ -64,7 +64,9 @@ def process_paths(app: App, paths: list[str]) -> int:
     pool = Pool(app.settings, size, app.config.daemon.timeout_s, root=None,
                 max_bytes=max_bytes, log_level=app.config.log.level,
                 log_format=app.config.log.format,
-                start_timeout_s=app.config.daemon.start_timeout_s)
+                start_timeout_s=app.config.daemon.start_timeout_s,
+                # shared models only pay with two workers or more
+                preload=preload_modules(app.pm) if size > 1 else None)
     # A file inside a folder argument must stay inside that folder: per-task roots.
     pending = [Task(n, str(f), root=str(root) if root else None) for n, (f, root) in
                enumerate(files)]

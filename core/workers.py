@@ -1,7 +1,10 @@
 """Worker processes that read files and run the worker stages.
 
-Each worker is a spawned process with its own plugin manager, fed through its
-own pipe. A task that runs past the timeout gets its worker killed; a worker
+Each worker is a process with its own plugin manager, fed through its own pipe.
+Given the plugins' preload modules (``newsdesk_worker_preload``), the workers are
+forked from one fork server (multiprocessing's "forkserver" start method) that
+imported those modules first, so the read-only models they build are in memory once,
+shared by the workers; without, each worker is a freshly spawned interpreter. A task that runs past the timeout gets its worker killed; a worker
 that dies fails the task it was running. Either way the worker is replaced and
 the other tasks go on. Tasks queued behind a lost one are handed back to be
 sent again.
@@ -12,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -330,6 +334,15 @@ class WorkerStartError(Exception):
     """A worker could not configure its plugins."""
 
 
+def preload_modules(pm: Any) -> list[str]:
+    """The modules the plugins ask the workers' fork server to import
+    (``newsdesk_worker_preload``), in plugin order, each once."""
+    names: list[str] = []
+    for group in reversed(pm.hook.newsdesk_worker_preload()):
+        names += [str(n) for n in group if str(n) not in names]
+    return names
+
+
 class Pool:
     """A fixed number of worker processes, each with up to ``depth`` tasks queued.
 
@@ -340,18 +353,51 @@ class Pool:
     def __init__(self, settings: Settings, size: int, timeout_s: float, *, root: str | None,
                  max_bytes: int, depth: int = 8, log_level: str = "info",
                  log_format: str = "auto", start_timeout_s: float = 300.0,
-                 journal: str | None = None) -> None:
+                 journal: str | None = None, preload: Sequence[str] | None = None) -> None:
         self.args = (settings, log_level, log_format, root, max_bytes, journal)
         self.size = max(1, size)
         self.timeout_s = timeout_s
         self.start_timeout_s = start_timeout_s
         self.depth = depth
-        self.ctx = multiprocessing.get_context("spawn")
+        #: "forkserver" when given the modules to preload (where the platform has it),
+        #: else "spawn".
+        self.start_method = ("forkserver" if preload is not None
+                             and "forkserver" in multiprocessing.get_all_start_methods()
+                             else "spawn")
+        self.ctx = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            # One fork server per process: the first pool's list is the one it imports.
+            self.ctx.set_forkserver_preload(["newsdesk.preloading", "newsdesk.workers", *(preload or ()),
+                                             "newsdesk.preloaded"])
         self.workers: list[_Worker] = []
         self.replaced = 0
+        self._starter: threading.Thread | None = None
+        self._start_failed: str | None = None
+        self._stopping = False
+        # written by the starting thread when it adds a worker: wakes ``poll``
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
 
     def start(self) -> None:
-        self.workers = [self._spawn() for _ in range(self.size)]
+        """Start the workers from a thread and return at once: the first fork waits for
+        the fork server to import its preload modules (seconds), which the caller (the
+        daemon, watching its inbox) does not wait for. ``capacity`` counts the workers
+        started so far."""
+        self.workers = []
+        self._starter = threading.Thread(target=self._start_all, name="newsdesk-workers-start",
+                                         daemon=True)
+        self._starter.start()
+
+    def _start_all(self) -> None:
+        try:
+            for _ in range(self.size):
+                if self._stopping:
+                    return
+                self.workers.append(self._spawn())
+                os.write(self._wake_w, b"w")
+        except Exception as exc:  # noqa: BLE001 - reported by the next poll()
+            self._start_failed = f"{type(exc).__name__}: {exc}"
+            os.write(self._wake_w, b"e")
 
     def _spawn(self) -> _Worker:
         return _Worker(self.ctx, self.args)
@@ -367,7 +413,7 @@ class Pool:
 
     @property
     def capacity(self) -> int:
-        return self.size * self.depth - self.in_flight
+        return len(self.workers) * self.depth - self.in_flight
 
     def submit(self, task: Task) -> None:
         """Send ``task`` to the least busy worker (call only while ``capacity`` > 0)."""
@@ -400,7 +446,8 @@ class Pool:
                 worker.outbox = []
 
     def waitables(self) -> list[Any]:
-        return [w.conn for w in self.workers] + [w.process.sentinel for w in self.workers]
+        workers = list(self.workers)
+        return [w.conn for w in workers] + [w.process.sentinel for w in workers] + [self._wake_r]
 
     def poll(self, timeout: float, extra: Sequence[Any] = ()) -> tuple[list[Result], list[Task]]:
         """Wait up to ``timeout`` s for results (or for one of ``extra`` to be ready).
@@ -409,6 +456,13 @@ class Pool:
         """
         self._send()
         wait(self.waitables() + list(extra), timeout=max(0.0, timeout))
+        try:
+            while os.read(self._wake_r, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        if self._start_failed is not None:
+            raise WorkerStartError(f"the workers could not be started: {self._start_failed}")
         results: list[Result] = []
         resend: list[Task] = []
         now = time.monotonic()
@@ -500,6 +554,9 @@ class Pool:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask every worker to finish and exit; kill those that do not."""
+        self._stopping = True
+        if self._starter is not None:
+            self._starter.join()  # at most the fork in progress
         for worker in self.workers:
             try:
                 worker.conn.send(None)
@@ -513,3 +570,9 @@ class Pool:
                 worker.process.join(1)
             worker.conn.close()
         self.workers = []
+        for fd in (self._wake_r, self._wake_w):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._wake_r = self._wake_w = -1

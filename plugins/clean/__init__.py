@@ -7,6 +7,7 @@ found of title, authors, date, site and url). See docs/plugins/clean.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,12 @@ class CleanSettings:
 @hookimpl
 def newsdesk_config_sections() -> list[Section]:
     return [Section("clean", CleanSettings)]
+
+
+@hookimpl
+def newsdesk_worker_preload() -> Sequence[str]:
+    # imported once in the workers' fork server, shared by the workers
+    return ["newsdesk_plugins.clean.engine", "trafilatura"]
 
 
 @hookimpl

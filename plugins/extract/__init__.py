@@ -40,6 +40,12 @@ def newsdesk_config_sections() -> Sequence[Section]:
 
 
 @hookimpl
+def newsdesk_worker_preload() -> Sequence[str]:
+    # the gazetteer, its PhraseMatcher, fastText, natasha: built once, shared by the workers
+    return ["newsdesk_plugins.extract.preload"]
+
+
+@hookimpl
 def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> None:
     from newsdesk_plugins.extract.engine import Extractor
 

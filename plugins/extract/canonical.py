@@ -71,21 +71,49 @@ def _stem_index(table: dict[str, str]) -> dict[str, str]:
     return index
 
 
+@dataclass(frozen=True)
+class GazetteerKeys:
+    """The gazetteer's places and organisations by key (``norm``), and their stem indexes."""
+
+    place_keys: dict[str, str]
+    org_keys: dict[str, str]
+    place_stems: dict[str, str]
+    org_stems: dict[str, str]
+
+
+#: id(gazetteer) -> (that gazetteer, its keys): built once per gazetteer and process.
+_KEYS: dict[int, tuple[Gazetteer, GazetteerKeys]] = {}
+
+
+def gazetteer_keys(gaz: Gazetteer) -> GazetteerKeys:
+    """``gaz``'s keys, built on the first call for it (they depend on the gazetteer only, so
+    a worker forked from the fork server that built them shares them: ``preload.py``)."""
+    found = _KEYS.get(id(gaz))
+    if found is None or found[0] is not gaz:
+        place_keys = {norm(form): canonical for form, canonical in gaz.places.items()}
+        org_keys = {norm(form): canonical for form, canonical in gaz.orgs.items()}
+        found = (gaz, GazetteerKeys(place_keys, org_keys, _stem_index(place_keys),
+                                    _stem_index(org_keys)))
+        _KEYS[id(gaz)] = found
+    return found[1]
+
+
 class Canonicaliser:
     """Resolves names to canonical names and groups an article's mentions."""
 
     def __init__(self, aliases: Aliases, gaz: Gazetteer) -> None:
         self.aliases = aliases
         self.gaz = gaz
-        self.place_keys = {norm(form): canonical for form, canonical in gaz.places.items()}
-        self.org_keys = {norm(form): canonical for form, canonical in gaz.orgs.items()}
+        keys = gazetteer_keys(gaz)
+        self.place_keys = keys.place_keys
+        self.org_keys = keys.org_keys
         self.choices = {kind: list(table) for kind, table in aliases.index.items()}
         self.surnames: dict[str, set[str]] = {}
         # For resolve_inflected: every key and its forms one and two letters shorter,
         # each pointing at the canonical name of the first key (in table order) it came from.
         self.stems = {kind: _stem_index(table) for kind, table in aliases.index.items()}
-        self.place_stems = _stem_index(self.place_keys)
-        self.org_stems = _stem_index(self.org_keys)
+        self.place_stems = keys.place_stems
+        self.org_stems = keys.org_stems
         for canonical in aliases.index.get("PER", {}).values():
             self.surnames.setdefault(norm(canonical.split()[-1]), set()).add(canonical)
 

@@ -21,11 +21,11 @@ from newsdesk.record import body_so_far
 from newsdesk_plugins.extract import dates, language, meta
 from newsdesk_plugins.extract.canonical import Canonicaliser
 from newsdesk_plugins.extract.cited import find_cited
-from newsdesk_plugins.extract.entities import Mention, Phrases, RuleEngine
+from newsdesk_plugins.extract.entities import Mention, Phrases, RuleEngine, shared_phrases
 from newsdesk_plugins.extract.facts import find_counts, sentences
 from newsdesk_plugins.extract.quotes import find_quotes
 from newsdesk_plugins.extract.resources import gazetteer, read_aliases
-from newsdesk_plugins.extract.russian import NatashaEngine
+from newsdesk_plugins.extract.russian import NatashaEngine, shared_natasha
 
 log = structlog.get_logger("newsdesk.extract")
 PLUGIN = "extract"
@@ -56,14 +56,14 @@ class Extractor:
         if lang == "ru":
             if self._natasha is None:
                 t0 = time.perf_counter()
-                self._natasha = NatashaEngine()
+                self._natasha = shared_natasha()
                 log.info("natasha loaded", seconds=round(time.perf_counter() - t0, 2))
             return self._natasha
         key = lang or "xx"
         if key not in self._rules:
             t0 = time.perf_counter()
             if self._phrases is None:
-                self._phrases = Phrases(gazetteer())
+                self._phrases = shared_phrases()
             self._rules[key] = RuleEngine(key, gazetteer(), self.ner_model, self._phrases)
             log.info("entity rules built", lang=key, seconds=round(time.perf_counter() - t0, 2))
         return self._rules[key]

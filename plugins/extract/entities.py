@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from newsdesk_plugins.extract import evidence
@@ -172,6 +172,15 @@ class Phrases:
             label, _, canonical = strings[key].partition("|")
             out.append((label, canonical, start, end))
         return out
+
+
+@cache
+def shared_phrases() -> Phrases:
+    """The gazetteer's PhraseMatcher, built once per process (it is read-only): a worker
+    forked from the fork server that built it (``preload.py``) shares its memory."""
+    from newsdesk_plugins.extract.resources import gazetteer
+
+    return Phrases(gazetteer())
 
 
 #: Languages whose names are inflected ("у Києві", "w Warszawie", "z Polską"): the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from newsdesk_plugins.extract.blas import one_blas_thread
@@ -80,3 +81,10 @@ def _join_known(text: str, spans: list[Any]) -> list[Any]:
             continue
         out.append(span)
     return out
+
+
+@cache
+def shared_natasha() -> NatashaEngine:
+    """natasha's models, loaded once per process (read-only once loaded): a worker forked
+    from the fork server that loaded them (``preload.py``) shares their memory."""
+    return NatashaEngine()

@@ -140,6 +140,12 @@ def newsdesk_config_sections() -> Sequence[Section]:
 
 
 @hookimpl
+def newsdesk_worker_preload() -> Sequence[str]:
+    # imported once in the workers' fork server, shared by the workers
+    return ["newsdesk_plugins.translate.stage"]
+
+
+@hookimpl
 def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> None:
     s: TranslateSettings = config.section("translate")
     if s.engine == "libretranslate" and not s.libretranslate_url:

@@ -1,0 +1,44 @@
+"""Imported by the workers' fork server (the ``newsdesk_worker_preload`` hook) before it
+forks any worker: the extract engine's read-only data, which does not depend on the
+configuration, is built there once and shared by every worker forked from it
+(copy-on-write) instead of each worker building its own copy. That is the gazetteer,
+its canonical-name keys and its spaCy PhraseMatcher, fastText's language model, natasha's Russian NER and
+simplemma's Polish and Ukrainian base-form streams (the languages of the default
+article mix; other languages' load in the worker that meets them).
+
+A failure here costs memory, not records: each worker then builds what it needs
+itself, as it does without a fork server, and reports its own errors; one line on
+stderr says so.
+"""
+
+from __future__ import annotations
+
+import sys
+
+#: Inflected languages whose simplemma stream is loaded before the workers fork.
+PRELOADED_BASE_FORMS = ("pl", "uk")
+
+
+def preload() -> None:
+    """Build the shared data now (3 to 5 s of CPU, once, in the fork server)."""
+    from newsdesk_plugins.extract import engine, language  # noqa: F401 - imported to share
+    from newsdesk_plugins.extract.canonical import gazetteer_keys
+    from newsdesk_plugins.extract.entities import BaseForms, shared_phrases
+    from newsdesk_plugins.extract.resources import gazetteer
+    from newsdesk_plugins.extract.russian import shared_natasha
+
+    gaz = gazetteer()
+    gaz.country_stems  # noqa: B018 - a cached property, built here to be shared
+    gazetteer_keys(gaz)  # the canonical-name tables (a worker reading them shares them)
+    shared_phrases()
+    language.warm()
+    shared_natasha()
+    for lang in PRELOADED_BASE_FORMS:
+        BaseForms(lang)(["Newsdesk"])  # opens simplemma's stream for the language
+
+
+try:
+    preload()
+except Exception as exc:  # noqa: BLE001 - the workers load what they need themselves
+    print(f"newsdesk: extract: preloading models in the workers' fork server failed "
+          f"({type(exc).__name__}: {exc}); each worker loads its own", file=sys.stderr)
