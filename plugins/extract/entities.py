@@ -302,7 +302,7 @@ class RuleEngine:
         import simplemma
 
         try:
-            return not simplemma.is_known(word, lang=self.lang)
+            return not simplemma.is_known(word, lang=self.lang, low_memory=True)
         except ValueError:  # a language simplemma has no dictionary for
             return False
 
@@ -314,7 +314,7 @@ class RuleEngine:
         if word.lower() in self.common:
             return False  # an article or pronoun ("Die Polizei"), no adjective
         try:
-            return simplemma.lemmatize(word.lower(), lang=self.lang)[:1].islower()
+            return simplemma.lemmatize(word.lower(), lang=self.lang, low_memory=True)[:1].islower()
         except ValueError:
             return False
 

@@ -3,7 +3,7 @@ forks any worker: the extract engine's read-only data, which does not depend on 
 configuration, is built there once and shared by every worker forked from it
 (copy-on-write) instead of each worker building its own copy. That is the gazetteer,
 its canonical-name keys and its spaCy PhraseMatcher, fastText's language model, natasha's Russian NER and
-simplemma's Polish and Ukrainian base-form streams (the languages of the default
+simplemma's English, German, Polish and Ukrainian streams (the languages of the default
 article mix; other languages' load in the worker that meets them).
 
 A failure here costs memory, not records: each worker then builds what it needs
@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import sys
 
-#: Inflected languages whose simplemma stream is loaded before the workers fork.
-PRELOADED_BASE_FORMS = ("pl", "uk")
+#: Languages whose simplemma stream is loaded before the workers fork (the rules read
+#: base forms and known words of every language; these are the default mix's).
+PRELOADED_BASE_FORMS = ("en", "de", "pl", "uk")
 
 
 def preload() -> None:
