@@ -14,7 +14,7 @@ from typing import Any
 EVENTS: dict[str, tuple[str, ...]] = {
     "KILL": ("kill", "dead", "died", "death", "fatalit", "lives", "bodies", "slain", "убит", "погиб",
              "гибел", "жертв", "смерт", "getötet", "tote", "starben", "ums leben", "todesopfer", "загин", "tués", "morts"),
-    "WOUND": ("wound", "injur", "hurt", "suffered", "beaten", "hospital", "ранен", "пострада", "госпитализ", "поранен",
+    "WOUND": ("wound", "injur", "hurt", "suffered", "beaten", "hospital", "ранен", "травм", "пострада", "госпитализ", "поранен",
               "verletzt", "verwundet", "blessé"),
     "ARREST": ("arrest", "detain", "custody", "задерж", "арест", "затрим", "festgenommen", "verhaftet", "festnahm",
                "gewahrsam",
@@ -32,15 +32,15 @@ EVENTS: dict[str, tuple[str, ...]] = {
 #: matching ARREST): used only for articles in that language.
 EVENTS_BY_LANG: dict[str, dict[str, tuple[str, ...]]] = {
     "es": {"KILL": ("muert", "muri", "fallec", "asesinad", "víctimas mortales"), "WOUND": ("herid", "lesionad"),
-           "ARREST": ("detenid", "arrestad", "capturad"), "PROTEST": ("manifest", "protest", "marcharon"),
+           "ARREST": ("detenid", "detuv", "arrestad", "capturad"), "PROTEST": ("manifest", "protest", "marcha"),
            "DAMAGE": ("dañ", "destru", "incendi", "quemad"), "SEIZE": ("incaut", "decomis"),
            "EVACUATE": ("evacu",), "DISPLACE": ("desplazad", "refugiad", "damnificad")},
     "it": {"KILL": ("mort", "uccis", "vittim", "decedut"), "WOUND": ("ferit", "feriti"),
            "ARREST": ("arrestat", "fermat", "arresti"), "PROTEST": ("manifest", "protest", "corteo"),
            "DAMAGE": ("danneggi", "distrutt", "incendi"), "SEIZE": ("sequestr",),
            "EVACUATE": ("evacu",), "DISPLACE": ("sfollat", "profugh", "rifugiat")},
-    "pl": {"KILL": ("zgin", "zabit", "zmarł", "ofiar", "śmier"), "WOUND": ("rann", "poszkodowan", "obrażen"),
-           "ARREST": ("zatrzyma", "aresztowa"), "PROTEST": ("protest", "demonstr", "manifest"),
+    "pl": {"KILL": ("zgin", "zabit", "zmarł", "ofiar", "śmier"), "WOUND": ("rann", "poszkodowan", "obrażen", "szpital"),
+           "ARREST": ("zatrzyma", "aresztowa"), "PROTEST": ("protest", "proteś", "demonstr", "manifest"),
            "DAMAGE": ("zniszcz", "uszkodz", "spalon", "podpal"), "SEIZE": ("przejęt", "skonfiskowa", "zarekwirowa"),
            "EVACUATE": ("ewakuow",), "DISPLACE": ("uchodźc", "przesiedl", "bezdomn")},
     "fr": {"KILL": ("tué", "mort", "décéd", "victimes"), "WOUND": ("bless",), "ARREST": ("arrêt", "interpell", "garde à vue"),
@@ -123,7 +123,8 @@ _COUNT = re.compile(
 #: languages that put one there ("nahm am Wochenende elf Verdächtige fest", "zatrzymała w
 #: sobotę 40 osób", "задержали в четверг 200 человек").
 _PHRASE_PREPS = r"(?:am|im|an|on|in|at|w|we|в|во|на|el|en)"
-_GOVERNS = re.compile(rf"^\w*\s+(?:{_PHRASE_PREPS}\s+\w+\s+)?(?:(?:{_QUAL})\s+)?$", re.I)
+#: (Spanish marks a person object with "a": "detuvo a 15 personas".)
+_GOVERNS = re.compile(rf"^\w*\s+(?:{_PHRASE_PREPS}\s+\w+\s+)?(?:a\s+)?(?:(?:{_QUAL})\s+)?$", re.I)
 #: A preposition right before a count makes it a place, origin or time ("evacuated from
 #: four villages", "in 40 towns", "aus zwei Dörfern", "из трёх сёл"): not the event's count.
 _PREP_BEFORE = re.compile(r"(?<!\w)(?:from|in|into|across|near|aus|in|im|из|в|во|z|ze|w|we|desde)\s+$", re.I)
@@ -133,7 +134,7 @@ _PARTICLE_END = re.compile(r"\b(fest|um|ab|aus|ein|fort|weg|zurück|frei)\s*(?:[
 _LOWER_WORD = re.compile(r"\b[a-zäöüß]{3,}\b")
 #: An event word that is a verb form (English and German participles, Russian past and
 #: short participles, Polish past, Spanish preterite).
-_VERB_END = re.compile(r"^\w*(?:ed|en|t|ли|ло|л|ла|ны|на|ł|ła|ło|li|ły|ó|aron|ieron)\s", re.I)
+_VERB_END = re.compile(r"^\w*(?:ed|en|t|ли|ло|л|ла|ны|на|ł|ła|ło|li|ły|ó|aron|ieron|uvo|uvieron)\s", re.I)
 _QUAL_BEFORE = re.compile(rf"\b(?P<qual>{_QUAL})\s*$", re.I)
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüßА-Яа-яЁё]+(?:-[A-Za-zÄÖÜäöüßА-Яа-яЁё]+)*")
 _JOINERS = {"and", "und", "a"}

@@ -80,6 +80,21 @@ def _speaker_in(window_start: int, window_end: int, people: Persons, prefer_last
     return (per[-1] if prefer_last else per[0])[2]
 
 
+def _sole_speaker_before(text: str, para: int, people: Persons) -> str | None:
+    """The speaker of the sentence closing the previous paragraph ("X, a lawyer, said ...
+    .\n\n“...,” he said."): its only person, when the sentence opens with that person and
+    has a verb of speech; else None."""
+    body = text[:para].rstrip()
+    cut = max(body.rfind(". ", 0, len(body) - 1), body.rfind("\n", 0, len(body) - 1))
+    sentence_start = cut + 1
+    if not _ATTR.search(body[sentence_start:]):
+        return None
+    inside = [p for p in people if p[0] >= sentence_start and p[1] <= len(body) and p[3] == "PER"]
+    names = {p[2] for p in inside}
+    subject = inside and not body[sentence_start:inside[0][0]].strip()  # the sentence opens with it
+    return names.pop() if subject and len(names) == 1 else None
+
+
 def find_quotes(text: str, people: Persons) -> list[Quote]:
     """Return the quotations in ``text``; ``people`` are the entity mentions
     (PER first, ORG as fallback speakers) with canonical names."""
@@ -130,6 +145,8 @@ def find_quotes(text: str, people: Persons) -> list[Quote]:
             para = text.rfind("\n\n", 0, start)
             speaker = last_speaker or _speaker_in(para + 1 if para >= 0 else 0, start, people,
                                                   prefer_last=True, persons_only=True)
+            if speaker is None and para > 0:
+                speaker = _sole_speaker_before(text, para, people)
         if speaker is not None:
             last_speaker = speaker
         quotes.append(Quote(body, speaker, (start, end)))

@@ -54,3 +54,12 @@ def test_sentences_keep_their_positions_and_split_at_real_full_stops() -> None:
     assert all(text[s:s + len(x)] == x for s, x in got)
     assert [x.strip() for _, x in got] == ["Police held ca. 40 men.", "Later 20 tys. osób came.",
                                             "New line.", "62 people waited."]
+
+
+def test_event_words_are_read_in_their_inflected_forms() -> None:
+    got = find_counts(" W proteście wzięło udział około 3000 rolników.", 0, "pl")
+    assert [(c.value, c.event, c.qualifier) for c in got] == [(3000, "PROTEST", "about")]
+    got = find_counts("La policía detuvo a 20 personas durante una marcha de unos 4000 estudiantes.", 0, "es")
+    assert [(c.value, c.event) for c in got] == [(20, "ARREST"), (4000, "PROTEST")]
+    got = find_counts("Не менее 14 человек получили травмы.", 0, "ru")
+    assert [(c.value, c.event) for c in got] == [(14, "WOUND")]

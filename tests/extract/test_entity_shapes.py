@@ -115,3 +115,13 @@ def test_a_feminine_surname_keeps_its_gender_in_the_nominative() -> None:
     engine = NatashaEngine()
     assert engine.nominative(["Марии", "Захаровой"]) == "Мария Захарова"
     assert engine.nominative(["Сергея", "Лаврова"]) == "Сергей Лавров"
+
+
+def test_a_pronoun_opening_a_paragraph_takes_the_only_person_of_the_sentence_before(
+        extract: Extract) -> None:
+    art = extract("Ivo Marek, a lawyer for the crew, said the search had ended too early.\n\n"
+                  "\u201cThey gave up after only two days of looking,\u201d he said.")
+    assert speakers(art) == ["Ivo Marek"]
+    art = extract("Ivo Marek met Dana Holub, and both said the search had ended too early.\n\n"
+                  "\u201cThey gave up after only two days of looking,\u201d he said.")
+    assert speakers(art) == [None]
