@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 
 from newsdesk_plugins.index.names import sound_key
@@ -49,6 +50,9 @@ KEY_LETTERS = 4
 ARTICLE_KEYS = 30
 _CAPITAL = re.compile(r"(?<![\w.])([^\W\d_][\w\-]*)", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
+_NUMBER = re.compile(r"(?<![\w.,\-])(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+(?:[.,]\d+)?)(?!\w|-\d|[.,]\d)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0 ]\d{3})+")
+_SEPARATORS = re.compile(r"[.,\u00a0 ]")
 _JOINER = re.compile(r"[ \t\-]+")
 
 
@@ -56,6 +60,26 @@ def _fold(word: str) -> str:
     """A word's sound key (:func:`names.sound_key`: the forms of a name in every script
     and transliteration meet) cut to ``KEY_LETTERS``."""
     return sound_key(word)[:KEY_LETTERS]
+
+
+def number_keys(text: str, year: int | None = None) -> list[str]:
+    """The numbers of the text that can tell one event from another, as ``~#`` keys, the
+    same in every language (`2.000`, `2,000` and `2000` are 2000; `6,8` and `6.8` are 6.8):
+    from 32 up (smaller ones are days of the month and small counts every story has),
+    not the year of the article's date nor the one before or after it."""
+    out = []
+    for m in _NUMBER.finditer(text[:6000]):
+        raw = m.group(1)
+        if _THOUSANDS.fullmatch(raw):
+            value = _SEPARATORS.sub("", raw)
+        else:
+            value = raw.replace(",", ".")
+        if "." not in value:
+            n = int(value)
+            if n < 32 or (year is not None and abs(n - year) <= 1):
+                continue
+        out.append("~#" + value)
+    return out
 
 
 def name_runs(title: str, text: str) -> list[list[str]]:
@@ -209,7 +233,8 @@ class Stories:
         # on their own, and the terms then say what happened rather than to whom.
         stop = self.stop | {w for n in names for w in _WORD.findall(n)}
         words = terms(en_title, en_text, stop, idf=idf)
-        runs = name_runs(title, text)
+        year = datetime.fromtimestamp(t, UTC).year if t > 0 else None
+        runs = name_runs(title, text) + [[k] for k in number_keys(f"{title}\n{text}", year)]
         keys = name_keys(title, text, idf, runs=runs)
         return Features(t=t, terms={**words, **keys}, entities=keyed, title=en_title or title,
                         names=name_groups(runs))

@@ -90,3 +90,32 @@ def test_four_shared_names_join_a_report_whose_words_differ(tmp_path: Path) -> N
                entities=[*names, "Maria Lúcia Amaral"])
     first = g.decide(a["id"], a)
     assert g.decide(b["id"], b).story == first.story
+
+
+def test_numbers_are_written_alike_in_every_language() -> None:
+    """`2.000`, `2,000` and `2000` are one number, `6,8` is 6.8; days, small counts and
+    the year of the article's date are left out."""
+    from newsdesk_plugins.index.stories import number_keys
+
+    assert number_keys("2.000 muertos, 2,000 dead, über 2000 Tote", 2023) == ["~#2000"] * 3
+    assert number_keys("magnitud 6,8 / magnitude 6.8", 2023) == ["~#6.8", "~#6.8"]
+    assert number_keys("on 15 May 2024, 3 people, a 35-hour week", 2024) == ["~#35"]
+
+
+# Written for this test: an earthquake told in English and, without translation, in Russian.
+QUAKE_EN = ("A magnitude 6.1 earthquake struck near Izmir on Sunday, killing 114 people, "
+            "Governor Yavuz Elban said. Rescue teams searched collapsed buildings all night.")
+QUAKE_RU = ("Землетрясение магнитудой 6,1 произошло у Измира, погибли 114 человек, сообщил "
+            "губернатор Явуз Элбан.")
+
+
+def test_a_report_sharing_two_names_and_its_counts_joins_the_story(tmp_path: Path) -> None:
+    """Two names alone are not enough (the Brno flood above); two names with the same
+    magnitude and death toll are."""
+    g = Grouper(tmp_path / "s.sqlite3", group_settings(IndexSettings()))
+    en = record(QUAKE_EN, title="Earthquake near Izmir", published="2026-11-01",
+                entities=["Izmir", "Yavuz Elban"])
+    ru = record(QUAKE_RU, title="Землетрясение", lang="ru", published="2026-11-01",
+                entities=["Измир", "Явуз Элбан"])
+    first = g.decide(en["id"], en)
+    assert g.decide(ru["id"], ru).story == first.story
