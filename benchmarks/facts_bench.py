@@ -121,6 +121,8 @@ class Scores:
     speakers_ok: int = 0
     speakers_wrong: int = 0
     counts: list[int] = field(default_factory=lambda: [0, 0, 0])
+    #: labelled counts with a qualifier that were found, and of those, found with it
+    qualified: list[int] = field(default_factory=lambda: [0, 0])
     misses: list[str] = field(default_factory=list)
 
 
@@ -174,10 +176,14 @@ def score_labelled(items: Iterable[dict[str, Any]], records: dict[str, dict[str,
         want = [count_key(c) for c in item.get("counts", [])]
         have = [count_key(c) for c in rec.get("facts") or []]
         rest = list(have)
-        for c in want:
+        quals = {count_key(c): c.get("qualifier") for c in rec.get("facts") or []}
+        for c, label in zip(want, item.get("counts", []), strict=True):
             if c in rest:
                 rest.remove(c)
                 s.counts[0] += 1
+                if label.get("qualifier"):
+                    s.qualified[0] += 1
+                    s.qualified[1] += quals.get(c) == label["qualifier"]
             else:
                 s.counts[2] += 1
                 s.misses.append(f"{item['id']} count missed {c}; got {have}")
@@ -233,6 +239,9 @@ def report(now: Scores, base: Scores | None) -> None:
          base.speakers_wrong if base else None, "= 0")
     line("counts F1 (value or range, event)", prf(*now.counts)[2],
          prf(*base.counts)[2] if base else None, ">= 0.92")
+    kept = now.qualified[1] / now.qualified[0] if now.qualified[0] else 1.0
+    bkept = (base.qualified[1] / base.qualified[0] if base.qualified[0] else 1.0) if base else None
+    line(f"  qualifier kept ({now.qualified[0]} found)", kept, bkept, "")
 
 
 def main() -> int:

@@ -41,3 +41,13 @@ def test_the_halves_split_by_a_fixed_hash_of_the_id() -> None:
     halves = [facts_bench.half_of(i) for i in ids]
     assert halves == [facts_bench.half_of(i) for i in ids]
     assert 10 < halves.count("dev") < 30
+
+
+def test_a_found_count_whose_qualifier_differs_is_counted_as_not_kept() -> None:
+    item = {"id": "x", "entities": [], "quotes": [],
+            "counts": [{"value": 40, "event": "ARREST", "qualifier": "about"},
+                       {"value": 9, "event": "KILL", "qualifier": "at least"}]}
+    rec = {"facts": [{"value": 40, "min": 40, "max": 40, "event": "ARREST", "qualifier": "about"},
+                     {"value": 9, "min": 9, "max": 9, "event": "KILL", "qualifier": None}]}
+    s = facts_bench.score_labelled([item], {"L-x": rec})
+    assert s.qualified == [2, 1]
