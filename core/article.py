@@ -83,6 +83,9 @@ class Article:
     #: Which plugin first wrote each top-level field of ``record`` (named in the notes
     #: of :mod:`newsdesk.limits` when a field is cut or dropped).
     writers: dict[str, str] = field(default_factory=dict)
+    #: What plugins computed in the worker for their main-process stage
+    #: (``newsdesk_index_prepare``), by the plugin's own key; never written.
+    prepared: dict[str, Any] = field(default_factory=dict)
 
     def add_error(self, stage: str, plugin: str, error: BaseException | str) -> None:
         """Record that ``plugin`` could not do its part of ``stage``.

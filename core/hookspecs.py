@@ -12,8 +12,8 @@ Phases, in the order an article meets them:
    ``newsdesk_register_commands``, ``newsdesk_worker_preload``;
 2. reading: ``newsdesk_read``;
 3. stages: ``newsdesk_clean``, ``newsdesk_extract``, ``newsdesk_translate``
-   (run in worker processes, in parallel across articles), then
-   ``newsdesk_index`` (run in the daemon's own process, one article at a time,
+   (run in worker processes, in parallel across articles), ``newsdesk_index_prepare``
+   (in the worker too), then ``newsdesk_index`` (run in the daemon's own process, one article at a time,
    so an index has a single writer);
 4. output: ``newsdesk_write`` and ``newsdesk_recover``.
 
@@ -210,6 +210,27 @@ def newsdesk_translate(article: Article) -> None:
 
 
 @hookspec
+def newsdesk_index_prepare(article: Article) -> None:
+    """Prepare, in the worker, what your ``newsdesk_index`` will need from the article.
+
+    Called after the worker stages (clean, extract, translate) on each article that did
+    not fail, in the worker process. Store what you computed in
+    ``article.prepared[name]`` (``name``: your plugin's own key): it travels to the main
+    process with the article and is never written into the record. Per-article work
+    that does not depend on the main process's state (hashes, signatures, word
+    counts) belongs here, off the daemon's single index thread; the main process
+    should still compute it itself when it is missing (a record read back from a
+    file, a plugin disabled in the workers). An exception is recorded in the
+    article's ``errors`` under the stage "index" and the article goes on; the time
+    counts to the record's ``timings_ms.index``.
+
+    Every implementation is called; the return value is ignored.
+
+    Runs in: worker, executor.
+    """
+
+
+@hookspec
 def newsdesk_index(article: Article) -> None:
     """Stage 4: make the finished article searchable.
 
@@ -274,6 +295,7 @@ RUNS_IN: dict[str, tuple[str, ...]] = {
     "newsdesk_clean": ("worker", "executor"),
     "newsdesk_extract": ("worker", "executor"),
     "newsdesk_translate": ("worker", "executor"),
+    "newsdesk_index_prepare": ("worker", "executor"),
     "newsdesk_index": ("main", "driver"),
     "newsdesk_write": ("main", "driver"),
     "newsdesk_recover": ("main",),

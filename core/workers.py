@@ -175,7 +175,7 @@ def handle(pm: Any, path: str, root: str | None, max_bytes: int,
 
     from newsdesk.article import content_id
     from newsdesk.intake import Busy, Refused, Taken, Vanished, placeholder_source, take
-    from newsdesk.pipeline import WORKER_STAGES, failed_article, read, run_stages
+    from newsdesk.pipeline import WORKER_STAGES, failed_article, prepare, read, run_stages
 
     def streamed(source: Source, head: bytes) -> bool:
         return bool(pm.hook.newsdesk_read_by_line(source=source, head=head))
@@ -206,6 +206,7 @@ def handle(pm: Any, path: str, root: str | None, max_bytes: int,
     articles = read(pm, taken.source, taken.data)
     for article in articles:
         run_stages(pm, article, WORKER_STAGES, plugin_ms)
+        prepare(pm, article, plugin_ms)
         if alive is not None:
             alive()  # the time limit is per article: its clock starts again
     return Result(None, source=taken.source, digest=digest,

@@ -80,7 +80,16 @@ def newsdesk_config_sections() -> Sequence[Section]:
 
 
 @hookimpl
+def newsdesk_worker_preload() -> Sequence[str]:
+    # datasketch (and scipy, which it imports) for the workers' MinHash signatures
+    return ["newsdesk_plugins.index.grouping"]
+
+
+@hookimpl
 def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> None:
+    if role == "worker" and config.command in ("run", "process"):
+        _configure_worker(config, pm)
+        return
     if role == "main" and config.command == "process":
         _configure_process(config, pm)
         return
@@ -108,6 +117,20 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
     spool = Spool(resolve(config, s.spool_file), fsync=s.fsync)
     pm.register(IndexPlugin(backend, grouper, folder=folder, spool=spool, commit_s=s.commit_s),
                 name="index.writer")
+
+
+def _configure_worker(config: Config, pm: pluggy.PluginManager) -> None:
+    """The worker computes each article's words, hashes, signature and counts
+    (``prepare.py``), so that the daemon's index thread only decides."""
+    s = settings_of(config)
+    if not s.group:
+        return
+    from newsdesk_plugins.index.prepare import IndexPrepare
+
+    if pm.has_plugin("index.prepare"):
+        pm.unregister(name="index.prepare")
+    pm.register(IndexPrepare(s.duplicate_threshold, s.num_perm, s.shingle_words, s.min_words),
+                name="index.prepare")
 
 
 def _configure_process(config: Config, pm: pluggy.PluginManager) -> None:

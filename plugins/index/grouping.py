@@ -8,6 +8,7 @@ the state agree whatever order things are replayed in.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import structlog
 from newsdesk_plugins.index import documents
 from newsdesk_plugins.index.duplicates import NearDuplicates, digest, words
 from newsdesk_plugins.index.state import ArticleRow, State
-from newsdesk_plugins.index.stories import DAY, Stories
+from newsdesk_plugins.index.stories import DAY, Counts, Stories, article_counts
 
 log = structlog.get_logger("newsdesk.index")
 
@@ -36,6 +37,37 @@ class GroupSettings:
     duplicate_days: float
     story_window_days: float
     story_threshold: float
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article's features that do not depend on the other articles, computed in the
+    worker (``prepare.py``) so that the daemon's single index thread only decides."""
+
+    #: (num_perm, shingle_words, min_words) they were computed with.
+    made_with: tuple[int, int, int]
+    digest: str
+    #: The MinHash signature's bytes (None: too short a text).
+    minhash: bytes | None
+    counts: Counts
+
+
+def prepare(record: dict[str, Any], near: NearDuplicates, stop: frozenset[str],
+            made_with: tuple[int, int, int]) -> Prepared:
+    """``Prepared`` features of a finished record (what ``Grouper.decide`` would compute)."""
+    text = documents.text_of(record)
+    ws = words(text)
+    sig = near.signature(text, ws) if text else None
+    en_title, en_text = documents.english(record)
+    # the year Grouper.decide will read the numbers for, when the article has a date
+    # (without one, the daemon's year depends on the other articles: it counts again)
+    moment = documents.parse_time(record.get("published"))
+    stamp = moment.timestamp() if moment is not None else 0.0
+    year = datetime.fromtimestamp(stamp, UTC).year if stamp > 0 else None
+    counts = article_counts(documents.title_of(record), en_title, en_text,
+                            documents.entity_names(record), text, stop, year)
+    return Prepared(made_with, digest(text, ws) if text.strip() else "",
+                    near.to_bytes(sig) if sig is not None else None, counts)
 
 
 @dataclass(frozen=True)
@@ -78,8 +110,11 @@ class Grouper:
         self.state.close()
 
     def decide(self, rid: str, record: dict[str, Any], received: str | None = None,
-               keep: Decision | None = None, commit: bool = True) -> Decision:
-        """The article's duplicate_of and story (``keep``: adopt these, as reindex does)."""
+               keep: Decision | None = None, commit: bool = True,
+               prepared: Prepared | None = None) -> Decision:
+        """The article's duplicate_of and story (``keep``: adopt these, as reindex does;
+        ``prepared``: its per-article features computed in the worker, when they were
+        made with these settings, else they are computed here)."""
         known = self.state.article(rid)
         if known is not None:
             return Decision(known.duplicate_of, known.story, known.uncertain)
@@ -95,9 +130,13 @@ class Grouper:
         text = documents.text_of(record)
         lang = record.get("lang") if isinstance(record.get("lang"), str) else ""
         title = documents.title_of(record)
-        ws = words(text)  # split once for both
-        dig = digest(text, ws) if text.strip() else ""
-        sig = self.near.signature(text, ws) if text else None
+        if prepared is not None and prepared.made_with == self.prepared_with:
+            dig = prepared.digest
+            sig = self.near.from_bytes(prepared.minhash) if prepared.minhash is not None else None
+            counts: Counts | None = prepared.counts
+        else:
+            dig, sig = self._digest_and_signature(text)
+            counts = None
 
         original = ""
         if keep is not None:
@@ -111,7 +150,7 @@ class Grouper:
                 original = self._near(sig, lang or "")
         en_title, en_text = documents.english(record)
         feats = self.stories.features(t, title, en_title, en_text,
-                                      documents.entity_names(record), text)
+                                      documents.entity_names(record), text, counts)
         story = ""
         if keep is not None and keep.story:
             story = keep.story
@@ -152,6 +191,17 @@ class Grouper:
         if self.stories.docs % 1000 == 0:
             self.stories.expire()
         return Decision(original, story, uncertain)
+
+    @property
+    def prepared_with(self) -> tuple[int, int, int]:
+        """The settings prepared features must have been made with to be used here."""
+        return (self.settings.num_perm, self.settings.shingle_words, self.settings.min_words)
+
+    def _digest_and_signature(self, text: str) -> tuple[str, Any]:
+        ws = words(text)  # split once for both
+        dig = digest(text, ws) if text.strip() else ""
+        sig = self.near.signature(text, ws) if text else None
+        return dig, sig
 
     def _near(self, sig: Any, lang: str) -> str:
         best, best_j = "", 0.0

@@ -32,6 +32,7 @@ from newsdesk.errors import PluginError
 from newsdesk.output import Batch
 from newsdesk_plugins.index import documents
 from newsdesk_plugins.index.backend import Backend, IndexUnavailable
+from newsdesk_plugins.index.prepare import KEY as PREPARED
 from newsdesk_plugins.index.spool import Spool
 from newsdesk_plugins.index.tantivy_engine import in_range
 
@@ -71,7 +72,8 @@ class OneShotGrouping:
             self.tmp = tempfile.TemporaryDirectory(prefix="newsdesk-process-")
             self.grouper = Grouper(Path(self.tmp.name) / "groups.sqlite3", self.settings)
         apply(self.grouper.decide(article.id, article.record, article.source.received,
-                                  commit=False), article)
+                                  commit=False, prepared=article.prepared.get(PREPARED)),
+              article)
 
     @hookimpl
     def newsdesk_shutdown(self) -> None:
@@ -179,7 +181,7 @@ class IndexPlugin:
             # the state is never behind the index, and decisions of articles the index
             # never got are forgotten at the next start (``reconcile``).
             decision = grouper.decide(article.id, article.record, article.source.received,
-                                      commit=False)
+                                      commit=False, prepared=article.prepared.get(PREPARED))
             self._uncommitted += 1
         apply(decision, article)
 

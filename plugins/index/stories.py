@@ -116,11 +116,21 @@ def name_keys(title: str, text: str, idf: IdfLike | None = None,
     count and rarity, L2-normalised: a language-neutral trace of who and where, for
     articles compared across languages without a translation. The words of the entities
     in ``skip`` are left out."""
+    return top_terms(name_key_counts(runs if runs is not None else name_runs(title, text), skip),
+                     ARTICLE_KEYS, idf)
+
+
+def name_key_counts(runs: list[list[str]], skip: Iterable[str] = ()) -> dict[str, int]:
+    """The counts :func:`name_keys` weighs (they do not depend on the other articles)."""
     skipped = {"~" + _fold(w) for n in skip for w in _WORD.findall(n)}
-    counts: Counter[str] = Counter(k for run in (runs if runs is not None else name_runs(title, text))
-                                   for k in run if k not in skipped)
+    return dict(Counter(k for run in runs for k in run if k not in skipped))
+
+
+def top_terms(counts: dict[str, int], limit: int, idf: IdfLike | None = None) -> dict[str, float]:
+    """The ``limit`` terms of ``counts`` weighing most (1 + log of the count, times the
+    term's idf when given), L2-normalised."""
     weights = {k: (1 + math.log(c)) * (idf.get(k, 1.0) if idf else 1.0) for k, c in counts.items()}
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:ARTICLE_KEYS]
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return _normalise(dict(top))
 
 
@@ -151,7 +161,7 @@ class IdfLike(Protocol):
     def get(self, term: str, default: float = 1.0) -> float: ...
 
 
-def _stopwords() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
     from stop_words import get_stop_words
 
     extra = {"said", "says", "told", "also", "would", "could", "one", "two", "new", "year",
@@ -163,6 +173,11 @@ def _stopwords() -> frozenset[str]:
 def terms(title: str, text: str, stop: frozenset[str], limit: int = ARTICLE_TERMS,
           idf: IdfLike | None = None) -> dict[str, float]:
     """The article's top terms (title words count twice), L2-normalised weights."""
+    return top_terms(term_counts(title, text, stop), limit, idf)
+
+
+def term_counts(title: str, text: str, stop: frozenset[str]) -> dict[str, int]:
+    """The counts :func:`terms` weighs (they do not depend on the other articles)."""
     counts: Counter[str] = Counter()
     for w in _WORD.findall(title.lower()):
         if w not in stop:
@@ -170,10 +185,38 @@ def terms(title: str, text: str, stop: frozenset[str], limit: int = ARTICLE_TERM
     for w in _WORD.findall(text[:6000].lower()):
         if w not in stop:
             counts[w] += 1
-    weights = {t: (1 + math.log(c)) * (idf.get(t, 1.0) if idf else 1.0)
-               for t, c in counts.items()}
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return _normalise(dict(top))
+    return dict(counts)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """All of an article's story features that do not depend on the other articles
+    (computed in the worker: ``prepare.py``): the English term counts, the name-key
+    counts, which name each key belongs to, and the entities by sound."""
+
+    words: dict[str, int]
+    keys: dict[str, int]
+    groups: dict[str, str]
+    entities: list[str]
+    #: The year the number keys were read for (not counted: the date's year and its
+    #: neighbours); the daemon counts again when its year for the article differs.
+    year: int | None = None
+
+
+def article_counts(title: str, en_title: str, en_text: str, entities: Iterable[str],
+                   text: str, stop: frozenset[str], year: int | None = None) -> Counts:
+    """``Counts`` of an article (``stop``: :func:`stop_words`; ``year``: the year of the
+    article's time, see :func:`number_keys`)."""
+    names = sorted({e.lower() for e in entities if e})
+    # Entities meet by sound (`Роберт Фицо` is `Robert Fico`, `Banska Bystrica` is
+    # `Banská Bystrica`); their words stay out of the terms.
+    keyed = sorted({"@" + k for k in (sound_key(n) for n in names) if k})
+    # The words of the entity names are left out of the terms: entities are compared
+    # on their own, and the terms then say what happened rather than to whom.
+    stop = stop | {w for n in names for w in _WORD.findall(n)}
+    runs = name_runs(title, text) + [[k] for k in number_keys(f"{title}\n{text}", year)]
+    return Counts(term_counts(en_title, en_text, stop), name_key_counts(runs),
+                  name_groups(runs), keyed, year)
 
 
 def _normalise(v: dict[str, float]) -> dict[str, float]:
@@ -205,6 +248,14 @@ class Features:
 class _Live:
     row: StoryRow
     keys: set[str] = field(default_factory=set)
+    #: ``split_terms`` of ``row.terms``, and the terms dict it was made from (a story's
+    #: terms are replaced, never changed in place, when an article joins it).
+    _split: tuple[dict[str, float], tuple[dict[str, float], dict[str, float]]] | None = None
+
+    def split(self) -> tuple[dict[str, float], dict[str, float]]:
+        if self._split is None or self._split[0] is not self.row.terms:
+            self._split = (self.row.terms, split_terms(self.row.terms))
+        return self._split[1]
 
 
 class Stories:
@@ -215,7 +266,7 @@ class Stories:
         self.threshold = threshold
         self.live: dict[str, _Live] = {}
         self.by_key: dict[str, set[str]] = {}
-        self.stop = _stopwords()
+        self.stop = stop_words()
         self.df: Counter[str] = Counter()
         self.docs = 0
         self.newest = 0.0
@@ -223,21 +274,17 @@ class Stories:
     # --- features ------------------------------------------------------------------
 
     def features(self, t: float, title: str, en_title: str, en_text: str,
-                 entities: Iterable[str], text: str = "") -> Features:
+                 entities: Iterable[str], text: str = "", counts: Counts | None = None) -> Features:
+        """The article's features; ``counts``: its :func:`article_counts`, when already
+        counted (in the worker) for the same year, else counted here."""
         idf = self._idf() if self.docs >= 50 else None
-        names = sorted({e.lower() for e in entities if e})
-        # Entities meet by sound (`Роберт Фицо` is `Robert Fico`, `Banska Bystrica` is
-        # `Banská Bystrica`); their words stay out of the terms.
-        keyed = sorted({"@" + k for k in (sound_key(n) for n in names) if k})
-        # The words of the entity names are left out of the terms: entities are compared
-        # on their own, and the terms then say what happened rather than to whom.
-        stop = self.stop | {w for n in names for w in _WORD.findall(n)}
-        words = terms(en_title, en_text, stop, idf=idf)
         year = datetime.fromtimestamp(t, UTC).year if t > 0 else None
-        runs = name_runs(title, text) + [[k] for k in number_keys(f"{title}\n{text}", year)]
-        keys = name_keys(title, text, idf, runs=runs)
-        return Features(t=t, terms={**words, **keys}, entities=keyed, title=en_title or title,
-                        names=name_groups(runs))
+        if counts is None or counts.year != year:
+            counts = article_counts(title, en_title, en_text, entities, text, self.stop, year)
+        words = top_terms(counts.words, ARTICLE_TERMS, idf)
+        keys = top_terms(counts.keys, ARTICLE_KEYS, idf)
+        return Features(t=t, terms={**words, **keys}, entities=list(counts.entities),
+                        title=en_title or title, names=dict(counts.groups))
 
     def _idf(self) -> IdfLike:
         return _IdfView(self.df, self.docs)
@@ -248,7 +295,9 @@ class Stories:
 
     # --- assigning -----------------------------------------------------------------
 
-    def score(self, f: Features, s: StoryRow) -> float:
+    def score(self, f: Features, s: StoryRow,
+              split: tuple[tuple[dict[str, float], dict[str, float]],
+                           tuple[dict[str, float], dict[str, float]]] | None = None) -> float:
         """How well an article fits a story, from two kinds of evidence.
 
         Words: the cosine of the English terms (at least ``MIN_TEXT``), plus the share
@@ -264,9 +313,10 @@ class Stories:
 
         When both sides have English and the words say another happening (the same
         people and places, other words), names alone must agree at ``STRONG_NAMES`` or
-        share more than ``MIN_SHARED`` names."""
-        words_f, keys_f = split_terms(f.terms)
-        words_s, keys_s = split_terms(s.terms)
+        share more than ``MIN_SHARED`` names. ``split``: ``split_terms`` of the
+        article's and of the story's terms, when known."""
+        (words_f, keys_f), (words_s, keys_s) = split or (split_terms(f.terms),
+                                                         split_terms(s.terms))
         top = {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
         shared = len(top.intersection(f.entities))
         ent = shared / max(1, min(len(f.entities), len(top))) if f.entities else 0.0
@@ -309,6 +359,7 @@ class Stories:
         for k in keys:
             hits.update(self.by_key.get(k, ()))
         best: tuple[str, float] | None = None
+        split_f = split_terms(f.terms)  # once for every candidate
         # Only the stories sharing the most keys are scored (the others cannot reach
         # the threshold in practice, and scoring all would cost a cosine each).
         for sid, _ in hits.most_common(MAX_CANDIDATES):
@@ -318,7 +369,7 @@ class Stories:
             s = live.row
             if not fits(s):
                 continue
-            sc = self.score(f, s)
+            sc = self.score(f, s, (split_f, live.split()))
             if sc >= threshold and (best is None or sc > best[1]
                                     or (sc == best[1] and sid < best[0])):
                 best = (sid, sc)

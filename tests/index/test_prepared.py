@@ -1,0 +1,69 @@
+"""The index's per-article features, computed in the worker (newsdesk_index_prepare), give
+the decisions the daemon would have made computing them itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsdesk.article import Article, Source
+from newsdesk_plugins.index import IndexSettings, group_settings
+from newsdesk_plugins.index.grouping import Grouper
+from newsdesk_plugins.index.prepare import KEY, IndexPrepare
+
+from .helpers import STORM_EN, TRAM_DE, TRAM_EN, record
+
+
+def _articles() -> list[Article]:
+    edited = TRAM_EN.replace("after a long debate", "after a long and heated debate")
+    records = [
+        record(TRAM_EN, title="Lyon approves tram line", published="2026-03-03",
+               entities=["Lyon", "Claire Dubois"]),
+        record(TRAM_EN.upper(), title="Copy", published="2026-03-03"),
+        record(edited + " Copyright Example Wire.", title="Lyon tram approved",
+               published="2026-03-03", entities=["Lyon", "Claire Dubois"]),
+        record(STORM_EN, title="Storm hits Portugal", published="2026-03-02",
+               entities=["Portugal", "Porto"]),
+        record(TRAM_DE, title="Straßenbahn in Lyon", lang="de", published="2026-03-03",
+               entities=["Lyon", "Claire Dubois"],
+               translation={"text": TRAM_EN, "title": "Tram in Lyon"}),
+        record("Short.", title="Too short to sign"),
+    ]
+    out = []
+    for rec in records:
+        source = Source(path="a", name="a", size=1, mtime="", received=rec["source"]["received"])
+        out.append(Article(source=source, content="", id=str(rec["id"]), record=rec))
+    return out
+
+
+def test_the_index_decides_the_same_from_features_prepared_in_the_worker(
+        tmp_path: Path) -> None:
+    """Exact and near duplicates and stories come out the same whether the words,
+    hashes, signature and counts were prepared in the worker or computed by the daemon."""
+    s = IndexSettings()
+    worker = IndexPrepare(s.duplicate_threshold, s.num_perm, s.shingle_words, s.min_words)
+    arts = _articles()
+    for art in arts:
+        worker.newsdesk_index_prepare(art)
+    assert all(KEY in art.prepared for art in arts)
+    by_daemon = Grouper(tmp_path / "a.sqlite3", group_settings(s))
+    by_worker = Grouper(tmp_path / "b.sqlite3", group_settings(s))
+    alone = [by_daemon.decide(a.id, a.record, a.source.received) for a in arts]
+    prepared = [by_worker.decide(a.id, a.record, a.source.received, prepared=a.prepared[KEY])
+                for a in arts]
+    assert prepared == alone
+    assert alone[1].duplicate_of == alone[2].duplicate_of == arts[0].id
+    assert alone[4].story == alone[0].story != alone[3].story
+
+
+def test_features_prepared_with_other_settings_are_not_used(tmp_path: Path) -> None:
+    """A worker whose signature length differs from the daemon's (another configuration)
+    has its features ignored: the daemon computes them itself."""
+    s = IndexSettings()
+    worker = IndexPrepare(s.duplicate_threshold, 64, s.shingle_words, s.min_words)
+    arts = _articles()
+    for art in arts:
+        worker.newsdesk_index_prepare(art)
+    g = Grouper(tmp_path / "a.sqlite3", group_settings(s))
+    decisions = [g.decide(a.id, a.record, a.source.received, prepared=a.prepared[KEY])
+                 for a in arts]
+    assert decisions[2].duplicate_of == arts[0].id
