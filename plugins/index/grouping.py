@@ -8,8 +8,8 @@ the state agree whatever order things are replayed in.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
