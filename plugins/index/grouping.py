@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +58,8 @@ def prepare(record: dict[str, Any], near: NearDuplicates, stop: frozenset[str],
     ws = words(text)
     sig = near.signature(text, ws) if text else None
     en_title, en_text = documents.english(record)
-    # the year Grouper.decide will read the numbers for, when the article has a date
-    # (without one, the daemon's year depends on the other articles: it counts again)
-    moment = documents.parse_time(record.get("published"))
-    stamp = moment.timestamp() if moment is not None else 0.0
-    year = datetime.fromtimestamp(stamp, UTC).year if stamp > 0 else None
     counts = article_counts(documents.title_of(record), en_title, en_text,
-                            documents.entity_names(record), text, stop, year)
+                            documents.entity_names(record), text, stop)
     return Prepared(made_with, digest(text, ws) if text.strip() else "",
                     near.to_bytes(sig) if sig is not None else None, counts)
 

@@ -195,18 +195,16 @@ class Counts:
     counts, which name each key belongs to, and the entities by sound."""
 
     words: dict[str, int]
-    keys: dict[str, int]
-    groups: dict[str, str]
+    #: :func:`name_runs`, and :func:`number_keys` read for no year (the year the daemon
+    #: gives the article, and its neighbours, are left out there: :func:`for_year`).
+    runs: list[list[str]]
+    numbers: list[str]
     entities: list[str]
-    #: The year the number keys were read for (not counted: the date's year and its
-    #: neighbours); the daemon counts again when its year for the article differs.
-    year: int | None = None
 
 
 def article_counts(title: str, en_title: str, en_text: str, entities: Iterable[str],
-                   text: str, stop: frozenset[str], year: int | None = None) -> Counts:
-    """``Counts`` of an article (``stop``: :func:`stop_words`; ``year``: the year of the
-    article's time, see :func:`number_keys`)."""
+                   text: str, stop: frozenset[str]) -> Counts:
+    """``Counts`` of an article (``stop``: :func:`stop_words`)."""
     names = sorted({e.lower() for e in entities if e})
     # Entities meet by sound (`Роберт Фицо` is `Robert Fico`, `Banska Bystrica` is
     # `Banská Bystrica`); their words stay out of the terms.
@@ -214,9 +212,16 @@ def article_counts(title: str, en_title: str, en_text: str, entities: Iterable[s
     # The words of the entity names are left out of the terms: entities are compared
     # on their own, and the terms then say what happened rather than to whom.
     stop = stop | {w for n in names for w in _WORD.findall(n)}
-    runs = name_runs(title, text) + [[k] for k in number_keys(f"{title}\n{text}", year)]
-    return Counts(term_counts(en_title, en_text, stop), name_key_counts(runs),
-                  name_groups(runs), keyed, year)
+    return Counts(term_counts(en_title, en_text, stop), name_runs(title, text),
+                  number_keys(f"{title}\n{text}"), keyed)
+
+
+def for_year(numbers: list[str], year: int | None) -> list[str]:
+    """``number_keys(text, year)`` from ``number_keys(text)``: without the whole numbers
+    within one of ``year``."""
+    if year is None:
+        return numbers
+    return [k for k in numbers if "." in k or abs(int(k[2:]) - year) > 1]
 
 
 def _normalise(v: dict[str, float]) -> dict[str, float]:
@@ -276,15 +281,16 @@ class Stories:
     def features(self, t: float, title: str, en_title: str, en_text: str,
                  entities: Iterable[str], text: str = "", counts: Counts | None = None) -> Features:
         """The article's features; ``counts``: its :func:`article_counts`, when already
-        counted (in the worker) for the same year, else counted here."""
+        counted (in the worker), else counted here."""
         idf = self._idf() if self.docs >= 50 else None
+        if counts is None:
+            counts = article_counts(title, en_title, en_text, entities, text, self.stop)
         year = datetime.fromtimestamp(t, UTC).year if t > 0 else None
-        if counts is None or counts.year != year:
-            counts = article_counts(title, en_title, en_text, entities, text, self.stop, year)
+        runs = counts.runs + [[k] for k in for_year(counts.numbers, year)]
         words = top_terms(counts.words, ARTICLE_TERMS, idf)
-        keys = top_terms(counts.keys, ARTICLE_KEYS, idf)
+        keys = top_terms(name_key_counts(runs), ARTICLE_KEYS, idf)
         return Features(t=t, terms={**words, **keys}, entities=list(counts.entities),
-                        title=en_title or title, names=dict(counts.groups))
+                        title=en_title or title, names=name_groups(runs))
 
     def _idf(self) -> IdfLike:
         return _IdfView(self.df, self.docs)
