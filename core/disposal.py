@@ -10,6 +10,7 @@ back (``on_changed``), to be processed as a new version."""
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import queue
 import shutil
@@ -90,7 +91,44 @@ def _relocate(path: Path, dest: Path, taken: Taken | None = None) -> None:
     if taken is not None and not same_file(dest, taken):
         os.unlink(dest)  # the name was given to another file meanwhile: leave it be
         raise Changed(str(path))
-    os.unlink(path)
+    if taken is None:
+        os.unlink(path)
+        return
+    _unlink_if_taken(path, dest, taken)
+
+
+_aside = itertools.count()
+
+
+def _unlink_if_taken(path: Path, dest: Path | None, taken: Taken) -> None:
+    """Remove ``path`` from the inbox only if it is still the file read.
+
+    There is no "unlink this inode" call: a writer renaming a new file over the name
+    between a check and ``unlink`` would lose that file. So the name is first renamed
+    to a hidden one (atomic: whatever is there goes with it), checked there, and only
+    then unlinked; a file that is not the one read is put back under its name (or,
+    when the name is taken again, beside it under a numbered name) and
+    :class:`Changed` raised, to be processed as a new version.
+    """
+    aside = path.with_name(f".newsdesk-aside-{os.getpid()}-{next(_aside)}")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return  # gone already: nothing left to remove
+    if same_file(aside, taken):
+        os.unlink(aside)
+        return
+    if dest is not None and os.path.samefile(aside, dest):
+        os.unlink(dest)  # written to since the check: not the version read
+    back = path
+    while True:
+        try:
+            os.link(aside, back, follow_symlinks=False)  # never over another file
+            break
+        except FileExistsError:
+            back = unique(path)
+    os.unlink(aside)
+    raise Changed(str(back))
 
 
 #: The longest file name most file systems allow, in bytes.
@@ -147,7 +185,10 @@ def dispose(path: Path, *, after: str, archive: Path, failed: Path, failed_file:
         write_error(dest, error or {}, unique(folder / "error.json"))
         return dest
     if after == "delete":
-        path.unlink(missing_ok=True)
+        if taken is None:
+            path.unlink(missing_ok=True)
+        else:
+            _unlink_if_taken(path, None, taken)
         return None
     if after == "keep":
         return path
@@ -213,12 +254,15 @@ class Mover(threading.Thread):
                     st = os.stat(path)
                     with self._lock:
                         self.kept[str(path)] = (st.st_size, st.st_mtime_ns)
-            except Changed:
+            except Changed as exc:
+                left = Path(str(exc) or path)  # a numbered name when its own was taken
                 log.info("file changed after it was read; left in the inbox to be "
-                         "processed as a new version", file=safe_name(path.name))
+                         "processed as a new version", file=safe_name(left.name))
                 with self._lock:
                     self.moving.discard(str(path))
                 self.on_changed(path)
+                if left != path:
+                    self.on_changed(left)
             except OSError as exc:
                 log.error("could not move the file after processing",
                           file=safe_name(path.name), error=str(exc))
