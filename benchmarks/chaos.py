@@ -36,6 +36,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -184,9 +185,10 @@ def mount_tmpfs(mnt: Path, size: str) -> str | None:
 Key = tuple[str, int | None]
 
 
-def account(output: Path, offered: set[Key]) -> dict[str, int]:
+def account(output: Path, offered: set[Key]) -> dict[str, Any]:
     names: Counter[Key] = Counter()
     ids: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
     torn = records = 0
     for file in sorted(output.glob("*.jsonl")):
         for line in file.read_bytes().splitlines(keepends=True):
@@ -198,6 +200,9 @@ def account(output: Path, offered: set[Key]) -> dict[str, int]:
                 torn += 1
                 continue
             records += 1
+            statuses[str(rec.get("status"))] += 1
+            if rec.get("status") == "failed" and "daemon.timeout_s" in str(rec.get("errors")):
+                statuses["failed: timed out"] += 1
             names[(rec["source"]["name"], rec["source"].get("line"))] += 1
             ids[rec["id"]] += 1
     return {"offered": len(offered), "files": len({name for name, _ in offered}),
@@ -206,7 +211,8 @@ def account(output: Path, offered: set[Key]) -> dict[str, int]:
             "twice": sum(1 for n in offered if names[n] > 1),
             "same id twice": sum(1 for c in ids.values() if c > 1),
             "torn": torn,
-            "unknown": len(set(names) - offered)}
+            "unknown": len(set(names) - offered),
+            "statuses": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))}
 
 
 def main() -> int:
@@ -315,7 +321,7 @@ def main() -> int:
     figures = account(output, offered)
     failed_dir = workdir / "failed"
     print(f"files offered: {figures['files']} ({figures['offered']} articles)")
-    print(f"records: {figures['records']}")
+    print(f"records: {figures['records']} ({figures['statuses']})")
     print(f"lost: {figures['lost']}")
     print(f"twice: {figures['twice']}")
     print(f"torn: {figures['torn']}")
