@@ -326,11 +326,15 @@ class Committer:
         if in_flight and now < due and len(self.ready) < MAX_BATCH:
             return
         batch, self.ready = self.ready[:MAX_BATCH], self.ready[MAX_BATCH:]
-        seen = self.journal.done_among([f.digest for f in batch if not f.lost and f.whole])
+        seen = self.journal.done_among([f.digest for f in batch if f.whole])
         if seen:
             for f in batch:
                 if f.whole and f.digest in seen:
-                    self.skip_seen(f.path, f.digest, f.taken)
+                    if f.lost:  # its failed record is written (then a crash): not twice
+                        self.unwritten.discard(f.digest)
+                        self.dispose(f.path, failed=True, error=f.error_info(), taken=f.taken)
+                    else:
+                        self.skip_seen(f.path, f.digest, f.taken)
             batch = [f for f in batch if not (f.whole and f.digest in seen)]
         records = [a.to_record() for f in batch for a in f.articles
                    if a.id not in self.skip_ids]

@@ -34,8 +34,9 @@ from newsdesk.streaming import Part, Resume
 
 log = structlog.get_logger("newsdesk.workers")
 
-#: Workers lost in a row on a file read by line before the file was opened again, after
-#: which what is left of it is given up (a failed record says from which line).
+#: Workers lost in a row on a task before they started on it (or, for a file read by
+#: line, before they opened it again), after which it is given up: one failed record
+#: (for a file read by line, of what is left of it, saying from which line).
 LOSSES_BEFORE_HEAD = 3
 
 #: A worker says that the task in hand is progressing (an article of a many-article
@@ -537,13 +538,20 @@ class Pool:
             head = worker.tasks.popleft()
             name = safe_name(os.path.basename(head.path))
             at = head.resume
-            if head.by_line and head.digest is not None and at is not None and (
-                    head.headed or head.losses < LOSSES_BEFORE_HEAD):
+            if head.by_line and head.headed and at is not None:
                 # A file read by line: the line in hand is failed, the file goes on.
                 log.error("article lost with its worker; the file goes on from the next "
                           "line", file=name, after_line=at.line, reason=reason)
-                head.losses = 0 if head.headed else head.losses + 1
+                head.losses = 0
                 head.resume = Resume(at.start, at.line, at.fail_first or reason)
+                resend.append(head)
+            elif (head.by_line or not worker.ready) and head.losses < LOSSES_BEFORE_HEAD:
+                # Lost before the worker started on it (killed while it loaded its
+                # plugins) or, for a file read by line, before it opened the file: no
+                # article was in hand; sent again as it was.
+                log.warning("worker lost before it started on a file; sent again",
+                            file=name, reason=reason)
+                head.losses += 1
                 resend.append(head)
             else:
                 log.error("article lost with its worker", file=name, reason=reason)
