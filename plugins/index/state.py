@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsdesk_plugins.index.names import sound_key
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
@@ -101,6 +103,10 @@ class State:
             if "uncertain" not in columns:  # a state file from before date_uncertain
                 self.db.execute("ALTER TABLE articles ADD COLUMN uncertain INTEGER NOT NULL "
                                 "DEFAULT 0")
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(names)")}
+            if "sound" not in columns:  # a state file from before names by sound
+                self.db.execute("ALTER TABLE names ADD COLUMN sound TEXT NOT NULL DEFAULT ''")
+            self.db.execute("CREATE INDEX IF NOT EXISTS names_sound ON names (sound)")
             columns = {r[1] for r in self.db.execute("PRAGMA table_info(stories)")}
             if "undated" not in columns:  # a state file from before undated stories
                 self.db.execute("ALTER TABLE stories ADD COLUMN undated INTEGER NOT NULL "
@@ -159,16 +165,27 @@ class State:
 
     def put_names(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Remember (written form, canonical name) pairs of entities, as extract wrote them."""
-        self.db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?)",
-                            [(form, fold(form), canonical) for form, canonical in pairs])
+        self.db.executemany("INSERT OR IGNORE INTO names (form, fold, canonical, sound) "
+                            "VALUES (?,?,?,?)",
+                            [(form, fold(form), canonical, sound(form))
+                             for form, canonical in pairs])
 
     def canonicals(self, value: str) -> list[str]:
-        """Canonical names an entity written ``value`` (any case, any script) goes by."""
+        """Canonical names an entity written ``value`` (any case, any script) goes by: the
+        same letters once folded, or a name of at least ``MIN_SOUND`` letters that sounds
+        the same (`Robert Fico` finds `Роберт Фицо` where extract left it in Cyrillic)."""
+        key = sound(value)
         try:
-            rows = self.db.execute("SELECT DISTINCT canonical FROM names WHERE fold = ?",
-                                   (fold(value),)).fetchall()
-        except sqlite3.OperationalError:  # a state file from before the names table
-            return []
+            rows = self.db.execute(
+                "SELECT DISTINCT canonical FROM names WHERE fold = ? OR (sound = ? AND ? != '')",
+                (fold(value), key, key if len(key.replace(" ", "")) >= MIN_SOUND else "")
+            ).fetchall()
+        except sqlite3.OperationalError:  # a state file from before names by sound
+            try:
+                rows = self.db.execute("SELECT DISTINCT canonical FROM names WHERE fold = ?",
+                                       (fold(value),)).fetchall()
+            except sqlite3.OperationalError:  # from before the names table
+                return []
         return sorted(r[0] for r in rows)
 
     def forms(self, canonical: str) -> list[str]:
@@ -224,6 +241,16 @@ class State:
             out.append({"story": sid, "articles": n, "languages": langs, "first_seen": first,
                         "last_seen": last, "title": title, "entities": [k for k, _ in top]})
         return out
+
+
+#: Letters a name's sound key needs for names that only sound alike to be one (short keys
+#: meet too often by chance).
+MIN_SOUND = 8
+
+
+def sound(value: str) -> str:
+    """A name by the sound of its words (:func:`names.sound_key`), words apart by a space."""
+    return " ".join(k for k in (sound_key(w) for w in re.findall(r"[^\W\d_]+", value)) if k)
 
 
 def fold(value: str) -> str:

@@ -73,3 +73,24 @@ def test_free_text_naming_an_entity_searches_all_its_names(
         capsys: pytest.CaptureFixture[str], indexed: Path) -> None:
     assert search(capsys, indexed, "Алматы") == ALMATY
     assert search(capsys, indexed, "Porto") == {"Storm"}
+
+
+def test_a_name_extract_left_in_another_script_is_found_by_its_sound(
+        capsys: pytest.CaptureFixture[str], workdir: Path) -> None:
+    """Extract leaves `Роберт Фицо` in Cyrillic (no alias known): `--entity "Robert Fico"`
+    still finds the Russian report, and the other way round; a person whose name is
+    spelled alike but sounds otherwise (`Roberta Fiocco`) is not found."""
+    en = record("Robert Fico was taken to hospital in Banska Bystrica.", title="Fico shot",
+                published="2026-05-15", rid_text="en")
+    en["entities"] = [entity("Robert Fico", kind="PER")]
+    ru = record("Роберт Фицо доставлен в больницу.", lang="ru", title="Покушение",
+                published="2026-05-16", rid_text="ru")
+    ru["entities"] = [entity("Роберт Фицо", kind="PER")]
+    other = record("Roberta Fiocco opened the exhibition in Milan.", title="Exhibition",
+                   published="2026-05-16", rid_text="other")
+    other["entities"] = [entity("Roberta Fiocco", kind="PER")]
+    write_stream(workdir / "output" / "articles-2026-05-16.jsonl", [en, ru, other])
+    assert main(["reindex", "--workdir", str(workdir)]) == EXIT_OK
+    capsys.readouterr()
+    assert search(capsys, workdir, "--entity", "Robert Fico") == {"Fico shot", "Покушение"}
+    assert search(capsys, workdir, "--entity", "Роберт Фицо") == {"Fico shot", "Покушение"}
