@@ -27,6 +27,9 @@ def _articles() -> list[Article]:
                entities=["Lyon", "Claire Dubois"],
                translation={"text": TRAM_EN, "title": "Tram in Lyon"}),
         record("Short.", title="Too short to sign"),
+        # undated: the year whose numbers the daemon leaves out depends on the stories
+        record(STORM_EN + " In 2026 about 4,500 homes lost power, against 120 in 2025.",
+               title="Storm update", entities=["Portugal", "Porto"]),
     ]
     out = []
     for rec in records:
