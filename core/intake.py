@@ -55,8 +55,9 @@ def take(path: Path, root: Path | None, max_bytes: int,
     The file is opened without following a symlink in its last component
     (``O_NOFOLLOW``) unless it was a symlink when looked at, and what was opened is
     then checked on the descriptor itself: a regular file, inside ``root`` (its real
-    path, from ``/proc/self/fd``), not over ``max_bytes``, not open for writing by
-    another process, and unchanged while it was read. Swapping a file and a symlink
+    path, from ``/proc/self/fd``), not over ``max_bytes`` (a file read by line may be
+    of any size; each of its lines is held to ``max_bytes`` by :meth:`Lines.read`), not
+    open for writing by another process, and unchanged while it was read. Swapping a file and a symlink
     under one name cannot make it read a file outside ``root``. Raises
     :class:`Refused` (to failed/), :class:`Busy` (still being written: wait) or
     :class:`Vanished` (gone or changing).

@@ -7,7 +7,14 @@ imported those modules first, so the read-only models they build are in memory o
 shared by the workers; without, each worker is a freshly spawned interpreter. A task that runs past the timeout gets its worker killed; a worker
 that dies fails the task it was running. Either way the worker is replaced and
 the other tasks go on. Tasks queued behind a lost one are handed back to be
-sent again.
+sent again, and so is a task the lost worker had not started on.
+
+A file a reader reads by line (JSON lines; the daemon's tasks only) comes back in
+parts: ``("head", seq, digest, resume)`` once the worker has opened and hashed it,
+``("part", seq, part)`` for each line done (each restarts the time limit), then the
+file's own result. A worker lost part way costs the line in hand alone: the task is
+sent again from the last part's end, with that line to be failed unread
+(:class:`newsdesk.streaming.Resume`).
 """
 
 from __future__ import annotations
