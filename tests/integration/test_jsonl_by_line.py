@@ -160,3 +160,24 @@ def test_a_daemon_stopped_or_killed_mid_file_goes_on_from_where_the_journal_says
     resumed = [e["from_line"] for e in events
                if e["event"] == "a file read by line goes on from where it got"]
     assert len(resumed) == 2 and all(line > 400 for line in resumed), resumed
+
+
+@pytest.mark.slow
+def test_two_names_with_the_same_jsonl_content_at_once_give_each_line_one_record(
+        daemon, tmp_path):
+    """The same JSON-lines bytes under two names, read by two workers at the same time:
+    each line has one record (the ids are the content's), and both files are archived."""
+    write_config(tmp_path, "[daemon]\nworkers = 2\n")
+    d = daemon(*DISABLE_STAGES, "--plugins-dir", str(sleepy_plugin(tmp_path))).start()
+    d.wait_log('"workers loaded"', timeout=LOADED_S)
+    n = 600
+    data = feed(n, size=300, marks={i: "TICK" for i in range(1, n + 1)})
+    a, b = drop(d.inbox, "a.jsonl", data), drop(d.inbox, "b.jsonl", data)
+    d.wait_records(n, timeout=300)
+    wait_gone(a, 120)
+    wait_gone(b, 120)
+    assert d.stop() == 0
+    records = whole_records(tmp_path / "output")
+    assert len(records) == n
+    assert Counter(r["source"]["line"] for r in records) == Counter(range(1, n + 1))
+    assert len(list((tmp_path / "archive").glob("*/*.jsonl"))) == 2
