@@ -552,10 +552,11 @@ class Pool:
                 head.losses = 0
                 head.resume = Resume(at.start, at.line, at.fail_first or reason)
                 resend.append(head)
-            elif (head.by_line or not worker.ready) and head.losses < LOSSES_BEFORE_HEAD:
+            elif (not worker.ready or (head.by_line and head.digest is not None)) and (
+                    head.losses < LOSSES_BEFORE_HEAD):
                 # Lost before the worker started on it (killed while it loaded its
-                # plugins) or, for a file read by line, before it opened the file: no
-                # article was in hand; sent again as it was.
+                # plugins) or, for a file known to be read by line, before it opened the
+                # file again: no article was in hand; sent again as it was.
                 log.warning("worker lost before it started on a file; sent again",
                             file=name, reason=reason)
                 head.losses += 1
