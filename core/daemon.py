@@ -34,7 +34,7 @@ from newsdesk.admission import Admission
 from newsdesk.app import App
 from newsdesk.article import Article
 from newsdesk.commit import Committer, Finished
-from newsdesk.disposal import Mover
+from newsdesk.disposal import Mover, restore_aside
 from newsdesk.errors import EXIT_OK, ConfigError, PathError, PluginError
 from newsdesk.guard import HookGuard, HookTimeout, time_limit
 from newsdesk.identity import article_id
@@ -148,6 +148,7 @@ class Daemon:
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.mover.start()
+            restore_aside(self.inbox)
             self.guard.recover()
             self._until_room(self.commit.recover)
             if self.config.daemon.metrics_port:

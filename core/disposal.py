@@ -10,7 +10,6 @@ back (``on_changed``), to be processed as a new version."""
 from __future__ import annotations
 
 import errno
-import itertools
 import os
 import queue
 import shutil
@@ -97,7 +96,29 @@ def _relocate(path: Path, dest: Path, taken: Taken | None = None) -> None:
     _unlink_if_taken(path, dest, taken)
 
 
-_aside = itertools.count()
+#: The prefix of an inbox name being removed (see :func:`_unlink_if_taken`).
+ASIDE = ".newsdesk-aside."
+
+
+def restore_aside(inbox: Path) -> int:
+    """Put back the files a stopped daemon left set aside in ``inbox`` (killed between
+    renaming a name aside and unlinking it): under their own name, or beside it,
+    numbered, when it is taken. They are then taken as any file: content already done
+    is skipped by the journal. Returns how many."""
+    count = 0
+    for aside in inbox.glob(ASIDE + "*"):
+        back = inbox / aside.name[len(ASIDE):]
+        while True:
+            try:
+                os.link(aside, back, follow_symlinks=False)
+                break
+            except FileExistsError:
+                back = unique(inbox / aside.name[len(ASIDE):])
+        os.unlink(aside)
+        log.info("a file set aside by a stopped daemon is back in the inbox",
+                 file=safe_name(back.name))
+        count += 1
+    return count
 
 
 def _unlink_if_taken(path: Path, dest: Path | None, taken: Taken) -> None:
@@ -105,12 +126,16 @@ def _unlink_if_taken(path: Path, dest: Path | None, taken: Taken) -> None:
 
     There is no "unlink this inode" call: a writer renaming a new file over the name
     between a check and ``unlink`` would lose that file. So the name is first renamed
-    to a hidden one (atomic: whatever is there goes with it), checked there, and only
-    then unlinked; a file that is not the one read is put back under its name (or,
+    to a hidden one, ``.newsdesk-aside.<name>`` (atomic: whatever is there goes with
+    it; a daemon killed meanwhile puts it back at its next start,
+    :func:`restore_aside`), checked there, and only then unlinked; a file that is not the one read is put back under its name (or,
     when the name is taken again, beside it under a numbered name) and
     :class:`Changed` raised, to be processed as a new version.
     """
-    aside = path.with_name(f".newsdesk-aside-{os.getpid()}-{next(_aside)}")
+    aside = path.with_name(ASIDE + path.name)
+    if len(os.fsencode(aside.name)) > NAME_MAX:  # no room for the prefix: as before
+        os.unlink(path)
+        return
     try:
         os.rename(path, aside)
     except FileNotFoundError:

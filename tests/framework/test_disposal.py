@@ -70,3 +70,16 @@ def test_the_file_read_is_archived_and_leaves_no_aside_name(
                    error=None, taken=taken(path))
     assert dest is not None and dest.read_bytes() == b"the version read"
     assert list(inbox.iterdir()) == []
+
+
+def test_a_file_left_aside_by_a_killed_daemon_is_put_back_under_its_name_or_beside_it(
+        folders: tuple[Path, Path, Path]) -> None:
+    inbox, _, _ = folders
+    (inbox / (disposal.ASIDE + "a.txt")).write_bytes(b"left aside")
+    (inbox / (disposal.ASIDE + "b.txt")).write_bytes(b"left aside too")
+    (inbox / "b.txt").write_bytes(b"a newer b")
+    assert disposal.restore_aside(inbox) == 2
+    assert sorted(p.name for p in inbox.iterdir()) == ["a.txt", "b-1.txt", "b.txt"]
+    assert (inbox / "a.txt").read_bytes() == b"left aside"
+    assert (inbox / "b.txt").read_bytes() == b"a newer b"
+    assert (inbox / "b-1.txt").read_bytes() == b"left aside too"
