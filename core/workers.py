@@ -558,7 +558,8 @@ class Pool:
                 # plugins) or, for a file known to be read by line, before it opened the
                 # file again: no article was in hand; sent again as it was.
                 log.warning("worker lost before it started on a file; sent again",
-                            file=name, reason=reason)
+                            file=name, reason=reason, worker_ready=worker.ready,
+                            part_way=head.digest is not None)
                 head.losses += 1
                 resend.append(head)
             else:
