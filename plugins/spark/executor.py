@@ -123,6 +123,8 @@ def records_of(job: JobSpec, uri: str, mtime_s: float, content: bytes) -> list[s
 
 def _run(pool: Pool, uri: str, source: Source, content: bytes) -> list[Article]:
     seq = next(_SEQ)
+    while pool.capacity <= 0:  # the pool starts its worker from a thread: wait for it
+        pool.poll(1.0)  # raises WorkerStartError when the worker cannot be started
     pool.submit(Task(seq, source.path, given=(source, content)))
     while True:
         results, resend = pool.poll(1.0)

@@ -174,7 +174,7 @@ def test_a_broker_killed_with_passages_in_flight_is_replaced_and_no_passage_is_l
         assert [s["translation"] for s in art.record["segments"]] == expected[text]
     assert all("es-en" in w.argos._loaded for w in workers)  # they ran the model themselves
     died = [e for e in logs if e["log_level"] in ("warning", "error")]
-    assert [(e["event"], e["exit"], e["pid"]) for e in died] == [
+    assert [(e["event"], e.get("exit"), e.get("pid")) for e in died] == [  # a stray warning shows whole
         ("the shared Argos process died; starting a new one", "killed by SIGKILL", old)]
     assert broker.restarts == 1 and broker.process.pid == new
 
