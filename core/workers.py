@@ -37,6 +37,7 @@ from newsdesk.article import Article, Source
 from newsdesk.errors import NewsdeskError
 from newsdesk.intake import Lines
 from newsdesk.names import safe_name
+from newsdesk.orphans import end_with_parent
 from newsdesk.streaming import Part, Resume
 
 log = structlog.get_logger("newsdesk.workers")
@@ -252,9 +253,11 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
     # Ctrl-C in a terminal and a service manager's SIGTERM reach the whole process group:
     # the daemon stops its workers itself (``Pool.stop``), letting the article in hand
     # finish, instead of each worker dying with a KeyboardInterrupt traceback on stderr.
-    # A worker whose daemon is gone ends at the closed pipe.
+    # A worker whose daemon is gone ends at the closed pipe, or, held in a plugin that
+    # does not return, when the process it was started from is gone.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    end_with_parent()
 
     logsetup.setup(log_level, "json" if log_format == "auto" else log_format)
     try:
