@@ -83,6 +83,19 @@ STORY = (
     "Residents asked for more stops in the northern districts.\n"
 )
 
+#: A worker-stage plugin: an article with HANG never returns, one with CRASH kills its worker.
+HANGING = '''
+import os, time
+from newsdesk import hookimpl
+
+@hookimpl
+def newsdesk_clean(article):
+    if "HANG" in article.content:
+        time.sleep(600)
+    if "CRASH" in article.content:
+        os._exit(3)
+'''
+
 #: Options that turn off the four stage plugins (the framework alone).
 DISABLE_STAGES = ("--disable", "clean", "--disable", "extract", "--disable", "translate",
                   "--disable", "index")

@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from .conftest import DISABLE_STAGES, STORY, drop
+from .conftest import DISABLE_STAGES, HANGING, STORY, drop
 
 pytestmark = pytest.mark.integration
 
@@ -31,19 +31,6 @@ def newsdesk_clean(article):
 def newsdesk_extract(article):
     raise ValueError("extract exploded on purpose")
 '''
-
-HANGING = '''
-import os, time
-from newsdesk import hookimpl
-
-@hookimpl
-def newsdesk_clean(article):
-    if "HANG" in article.content:
-        time.sleep(600)
-    if "CRASH" in article.content:
-        os._exit(3)
-'''
-
 
 SLOW_START = '''
 import time

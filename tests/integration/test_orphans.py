@@ -9,21 +9,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import DISABLE_STAGES, STORY, drop
+from .conftest import DISABLE_STAGES, HANGING, STORY, drop
 
 pytestmark = pytest.mark.integration
-
-#: A worker plugin that never returns on a file asking for it.
-HANG = '''
-import time
-from newsdesk import hookimpl
-
-@hookimpl
-def newsdesk_clean(article):
-    if "HANG-HERE" in article.content:
-        time.sleep(600)
-'''
-
 
 def marked(mark: str) -> list[int]:
     """PIDs of the live processes whose environment holds ``mark``."""
@@ -46,13 +34,13 @@ def test_a_daemon_killed_alone_takes_its_fork_server_and_a_hung_worker_with_it(
         daemon: Any, tmp_path: Path) -> None:
     plugins = tmp_path / "plugins"
     plugins.mkdir()
-    (plugins / "hang.py").write_text(HANG)
+    (plugins / "hang.py").write_text(HANGING)
     mark = f"NEWSDESK_ORPHAN_TEST={uuid.uuid4().hex}"
     key, value = mark.split("=")
     d = daemon(*DISABLE_STAGES, "--plugins-dir", str(plugins), "--workers", "2",
                env={key: value}).start()
     d.wait_log("workers loaded", timeout=120)
-    drop(d.inbox, "hang.txt", "HANG-HERE\n\n" + STORY)
+    drop(d.inbox, "hang.txt", "HANG " + STORY)
     drop(d.inbox, "fine.txt", STORY)
     d.wait_records(1, timeout=60)  # fine.txt written; hang.txt is held in its worker
     time.sleep(1.0)
