@@ -49,6 +49,21 @@ def key(text: str, src: str, tgt: str, engine: str, version: str) -> str:
     return h.hexdigest()
 
 
+def _set_up(db: sqlite3.Connection) -> None:
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(_SCHEMA)
+    for table, column, decl in _ADDED_COLUMNS:
+        if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 class Cache:
     """One connection per process, opened on first use; WAL and a busy timeout let
     several worker processes read and write it at once."""
@@ -61,15 +76,26 @@ class Cache:
     def db(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(str(self.path), timeout=self.busy_timeout_s, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
-            for table, column, decl in _ADDED_COLUMNS:
-                if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
-                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
-            self._db = db
+            self._db = self._open()
         return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        """Open the file and set it up (WAL, schema, added columns), retrying while another
+        process holds it: SQLite answers "database is locked" at once, without waiting
+        the busy timeout, when several connections switch a new file to WAL together."""
+        deadline = time.monotonic() + self.busy_timeout_s
+        pause = 0.01
+        while True:
+            db = sqlite3.connect(str(self.path), timeout=self.busy_timeout_s, isolation_level=None)
+            try:
+                _set_up(db)
+                return db
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if not _is_busy(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, str]:
         wanted = list(dict.fromkeys(keys))
