@@ -41,7 +41,7 @@ def newsdesk_config_sections() -> Sequence[Section]:
 
 @hookimpl
 def newsdesk_worker_preload() -> Sequence[str]:
-    # the gazetteer, its PhraseMatcher, fastText, natasha: built once, shared by the workers
+    # the gazetteer, its name table, fastText, natasha: built once, shared by the workers
     return ["newsdesk_plugins.extract.preload"]
 
 

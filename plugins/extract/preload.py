@@ -2,8 +2,8 @@
 forks any worker: the extract engine's read-only data, which does not depend on the
 configuration, is built there once and shared by every worker forked from it
 (copy-on-write) instead of each worker building its own copy. That is the gazetteer,
-its canonical-name keys and its spaCy PhraseMatcher, fastText's language model, natasha's Russian NER and
-simplemma's English, German, Polish and Ukrainian streams (the languages of the default
+its canonical-name keys and its name table, fastText's language model, natasha's Russian NER
+and simplemma's English, German, Polish and Ukrainian streams (the languages of the default
 article mix; other languages' load in the worker that meets them).
 
 A failure here costs memory, not records: each worker then builds what it needs
