@@ -134,26 +134,69 @@ def _memory_kb(pid: int) -> tuple[int, int, int]:
 
 def tree_memory_mb(pid: int) -> dict[str, Any]:
     """The daemon's and its descendants' memory in MB: each summed (rss, pss, uss) and
-    each process's own (by pid)."""
+    each process's own (by pid), with what each process is (``roles``)."""
     per = {p: tuple(kb / 1024 for kb in _memory_kb(p)) for p in [pid, *_children(pid)]}
     return {"rss": sum(m[0] for m in per.values()), "pss": sum(m[1] for m in per.values()),
-            "uss": sum(m[2] for m in per.values()), "per": per}
+            "uss": sum(m[2] for m in per.values()), "per": per, "roles": process_roles(pid, list(per))}
+
+
+def process_roles(daemon: int, pids: list[int]) -> dict[int, str]:
+    """What each process of the daemon's tree is, from its command line and parent:
+    the daemon, multiprocessing's fork server and resource tracker, and the workers
+    (forked by the fork server, or started by the daemon itself)."""
+    def cmdline(pid: int) -> str:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def parent(pid: int) -> int:
+        try:
+            return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            return 0
+
+    roles: dict[int, str] = {}
+    servers = set()
+    for pid in pids:
+        line = cmdline(pid)
+        if pid == daemon:
+            roles[pid] = "daemon"
+        elif "resource_tracker" in line:
+            roles[pid] = "resource tracker"
+        elif "forkserver" in line and parent(pid) == daemon:
+            roles[pid] = "fork server"
+            servers.add(pid)
+    for pid in pids:
+        roles.setdefault(pid, "worker" if parent(pid) in servers | {daemon} else "other")
+    return roles
+
+
+def describe_processes(tree: dict[str, Any]) -> str:
+    """``role pid RSS/PSS/USS`` of each process of ``tree_memory_mb``'s result."""
+    roles = tree.get("roles", {})
+    return "; ".join(f"{roles.get(pid, 'pid')} {pid} {m[0]:.0f}/{m[1]:.0f}/{m[2]:.0f}"
+                     for pid, m in tree["per"].items())
 
 
 class MemoryPeak(threading.Thread):
     """Samples the daemon tree's summed RSS and PSS (4 times a second) and keeps the
-    largest: the kernel keeps a high-water mark of RSS per process, none of PSS."""
+    largest, and the sample (each process's memory) at the largest PSS: the kernel
+    keeps a high-water mark of RSS per process, none of PSS."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.rss = 0.0
         self.pss = 0.0
+        self.at_peak: dict[str, Any] | None = None
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.wait(0.25):
             now = tree_memory_mb(self.pid)
+            if now["pss"] > self.pss:
+                self.at_peak = now
             self.rss, self.pss = max(self.rss, now["rss"]), max(self.pss, now["pss"])
 
 
@@ -318,7 +361,8 @@ def command(args: argparse.Namespace, app: App) -> int:
         _wait_all(tail, names, 1800)
         sampler.stop.set()
         sampler.join()
-        results.update(peak_tree_rss_mb=sampler.rss, peak_tree_pss_mb=sampler.pss)
+        results.update(peak_tree_rss_mb=sampler.rss, peak_tree_pss_mb=sampler.pss,
+                       peak_tree=sampler.at_peak, after_tree=tree_memory_mb(proc.pid))
         elapsed = max(tail.seen[n] for n in names) - t0
         cpu1 = _cpu_s(proc.pid), sum(_cpu_s(k) for k in kids)
         results.update(cpu_main_ms=(cpu1[0] - cpu0[0]) * 1000 / len(names),
@@ -414,11 +458,11 @@ def _report(r: dict[str, Any], timings: dict[str, float], args: argparse.Namespa
           + ("       (target <= 450 MB)" if stages else "")
           + f"; children: {', '.join(f'{mb:.0f}' for mb in r['idle_kids'].values())} MB")
     tree = r["idle_tree"]
-    print(f"idle memory, whole tree   RSS summed {tree['rss']:.1f} MB, PSS {tree['pss']:.1f} MB, "
-          f"USS {tree['uss']:.1f} MB ({len(tree['per'])} processes; PSS shares each shared "
+    print(f"idle memory, whole tree   RSS summed {tree['rss']:.1f} MB, PSS {tree['pss']:.1f} MB"
+          + (" (target <= 450 MB)" if stages else "")
+          + f", USS {tree['uss']:.1f} MB ({len(tree['per'])} processes; PSS shares each shared "
           f"page among the processes that map it)")
-    print("  per process (RSS / PSS / USS MB): " + "; ".join(
-        f"{pid} {m[0]:.0f}/{m[1]:.0f}/{m[2]:.0f}" for pid, m in tree["per"].items()))
+    print("  per process (RSS / PSS / USS MB): " + describe_processes(tree))
     print(f"burst of {r['burst']} articles    {r['rate']:.1f} articles/s  "
           f"(target >= {'150' if stages else '2000'}/s; files dropped at {r['drop_rate']:.0f}/s)")
     print(f"floor (read + orjson line, one loop)  {r['floor']:.0f} articles/s; "
@@ -430,7 +474,14 @@ def _report(r: dict[str, Any], timings: dict[str, float], args: argparse.Namespa
     print(f"peak RSS, with workers    {r['peak_rss_total_mb']:.1f} MB"
           + ("       (target <= 700 MB)" if stages else ""))
     print(f"peak in the burst, sampled  RSS summed {r['peak_tree_rss_mb']:.1f} MB, "
-          f"PSS summed {r['peak_tree_pss_mb']:.1f} MB")
+          f"PSS summed {r['peak_tree_pss_mb']:.1f} MB"
+          + ("       (target <= 700 MB)" if stages else ""))
+    if r.get("peak_tree"):
+        print("  per process at the PSS peak (RSS / PSS / USS MB): " + describe_processes(r["peak_tree"]))
+    after = r["after_tree"]
+    print(f"after the burst           RSS summed {after['rss']:.1f} MB, PSS {after['pss']:.1f} MB, "
+          f"USS {after['uss']:.1f} MB")
+    print("  per process (RSS / PSS / USS MB): " + describe_processes(after))
     print(f"latency at {args.rate:g}/s (n={r['lat_n']})  p50 {r['lat_p50']:.1f} ms  "
           f"p95 {r['lat_p95']:.1f} ms  p99 {r['lat_p99']:.1f} ms  "
           f"(target p99 <= {'100' if stages else '50'} ms)")
