@@ -9,13 +9,15 @@ A speed change must not change a record: this runs each checkout's own ``newsdes
 process`` (every default plugin on, from an empty folder so no configuration file is
 read) over the same files, drops ``timings_ms`` and the read time from each record and
 compares the rest field by field. ``--generated N`` adds N articles per language of
-``newsdesk.benchtext`` (written to a temporary folder, not kept). Exit status 0: all
+``newsdesk.benchtext`` (written to a temporary folder, not kept); ``.gz`` files are
+decompressed there first (the readers refuse compressed data). Exit status 0: all
 records equal; 1: a difference (the first few are printed).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import subprocess
 import sys
@@ -71,6 +73,22 @@ def process(python: str, files: list[Path], cwd: Path) -> dict[str, dict[str, An
     return {str(r["source"]["path"]): r for r in records}
 
 
+def unzipped(files: list[Path], folder: Path) -> list[Path]:
+    """``files`` with each ``.gz`` file (news-articles-dev's pages are ``.html.gz``, which
+    the readers refuse as compressed data) replaced by its decompressed copy in ``folder``
+    (a temporary folder, not kept), so the pages themselves run through the stages."""
+    folder.mkdir(exist_ok=True)
+    out = []
+    for f in files:
+        if f.suffix == ".gz":
+            plain = folder / f.name[:-3]
+            plain.write_bytes(gzip.decompress(f.read_bytes()))
+            out.append(plain)
+        else:
+            out.append(f)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--before", required=True, metavar="PYTHON", help="the checkout's python before")
@@ -83,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="same-records-") as tmp:
         work = Path(tmp)
         files = [f for folder in args.folder for f in sorted(Path(folder).iterdir()) if f.is_file()]
+        files = unzipped(files, work / "unzipped")
         gen = work / "generated"
         gen.mkdir()
         for lang in benchtext.KITS if args.generated else ():

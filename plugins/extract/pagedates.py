@@ -11,6 +11,7 @@ clock time that is the same instant in a time zone of whole or half hours.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 _STAMP = r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?)?"
@@ -19,14 +20,24 @@ _ITEMPROP = re.compile(r"<(?:meta|time)\b[^>]*itemprop=[\"']datePublished[\"'][^
 _OPENGRAPH = re.compile(
     r"<meta\b[^>]*(?:property|name)=[\"'](?:article:published_time|og:published_time)[\"'][^>]*>", re.I)
 _ATTR = re.compile(r"\b(?:content|datetime)=[\"'](" + _STAMP + ")", re.I)
-_OFFSET_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?[+-]\d\d:?\d\d")
+#: A stamp with its offset, ``\d{4}-\d\d-\d\d`` + ``_OFFSET_TIME``. Pages are searched for the
+#: time part (it opens with a literal "T", which the regex engine finds fast; a pattern
+#: opening with a digit is tried at every digit of a 300 KB page) and the date checked
+#: before it (see ``_offset_stamps``).
+_OFFSET_TIME = re.compile(r"T\d\d:\d\d(?::\d\d(?:\.\d+)?)?[+-]\d\d:?\d\d")
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 #: A displayed English date with a clock time: "December 26, 2023 - 9:03AM", "Dec. 26, 2023 at 21:03".
+#: (The lookahead lets the engine skip positions that cannot open a month name; same matches.)
 _SHOWN = re.compile(
-    r"\b(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
+    r"(?=[jfmasond])\b(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
     r"[^<\d]{0,12}?(?P<hour>\d{1,2}):(?P<minute>\d\d)\s*(?P<half>[ap]\.?m\.?)?",
     re.I,
 )
+#: The part of a ``_SHOWN`` match from the year to the clock time (at most 21 characters,
+#: ending at the clock's colon): a page without one shows no date with a time.
+_YEAR_TO_CLOCK = re.compile(r"\d{4}[^<\d]{0,12}?\d{1,2}\Z")
+_CLOCK_MINUTES = re.compile(r":\d\d")
 
 
 def _parse(stamp: str) -> datetime | None:
@@ -57,8 +68,29 @@ def stated_published(html: str) -> tuple[datetime, bool] | None:
     return None
 
 
-def _shown_offsets(html: str, instant: datetime) -> list[timedelta]:
-    offsets: list[timedelta] = []
+def _offset_stamps(html: str) -> Iterator[str]:
+    """The stamps with an offset on the page, in order: what ``finditer`` of the whole
+    stamp's expression gives (matches that do not overlap), found from their time part."""
+    last = 0
+    for match in _OFFSET_TIME.finditer(html):
+        start = match.start() - 10
+        if start >= last and _DATE.fullmatch(html, start, match.start()):
+            last = match.end()
+            yield html[start:last]
+
+
+def _may_show_time(html: str) -> bool:
+    """False when no ``_SHOWN`` match can be on the page: no year followed by a clock time
+    (every match holds one; its colon is found by a literal search, the rest is bounded)."""
+    return any(_YEAR_TO_CLOCK.search(html, max(0, m.start() - 18), m.start())
+               for m in _CLOCK_MINUTES.finditer(html))
+
+
+def _shown_offsets(html: str, instant: datetime) -> Iterator[timedelta]:
+    """The offsets from ``instant`` of the dates with a clock time the page shows, in
+    order, read as they are needed."""
+    if not _may_show_time(html):
+        return
     for match in _SHOWN.finditer(html):
         hour = int(match.group("hour"))
         half = (match.group("half") or "").lower().replace(".", "")
@@ -71,8 +103,7 @@ def _shown_offsets(html: str, instant: datetime) -> list[timedelta]:
                              int(match.group("day")), hour, int(match.group("minute")))
         except ValueError:
             continue
-        offsets.append(shown - instant.replace(tzinfo=None, second=0, microsecond=0))
-    return offsets
+        yield shown - instant.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def local_time(instant: datetime, html: str) -> datetime:
@@ -82,8 +113,8 @@ def local_time(instant: datetime, html: str) -> datetime:
     offset = instant.utcoffset()
     if offset is None or offset != timedelta(0):
         return instant
-    for match in _OFFSET_STAMP.finditer(html):
-        other = _parse(match.group(0))
+    for stamp in _offset_stamps(html):
+        other = _parse(stamp)
         if other and other.utcoffset() and other == instant:
             return other
     utc = instant.replace(second=0, microsecond=0)

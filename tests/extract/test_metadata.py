@@ -141,3 +141,14 @@ def test_meta_lines_and_bylines_in_spanish_italian_polish_and_ukrainian(extract:
         rec = extract(text, removed=[{"text": line, "role": "meta"} for line in lines]).record
         assert (rec["published"], rec["modified"]) == ("2022-01-05T10:42", "2022-01-06"), text
         assert rec["authors"] == [lines[0].split(" ", 1)[1]], text
+
+
+def test_language_is_named_from_twenty_letters_on_and_not_below() -> None:
+    """A text is given a language once it holds twenty letters (digits and signs do not
+    count), and none with nineteen."""
+    from newsdesk_plugins.extract import language
+
+    nineteen = "Ferry 2023: cut, 99% of the times a"  # 19 letters among digits and signs
+    assert sum(ch.isalpha() for ch in nineteen) == 19
+    assert language.identify(nineteen) is None
+    assert language.identify(nineteen + "e") is not None

@@ -129,3 +129,25 @@ def test_html_article_keeps_the_time_of_day(extractor: Extractor) -> None:
     art = make_article(page, "html")
     run(extractor, art)
     assert art.record["published"] == "2023-03-01T22:10-05:00"
+
+
+def test_offset_stamps_are_found_in_page_order_without_overlap() -> None:
+    """The stamps with an offset are those the whole stamp's expression finds, in order: one
+    glued to a date, one after other digits, none where the date before the time is broken."""
+    page = ('x2023-03-01T22:10:00-05:00y 12023-03-02T01:00+0100 2023-3-01T09:00+01:00 '
+            '2023-03-04T07:15:30.5+05:30T10:00+01:00')
+    assert list(pagedates._offset_stamps(page)) == [
+        "2023-03-01T22:10:00-05:00", "2023-03-02T01:00+0100", "2023-03-04T07:15:30.5+05:30"]
+
+
+def test_displayed_times_are_read_in_order_and_a_page_without_a_clock_time_has_none() -> None:
+    """Every displayed date with a clock time is read (any case of the month, am/pm), in page
+    order; a page with dates but no clock time after a year shows none."""
+    from datetime import UTC, datetime
+
+    instant = datetime(2023, 3, 1, 10, 10, tzinfo=UTC)
+    page = "<p>DEC. 31, 2022 at 23:00</p><p>xmar 1, 2023 1:00</p><p>March 1, 2023 - 9:10 p.m.</p>"
+    minutes = [shift.total_seconds() / 60 for shift in pagedates._shown_offsets(page, instant)]
+    assert minutes == [-(59 * 24 * 60 + 11 * 60 + 10), 11 * 60]  # "xmar" opens no month name
+    assert list(pagedates._shown_offsets("<p>March 1, 2023</p><p>at 9:10</p>", instant)) == []
+    assert list(pagedates._shown_offsets("<p>March 1, 2023 at noon</p>", instant)) == []
