@@ -7,6 +7,7 @@ KILL, WOUND, ARREST, PROTEST, DAMAGE, SEIZE, EVACUATE, DISPLACE, MONEY.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -256,9 +257,32 @@ def _value_of(words: str, lang: str) -> float | None:
     return None
 
 
+#: Words (as written) known to start no number ("the", "Police"), by language: a sentence
+#: whose every word is here has no number words, and its words need no reading one by
+#: one. At most ``NOT_NUMBER_WORDS_MAX`` words a language (emptied when full).
+_NOT_NUMBER_WORDS: dict[str, set[str]] = {}
+NOT_NUMBER_WORDS_MAX = 100_000
+
+
+def _may_have_number_words(sentence: str, lang: str) -> bool:
+    """False when no word of ``sentence`` starts a run of number words (each distinct word
+    is asked once a process, unless the known words were emptied)."""
+    known = _NOT_NUMBER_WORDS.setdefault(lang, set())
+    for word in set(_WORD.findall(sentence)) - known:
+        low = word.lower()
+        if low not in _ARTICLES and _value_of(low, lang) is not None:
+            return True
+        if len(known) >= NOT_NUMBER_WORDS_MAX:
+            known.clear()
+        known.add(word)
+    return False
+
+
 def _word_numbers(sentence: str, lang: str) -> list[tuple[int, int, float]]:
     """Runs of number words ("two thousand", "twenty-five", "три") with their values."""
     if lang not in TEXT2NUM_LANGS and lang not in NUMBER_PARSER_LANGS:
+        return []
+    if not _may_have_number_words(sentence, lang):
         return []
     out: list[tuple[int, int, float]] = []
     words = list(_WORD.finditer(sentence))
@@ -300,6 +324,46 @@ def _event_pattern(lang: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+def alternation(words: list[str]) -> str:
+    """An expression that matches, at any position, the same word ``"|".join(map(re.escape,
+    words))`` matches there (the first of ``words``, in their order, that the text starts
+    with), written as a tree of shared leading characters: the regex engine then tries a
+    branch per distinct first character at each position instead of one per word (the
+    event stems are 100 words; a sentence's every position tried them all). The words
+    must not be empty (an empty match changes what ``finditer`` tries next)."""
+    if not all(words):
+        raise ValueError("alternation: an empty word")
+    return _tree(words)
+
+
+def _tree(words: list[str]) -> str:
+    order: list[str] = []
+    rests: dict[str, list[str]] = {}
+    for word in words:
+        if not word:
+            order.append("")
+            break  # an empty word matches always: the words after it are never reached
+        if word[0] not in rests:
+            rests[word[0]] = []
+            order.append(word[0])
+        rests[word[0]].append(word[1:])
+    parts = ["" if not first else re.escape(first) + (_tree(rests[first]) if rests[first] != [""] else "")
+             for first in order]
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+@lru_cache(maxsize=16)
+def _event_finder(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """``_event_pattern`` as one ``alternation`` of the stems (same matches, found faster)
+    and each stem's event (the first event listing it, as in ``_event_pattern``)."""
+    events = _events(lang)
+    event_of: dict[str, str] = {}
+    for event, stems in events.items():
+        for stem in stems:
+            event_of.setdefault(stem, event)
+    return re.compile(alternation([stem for stems in events.values() for stem in stems])), event_of
+
+
 _DIGIT = re.compile(r"\d")
 #: Every match of _COUNT holds a digit or one of these words (any case).
 _VAGUE_WORDS = tuple(sorted({w for v in VAGUE for w in v.split() if w not in ("several", "of", "несколько")}))
@@ -318,11 +382,22 @@ def _may_count(sentence: str) -> bool:
 def _event_hits(sentence: str, lang: str) -> tuple[tuple[int, int, str, bool], ...]:
     """The event words of a (lower-case) sentence: (start, end, event, known to be a
     verb), read once for all its counts."""
-    pattern = _event_pattern(lang)
-    hits = [(h.start(), h.end(), h.lastgroup or "", False) for h in pattern.finditer(sentence)]
+    finder, event_of = _event_finder(lang)
+    hits = [(h.start(), h.end(), event_of[h.group()], False) for h in finder.finditer(sentence)]
     if lang == "de":
-        hits += _separable_hits(sentence, pattern)
+        hits += _separable_hits(sentence, _event_pattern(lang))
     return tuple(sorted(hits))
+
+
+@lru_cache(maxsize=4096)
+def _event_named(target: str, lang: str) -> str | None:
+    """The event a counted thing's own words name ("protesters": PROTEST), the first in
+    ``_events``' order with a stem in them; None when none does. Cached: counted things
+    repeat ("people", "demonstrators")."""
+    for event, stems in _events(lang).items():
+        if any(stem in target for stem in stems):
+            return event
+    return None
 
 
 def _separable_hits(sentence: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str, bool]]:
@@ -455,8 +530,9 @@ def _event(sentence: str, start: int, end: int, what: str | None, unit: str | No
     if lang in _CLAUSE_BY_LANG:
         cuts += [m.end() for m in _CLAUSE_BY_LANG[lang].finditer(sentence)]
     bounds = [0] + sorted(cuts) + [len(sentence)]
-    c_start = max(b for b in bounds if b <= start)
-    c_end = min((b for b in bounds if b >= end), default=len(sentence))
+    c_start = bounds[bisect_right(bounds, start) - 1]  # the last bound at or before start
+    after_end = bisect_left(bounds, end)  # the first bound at or after end
+    c_end = bounds[after_end] if after_end < len(bounds) else len(sentence)
     hits = _event_hits(sentence, lang)
     if _PREP_BEFORE.search(sentence[max(0, start - 12):start]):
         return None  # "from four villages", "in 40 towns": where, not how many
@@ -472,10 +548,9 @@ def _event(sentence: str, start: int, end: int, what: str | None, unit: str | No
              if end <= pos <= end + 30 and pos_end <= c_end and _AUXILIARIES.match(sentence[end:pos])]
     if after:
         return min(after)[1]
-    target = (what or "").lower()
-    for event, stems in _events(lang).items():
-        if target and any(stem in target for stem in stems):
-            return event
+    named = _event_named(what.lower(), lang) if what else None
+    if named is not None:
+        return named
     verb = _OTHER_VERB_AFTER.match(sentence[end:end + 40]) if lang == "en" else None
     if verb:
         # "two airlines cancelled flights", "200 were rescued": another verb governs the

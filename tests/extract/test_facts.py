@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from newsdesk.article import Article
 
 Extract = Callable[..., Article]
@@ -148,3 +150,54 @@ def test_money_with_multiplier_words_in_other_languages(extract: Extract) -> Non
     for text, (value, unit) in cases.items():
         got = [(f["value"], f["unit"], f["event"]) for f in extract(text).record["facts"]]
         assert got == [(value, unit, "MONEY")], text
+
+
+def test_the_stem_tree_matches_what_the_plain_alternation_matches() -> None:
+    """``alternation`` (stems as a tree of shared first letters) finds, at every position,
+    the word the plain "a|b|c" expression finds: the first listed that the text starts
+    with, also where one word is the start of another or is empty."""
+    import random
+    import re
+
+    from newsdesk_plugins.extract.facts import alternation
+
+    rng = random.Random(5)
+    for _ in range(300):
+        words = ["".join(rng.choice("ab.") for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 6))]
+        text = "".join(rng.choice("ab. ") for _ in range(60))
+        plain = re.compile("|".join(re.escape(w) for w in words))
+        tree = re.compile(alternation(words))
+        assert [m.span() for m in tree.finditer(text)] == [m.span() for m in plain.finditer(text)], words
+    with pytest.raises(ValueError, match="empty word"):
+        alternation(["kill", ""])
+
+
+def test_a_counted_thing_names_the_first_event_whose_stem_it_holds() -> None:
+    """"wounded protesters" holds a WOUND and a PROTEST stem: the event listed first wins,
+    and the answer is the same when asked again (it is cached)."""
+    from newsdesk_plugins.extract.facts import _event_named
+
+    assert _event_named("wounded protesters", "en") == "WOUND"
+    assert _event_named("wounded protesters", "en") == "WOUND"
+    assert _event_named("apples", "en") is None
+    assert _event_named.cache_info().maxsize == 4096
+
+
+def test_words_known_to_start_no_number_are_kept_up_to_a_bound() -> None:
+    """A sentence without number words is told apart by its words alone, and the words
+    remembered as starting no number never grow past the bound (emptied when full)."""
+    from newsdesk_plugins.extract import facts
+
+    facts._NOT_NUMBER_WORDS.pop("en", None)
+    assert not facts._may_have_number_words("The Police closed the road.", "en")
+    assert {"The", "Police", "closed", "the", "road"} <= facts._NOT_NUMBER_WORDS["en"]
+    assert facts._may_have_number_words("The Police closed three roads.", "en")
+    assert facts._word_numbers("The Police closed three roads.", "en") == [(18, 23, 3.0)]
+    old = facts.NOT_NUMBER_WORDS_MAX
+    try:
+        facts.NOT_NUMBER_WORDS_MAX = 3
+        facts._NOT_NUMBER_WORDS.pop("en", None)
+        facts._may_have_number_words("alpha beta gamma delta epsilon zeta", "en")
+        assert len(facts._NOT_NUMBER_WORDS["en"]) <= 3
+    finally:
+        facts.NOT_NUMBER_WORDS_MAX = old
