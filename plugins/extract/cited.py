@@ -7,6 +7,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from newsdesk_plugins.extract.wordtree import alternation
+
 _OUTLET_WORDS = r"(?:news agency|agency|newspaper|news portal|portal|website|outlet|broadcaster|channel|TV|radio|daily|weekly|magazine|agentur|Zeitung|агентство|издание|газета|портал)"
 #: Context that makes a name a cited source, around "{X}".
 _BEFORE = re.compile(r"(?:according to|citing|cited by|quoted by|reported by|told|by|laut|zufolge|nach angaben (?:von|der|des)|berichtete|berichtet|meldete|meldet|по данным|по информации|со ссылкой на|сообщает|сообщило|сообщил|передает|передаёт|пишет|как сообщает|повідомляє|повідомило|пише|за даними|selon|d'après|wie|según|informó|informa|de acuerdo con|secondo|riferisce|riporta|według|podaje|podała|informuje|як повідомляє|з посиланням на)\s+(?:the\s+|der\s+|die\s+|dem\s+|агентство\s+|агентства\s+|издание\s+|газета\s+|la\s+|el\s+|l'|agencji\s+|агентство\s+)?(?:\w+\s+)?[«\"„“]?$", re.I)
@@ -27,7 +29,7 @@ _SPEECH = re.compile(r"\b(?:said|says|told|reported|reports|quoted|cited|accordi
 def _agency_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
     """One expression for every agency form; Cyrillic forms may carry a case ending."""
     ordered = sorted(forms, key=len, reverse=True)
-    pattern = "|".join(re.escape(f) for f in ordered)
+    pattern = alternation(ordered)  # the same as "|".join(map(re.escape, ordered)), faster
     return re.compile(rf"(?<![\w-])(?P<form>{pattern})(?:(?<=[а-яёА-ЯЁ])[а-яё]{{0,3}})?(?![\w-])")
 
 

@@ -42,31 +42,32 @@ _GLUED = re.compile(r"^([A-ZÀ-ÖØ-ÞА-ЯЁ][a-zß-öø-ÿа-яё'’\-]{2,}?)
                     r"erklärte|сказал|сказала|заявил|заявила|powiedział|powiedziała|dijo)$")
 
 
+#: A token or the whitespace between two: every character of a text is in one piece
+#: (``_TOKEN`` takes every character that is not whitespace).
+_PIECE = re.compile(_TOKEN.pattern + r"|\s+")
+
+
 def split_words(text: str) -> tuple[list[str], list[bool]]:
     """Words, possessive endings and punctuation, each with whether one space follows;
     whitespace other than one space is a token of its own. The words and spaces
     rebuild ``text`` exactly."""
     words: list[str] = []
     spaces: list[bool] = []
-    pos = 0
-    for m in _TOKEN.finditer(text):
-        gap = text[pos:m.start()]
-        if gap:
-            if gap == " " and words:
-                spaces[-1] = True
-            else:
-                words.append(gap)
-                spaces.append(False)
-        glued = _GLUED.match(m.group())
-        if glued:  # "Nazarbayevsaid": a name glued to a verb of speech by the scraper
+    pieces = _PIECE.findall(text)
+    # one space closing the text is a token of its own, not the last word's space
+    tail = pieces.pop() if pieces and pieces[-1] == " " else None
+    for piece in pieces:
+        if piece == " " and words:
+            spaces[-1] = True
+        elif piece[0].isupper() and (glued := _GLUED.match(piece)):
+            # "Nazarbayevsaid": a name glued to a verb of speech by the scraper
             words += [glued.group(1), glued.group(2)]
             spaces += [False, False]
         else:
-            words.append(m.group())
+            words.append(piece)
             spaces.append(False)
-        pos = m.end()
-    if pos < len(text):
-        words.append(text[pos:])
+    if tail is not None:
+        words.append(tail)
         spaces.append(False)
     return words, spaces
 

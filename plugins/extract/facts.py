@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from newsdesk_plugins.extract.wordtree import alternation
+
 EVENTS: dict[str, tuple[str, ...]] = {
     "KILL": ("kill", "dead", "died", "death", "fatalit", "lives", "bodies", "slain", "убит", "погиб",
              "гибел", "жертв", "смерт", "getötet", "tote", "starben", "ums leben", "todesopfer", "загин", "tués", "morts"),
@@ -322,34 +324,6 @@ def _events(lang: str) -> dict[str, tuple[str, ...]]:
 def _event_pattern(lang: str) -> re.Pattern[str]:
     parts = [f"(?P<{event}>{'|'.join(re.escape(s) for s in stems)})" for event, stems in _events(lang).items()]
     return re.compile("|".join(parts))
-
-
-def alternation(words: list[str]) -> str:
-    """An expression that matches, at any position, the same word ``"|".join(map(re.escape,
-    words))`` matches there (the first of ``words``, in their order, that the text starts
-    with), written as a tree of shared leading characters: the regex engine then tries a
-    branch per distinct first character at each position instead of one per word (the
-    event stems are 100 words; a sentence's every position tried them all). The words
-    must not be empty (an empty match changes what ``finditer`` tries next)."""
-    if not all(words):
-        raise ValueError("alternation: an empty word")
-    return _tree(words)
-
-
-def _tree(words: list[str]) -> str:
-    order: list[str] = []
-    rests: dict[str, list[str]] = {}
-    for word in words:
-        if not word:
-            order.append("")
-            break  # an empty word matches always: the words after it are never reached
-        if word[0] not in rests:
-            rests[word[0]] = []
-            order.append(word[0])
-        rests[word[0]].append(word[1:])
-    parts = ["" if not first else re.escape(first) + (_tree(rests[first]) if rests[first] != [""] else "")
-             for first in order]
-    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
 @lru_cache(maxsize=16)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from newsdesk.article import Article
 
 Extract = Callable[..., Article]
@@ -150,26 +148,6 @@ def test_money_with_multiplier_words_in_other_languages(extract: Extract) -> Non
     for text, (value, unit) in cases.items():
         got = [(f["value"], f["unit"], f["event"]) for f in extract(text).record["facts"]]
         assert got == [(value, unit, "MONEY")], text
-
-
-def test_the_stem_tree_matches_what_the_plain_alternation_matches() -> None:
-    """``alternation`` (stems as a tree of shared first letters) finds, at every position,
-    the word the plain "a|b|c" expression finds: the first listed that the text starts
-    with, also where one word is the start of another or is empty."""
-    import random
-    import re
-
-    from newsdesk_plugins.extract.facts import alternation
-
-    rng = random.Random(5)
-    for _ in range(300):
-        words = ["".join(rng.choice("ab.") for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 6))]
-        text = "".join(rng.choice("ab. ") for _ in range(60))
-        plain = re.compile("|".join(re.escape(w) for w in words))
-        tree = re.compile(alternation(words))
-        assert [m.span() for m in tree.finditer(text)] == [m.span() for m in plain.finditer(text)], words
-    with pytest.raises(ValueError, match="empty word"):
-        alternation(["kill", ""])
 
 
 def test_a_counted_thing_names_the_first_event_whose_stem_it_holds() -> None:
