@@ -16,7 +16,7 @@ import structlog
 
 from newsdesk_plugins.index import documents
 from newsdesk_plugins.index.duplicates import NearDuplicates, digest, words
-from newsdesk_plugins.index.state import ArticleRow, State
+from newsdesk_plugins.index.state import ArticleRow, NameRow, State, name_rows
 from newsdesk_plugins.index.stories import DAY, Counts, Stories, article_counts
 
 log = structlog.get_logger("newsdesk.index")
@@ -49,6 +49,8 @@ class Prepared:
     #: The MinHash signature's bytes (None: too short a text).
     minhash: bytes | None
     counts: Counts
+    #: The rows of its entities' written forms (:func:`state.name_rows`).
+    names: tuple[NameRow, ...] = ()
 
 
 def prepare(record: dict[str, Any], near: NearDuplicates, stop: frozenset[str],
@@ -61,7 +63,8 @@ def prepare(record: dict[str, Any], near: NearDuplicates, stop: frozenset[str],
     counts = article_counts(documents.title_of(record), en_title, en_text,
                             documents.entity_names(record), text, stop)
     return Prepared(made_with, digest(text, ws) if text.strip() else "",
-                    near.to_bytes(sig) if sig is not None else None, counts)
+                    near.to_bytes(sig) if sig is not None else None, counts,
+                    tuple(name_rows(documents.entity_forms(record))))
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,9 @@ class Grouper:
         text = documents.text_of(record)
         lang = record.get("lang") if isinstance(record.get("lang"), str) else ""
         title = documents.title_of(record)
+        names: tuple[NameRow, ...] | None = None
         if prepared is not None and prepared.made_with == self.prepared_with:
+            names = prepared.names
             dig = prepared.digest
             sig = self.near.from_bytes(prepared.minhash) if prepared.minhash is not None else None
             counts: Counts | None = prepared.counts
@@ -179,7 +184,10 @@ class Grouper:
             terms=feats.terms, minhash=self.near.to_bytes(sig) if sig is not None else None,
             uncertain=uncertain))
         self.state.put_story(srow)
-        self.state.put_names(documents.entity_forms(record))
+        if names is not None:
+            self.state.put_name_rows(names)
+        else:
+            self.state.put_names(documents.entity_forms(record))
         if commit:
             self.state.commit()
         if self.stories.docs % 1000 == 0:

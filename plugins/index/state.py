@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from newsdesk_plugins.index.names import sound_key
 
 SCHEMA = """
@@ -48,6 +50,26 @@ CREATE TABLE IF NOT EXISTS names (
 );
 CREATE INDEX IF NOT EXISTS names_fold ON names (fold);
 """
+
+
+#: A names row: (written form, fold, canonical name, sound).
+NameRow = tuple[str, str, str, str]
+#: Name pairs remembered as written before the set is emptied (it only saves queries).
+MAX_NAMES_KNOWN = 50_000
+
+
+def _dumps(value: Any) -> str:
+    """JSON text of a row's value (orjson; the standard library's for what orjson refuses,
+    a lone surrogate say); read back with ``json.loads`` either way."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value)
+
+
+def name_rows(pairs: Iterable[tuple[str, str]]) -> list[NameRow]:
+    """The ``names`` rows of (written form, canonical name) pairs."""
+    return [(form, fold(form), canonical, sound(form)) for form, canonical in pairs]
 
 
 @dataclass
@@ -89,6 +111,8 @@ class State:
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
+        #: (form, canonical) pairs this connection wrote to ``names`` (see put_name_rows).
+        self._names_known: set[tuple[str, str]] = set()
         if readonly:
             self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
         else:
@@ -117,7 +141,11 @@ class State:
         self.db.close()
 
     def commit(self) -> None:
-        self.db.commit()
+        try:
+            self.db.commit()
+        except sqlite3.Error:
+            self._names_known.clear()  # what was written may be rolled back
+            raise
 
     # --- articles ------------------------------------------------------------------
 
@@ -140,7 +168,7 @@ class State:
             "INSERT OR REPLACE INTO articles (id, t, lang, digest, duplicate_of, story, "
             "title, entities, terms, minhash, uncertain) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (a.id, a.t, a.lang, a.digest, a.duplicate_of, a.story, a.title,
-             json.dumps(a.entities), json.dumps(a.terms), a.minhash, int(a.uncertain)))
+             _dumps(a.entities), _dumps(a.terms), a.minhash, int(a.uncertain)))
 
     def articles_since(self, t: float) -> Iterator[ArticleRow]:
         for row in self.db.execute("SELECT * FROM articles WHERE t >= ?", (t,)):
@@ -160,15 +188,27 @@ class State:
         self.db.execute("DELETE FROM articles")
         self.db.execute("DELETE FROM stories")
         self.db.execute("DELETE FROM names")
+        self._names_known.clear()
 
     # --- names ---------------------------------------------------------------------
 
     def put_names(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Remember (written form, canonical name) pairs of entities, as extract wrote them."""
+        self.put_name_rows(name_rows(pairs))
+
+    def put_name_rows(self, rows: Iterable[NameRow]) -> None:
+        """Remember entities' names as :func:`name_rows` made them (in a worker, say). A
+        pair this connection has written is not written again (its row is kept: names are
+        only ever added, or all cleared)."""
+        known = self._names_known
+        new = [r for r in rows if (r[0], r[2]) not in known]
+        if not new:
+            return
         self.db.executemany("INSERT OR IGNORE INTO names (form, fold, canonical, sound) "
-                            "VALUES (?,?,?,?)",
-                            [(form, fold(form), canonical, sound(form))
-                             for form, canonical in pairs])
+                            "VALUES (?,?,?,?)", new)
+        if len(known) > MAX_NAMES_KNOWN:
+            known.clear()
+        known.update((r[0], r[2]) for r in new)
 
     def canonicals(self, value: str) -> list[str]:
         """Canonical names an entity written ``value`` (any case, any script) goes by: the
@@ -202,8 +242,8 @@ class State:
     def put_story(self, s: StoryRow) -> None:
         self.db.execute("INSERT OR REPLACE INTO stories (id, first, last, n, title, terms, "
                         "entities, undated) VALUES (?,?,?,?,?,?,?,?)",
-                        (s.id, s.first, s.last, s.n, s.title, json.dumps(s.terms),
-                         json.dumps(s.entities), int(s.undated)))
+                        (s.id, s.first, s.last, s.n, s.title, _dumps(s.terms),
+                         _dumps(s.entities), int(s.undated)))
 
     def story(self, sid: str) -> StoryRow | None:
         row = self.db.execute("SELECT * FROM stories WHERE id = ?", (sid,)).fetchone()

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Protocol
 
 from newsdesk_plugins.index.names import sound_key
@@ -129,9 +130,21 @@ def name_key_counts(runs: list[list[str]], skip: Iterable[str] = ()) -> dict[str
 def top_terms(counts: dict[str, int], limit: int, idf: IdfLike | None = None) -> dict[str, float]:
     """The ``limit`` terms of ``counts`` weighing most (1 + log of the count, times the
     term's idf when given), L2-normalised."""
-    weights = {k: (1 + math.log(c)) * (idf.get(k, 1.0) if idf else 1.0) for k, c in counts.items()}
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return _normalise(dict(top))
+    if isinstance(idf, _IdfView):  # the same sums as ``_IdfView.get``, without a call a term
+        df, docs, log = idf.df, 1 + idf.n, math.log
+        weights = {k: (1 + log(c)) * (log(docs / (1 + df.get(k, 0))) + 1.0)
+                   for k, c in counts.items()}
+    else:
+        weights = {k: (1 + math.log(c)) * (idf.get(k, 1.0) if idf else 1.0)
+                   for k, c in counts.items()}
+    return _normalise(dict(heaviest(weights, limit)))
+
+
+def heaviest(weights: dict[str, float], limit: int) -> list[tuple[str, float]]:
+    """The ``limit`` heaviest items, ties by term: ``sorted(weights.items(), key=lambda kv:
+    (-kv[1], kv[0]))[:limit]``, sorted twice (by term, then by weight, a stable sort) for
+    half the cost of a key tuple per item."""
+    return sorted(sorted(weights.items()), key=itemgetter(1), reverse=True)[:limit]
 
 
 def name_groups(runs: list[list[str]]) -> dict[str, str]:
@@ -200,6 +213,9 @@ class Counts:
     runs: list[list[str]]
     numbers: list[str]
     entities: list[str]
+    #: :func:`name_groups` of ``runs`` (the numbers' keys, each a name of its own, are
+    #: left out: a key not in it is its own name).
+    groups: dict[str, str] = field(default_factory=dict)
 
 
 def article_counts(title: str, en_title: str, en_text: str, entities: Iterable[str],
@@ -212,8 +228,9 @@ def article_counts(title: str, en_title: str, en_text: str, entities: Iterable[s
     # The words of the entity names are left out of the terms: entities are compared
     # on their own, and the terms then say what happened rather than to whom.
     stop = stop | {w for n in names for w in _WORD.findall(n)}
-    return Counts(term_counts(en_title, en_text, stop), name_runs(title, text),
-                  number_keys(f"{title}\n{text}"), keyed)
+    runs = name_runs(title, text)
+    return Counts(term_counts(en_title, en_text, stop), runs,
+                  number_keys(f"{title}\n{text}"), keyed, name_groups(runs))
 
 
 def for_year(numbers: list[str], year: int | None) -> list[str]:
@@ -227,6 +244,11 @@ def for_year(numbers: list[str], year: int | None) -> list[str]:
 def _normalise(v: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(x * x for x in v.values()))
     return {k: round(x / norm, 5) for k, x in v.items()} if norm else {}
+
+
+def top_entities(s: StoryRow) -> set[str]:
+    """A story's main entities: its 12 most counted."""
+    return {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -253,6 +275,8 @@ class Features:
 class _Live:
     row: StoryRow
     keys: set[str] = field(default_factory=set)
+    #: :func:`top_entities` of ``row`` (set by ``Stories._index``).
+    top: set[str] = field(default_factory=set)
     #: ``split_terms`` of ``row.terms``, and the terms dict it was made from (a story's
     #: terms are replaced, never changed in place, when an article joins it).
     _split: tuple[dict[str, float], tuple[dict[str, float], dict[str, float]]] | None = None
@@ -290,7 +314,7 @@ class Stories:
         words = top_terms(counts.words, ARTICLE_TERMS, idf)
         keys = top_terms(name_key_counts(runs), ARTICLE_KEYS, idf)
         return Features(t=t, terms={**words, **keys}, entities=list(counts.entities),
-                        title=en_title or title, names=name_groups(runs))
+                        title=en_title or title, names=counts.groups)
 
     def _idf(self) -> IdfLike:
         return _IdfView(self.df, self.docs)
@@ -303,7 +327,8 @@ class Stories:
 
     def score(self, f: Features, s: StoryRow,
               split: tuple[tuple[dict[str, float], dict[str, float]],
-                           tuple[dict[str, float], dict[str, float]]] | None = None) -> float:
+                           tuple[dict[str, float], dict[str, float]]] | None = None,
+              top: set[str] | None = None) -> float:
         """How well an article fits a story, from two kinds of evidence.
 
         Words: the cosine of the English terms (at least ``MIN_TEXT``), plus the share
@@ -320,10 +345,12 @@ class Stories:
         When both sides have English and the words say another happening (the same
         people and places, other words), names alone must agree at ``STRONG_NAMES`` or
         share more than ``MIN_SHARED`` names. ``split``: ``split_terms`` of the
-        article's and of the story's terms, when known."""
+        article's and of the story's terms, when known; ``top``: the story's main
+        entities (:func:`top_entities`), when known."""
         (words_f, keys_f), (words_s, keys_s) = split or (split_terms(f.terms),
                                                          split_terms(s.terms))
-        top = {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
+        if top is None:
+            top = top_entities(s)
         shared = len(top.intersection(f.entities))
         ent = shared / max(1, min(len(f.entities), len(top))) if f.entities else 0.0
         names = cosine(keys_f, keys_s) if keys_f and keys_s else 0.0
@@ -375,7 +402,7 @@ class Stories:
             s = live.row
             if not fits(s):
                 continue
-            sc = self.score(f, s, (split_f, live.split()))
+            sc = self.score(f, s, (split_f, live.split()), live.top)
             if sc >= threshold and (best is None or sc > best[1]
                                     or (sc == best[1] and sid < best[0])):
                 best = (sid, sc)
@@ -393,8 +420,7 @@ class Stories:
         for k, v in f.terms.items():
             merged[k] = merged.get(k, 0.0) + v
         s.n += 1
-        top = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
-        s.terms = _normalise(dict(top))
+        s.terms = _normalise(dict(heaviest(merged, STORY_TERMS)))
         for e in f.entities:
             s.entities[e] = s.entities.get(e, 0) + 1
         if len(s.entities) > 60:
@@ -419,7 +445,8 @@ class Stories:
     def _index(self, live: _Live) -> None:
         s = live.row
         keys = set(sorted(s.terms, key=lambda k: -s.terms[k])[:KEY_TERMS])
-        keys |= {k for k, _ in sorted(s.entities.items(), key=lambda kv: -kv[1])[:12]}
+        live.top = top_entities(s)  # the story's entities change only here and at load
+        keys |= live.top
         for k in live.keys - keys:
             self.by_key.get(k, set()).discard(s.id)
         for k in keys - live.keys:

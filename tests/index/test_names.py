@@ -119,3 +119,17 @@ def test_a_report_sharing_two_names_and_its_counts_joins_the_story(tmp_path: Pat
                 entities=["Измир", "Явуз Элбан"])
     first = g.decide(en["id"], en)
     assert g.decide(ru["id"], ru).story == first.story
+
+
+def test_numbers_are_names_of_their_own_in_the_groups_an_article_brings() -> None:
+    """The name groups counted in the worker leave the numbers out: a number key, never a
+    letter key, is its own name, as when the daemon grouped runs and numbers together."""
+    from newsdesk_plugins.index.stories import article_counts, for_year, stop_words
+
+    text = ("The mayor Claire Dubois met Jean Martin in Lyon on 4 May 2026. About 4,500 "
+            "people and 120 officials came; Dubois said 4,500 was a record.")
+    counts = article_counts("Lyon tram", "", "", [], text, stop_words())
+    together = name_groups(counts.runs + [[k] for k in for_year(counts.numbers, 2026)])
+    keys = set(together) | set(counts.groups)
+    assert any(k.startswith("~#") for k in together)
+    assert {k: counts.groups.get(k, k) for k in keys} == {k: together.get(k, k) for k in keys}

@@ -70,3 +70,64 @@ def test_features_prepared_with_other_settings_are_not_used(tmp_path: Path) -> N
     decisions = [g.decide(a.id, a.record, a.source.received, prepared=a.prepared[KEY])
                  for a in arts]
     assert decisions[2].duplicate_of == arts[0].id
+
+
+def _state_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        return {table: sorted(db.execute(f"SELECT * FROM {table}").fetchall())
+                for table in ("articles", "stories", "names")}
+    finally:
+        db.close()
+
+
+def test_the_state_file_is_the_same_whether_features_were_prepared_in_the_worker_or_not(
+        tmp_path: Path) -> None:
+    """Articles, stories and entity names (their folded and sound keys made in the worker)
+    are remembered alike, row for row, read back as the same values."""
+    import json
+
+    s = IndexSettings()
+    worker = IndexPrepare(s.duplicate_threshold, s.num_perm, s.shingle_words, s.min_words)
+    arts = _articles()
+    arts[4].record["entities"][0]["aliases"] = ["Лион"]
+    for art in arts:
+        worker.newsdesk_index_prepare(art)
+    by_daemon = Grouper(tmp_path / "a.sqlite3", group_settings(s))
+    by_worker = Grouper(tmp_path / "b.sqlite3", group_settings(s))
+    for a in arts:
+        by_daemon.decide(a.id, a.record, a.source.received)
+        by_worker.decide(a.id, a.record, a.source.received, prepared=a.prepared[KEY])
+    by_daemon.close()
+    by_worker.close()
+    a, b = _state_rows(tmp_path / "a.sqlite3"), _state_rows(tmp_path / "b.sqlite3")
+    assert a["names"] == b["names"]
+    assert ("Лион", "lion", "Lyon", "lion") in b["names"]
+
+    def values(rows: list[tuple[object, ...]], json_columns: tuple[int, ...]) -> list[object]:
+        return [tuple(json.loads(str(v)) if i in json_columns else v for i, v in enumerate(r))
+                for r in rows]
+
+    assert values(a["articles"], (7, 8)) == values(b["articles"], (7, 8))
+    assert values(a["stories"], (5, 6)) == values(b["stories"], (5, 6))
+
+
+def test_a_name_written_once_is_written_again_after_the_state_is_cleared(
+        tmp_path: Path) -> None:
+    """The state remembers which names it wrote to skip them; clearing the names table
+    (reindex) forgets that too."""
+    from newsdesk_plugins.index.state import State, name_rows
+
+    state = State(tmp_path / "s.sqlite3")
+    rows = name_rows([("Lyon", "Lyon"), ("Lion", "Lyon")])
+    state.put_name_rows(rows)
+    state.put_name_rows(rows)
+    assert state.forms("Lyon") == ["Lion", "Lyon"]
+    state.clear()
+    assert state.forms("Lyon") == ["Lyon"]
+    state.put_name_rows(rows[:1])
+    state.put_names([("Lion", "Lyon")])
+    assert state.forms("Lyon") == ["Lion", "Lyon"]
+    state.close()
