@@ -100,3 +100,18 @@ def test_a_count_keeps_its_qualifier_and_takes_its_verb(extract: Extract) -> Non
     art = extract("Officers detained about 900 people, and up to 50 foreigners were evacuated.")
     got = [(f["value"], f["qualifier"], f["event"]) for f in art.record["facts"]]
     assert got == [(900, "about", "ARREST"), (50, "up to", "EVACUATE")]
+
+
+def test_a_ministry_named_plainly_is_found_and_a_text_without_one_has_none() -> None:
+    """"the interior ministry" and "des Innenministeriums" are ministries; a text without the
+    words "ministry" or "ministerium" has none (it is not searched further)."""
+    from newsdesk_plugins.extract.evidence import ministries, places_by_cue
+
+    def make(s: int, e: int, t: str) -> tuple[int, int, str]:
+        return s, e, t
+
+    text = "The interior ministry said so. Ein Sprecher des Innenministeriums widersprach."
+    assert ministries(text, make) == [(4, 21, "interior ministry"), (48, 65, "Innenministeriums")]
+    assert ministries("The Ministry said so.", make) == []
+    assert places_by_cue("Workers in the Mangystau Region joined.", make) == []
+    assert places_by_cue("Workers in the Mangystau oblast joined.", make) == [(15, 24, "Mangystau")]
