@@ -10,8 +10,18 @@ from typing import Any
 from newsdesk_plugins.extract.wordtree import alternation
 
 _OUTLET_WORDS = r"(?:news agency|agency|newspaper|news portal|portal|website|outlet|broadcaster|channel|TV|radio|daily|weekly|magazine|agentur|Zeitung|агентство|издание|газета|портал)"
-#: Context that makes a name a cited source, around "{X}".
-_BEFORE = re.compile(r"(?:according to|citing|cited by|quoted by|reported by|told|by|laut|zufolge|nach angaben (?:von|der|des)|berichtete|berichtet|meldete|meldet|по данным|по информации|со ссылкой на|сообщает|сообщило|сообщил|передает|передаёт|пишет|как сообщает|повідомляє|повідомило|пише|за даними|selon|d'après|wie|según|informó|informa|de acuerdo con|secondo|riferisce|riporta|według|podaje|podała|informuje|як повідомляє|з посиланням на)\s+(?:the\s+|der\s+|die\s+|dem\s+|агентство\s+|агентства\s+|издание\s+|газета\s+|la\s+|el\s+|l'|agencji\s+|агентство\s+)?(?:\w+\s+)?[«\"„“]?$", re.I)
+#: The words that name a source after them ("according to", "по данным"), in order.
+_SOURCE_CUES = (
+    "according to", "citing", "cited by", "quoted by", "reported by", "told", "by", "laut", "zufolge",
+    "nach angaben von", "nach angaben der", "nach angaben des", "berichtete", "berichtet", "meldete",
+    "meldet", "по данным", "по информации", "со ссылкой на", "сообщает", "сообщило", "сообщил",
+    "передает", "передаёт", "пишет", "как сообщает", "повідомляє", "повідомило", "пише", "за даними",
+    "selon", "d'après", "wie", "según", "informó", "informa", "de acuerdo con", "secondo", "riferisce",
+    "riporta", "według", "podaje", "podała", "informuje", "як повідомляє", "з посиланням на",
+)
+#: Context that makes a name a cited source, around "{X}". (The cues as a
+#: ``wordtree.alternation``: the same as the plain alternation, searched faster.)
+_BEFORE = re.compile(r"(?:" + alternation(_SOURCE_CUES, True) + r")\s+(?:the\s+|der\s+|die\s+|dem\s+|агентство\s+|агентства\s+|издание\s+|газета\s+|la\s+|el\s+|l'|agencji\s+|агентство\s+)?(?:\w+\s+)?[«\"„“]?$", re.I)
 _QUOTED_OUTLET = re.compile(r"(?:пишет|сообщает|передает|передаёт|сообщило|по данным|writes|reports|berichtet|berichtete|schreibt)\s+(?:издание\s+|газета\s+|агентство\s+)?«(?P<name>[^»]{2,40})»", re.I)
 _AFTER = re.compile(r"^(?:'s)?\s*(?:news agency|agency|newspaper|\w+\s+)?(?:reported|reports|said|says|writes|wrote|quoted|cited|added|announced|informed|berichtete|meldete|berichtet|meldet|schreibt|сообщает|сообщило|сообщил|пишет|передает|передаёт|повідомляє|повідомило|informó|informa|riferisce|riporta|podaje|podała|rapporte|indique)\b", re.I)
 _DATELINE = re.compile(r"^\s*\(?$|^.{0,40}\($")
