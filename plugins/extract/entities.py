@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from newsdesk_plugins.extract import evidence
 from newsdesk_plugins.extract.resources import Gazetteer
@@ -180,6 +180,20 @@ INFLECTED = frozenset({"uk", "pl", "cs", "sk", "sl", "hr", "sr", "bg", "be", "lt
 PERSON_MORPHOLOGY = {"uk": "uk"}
 
 
+#: Words a per-word cache of the rules holds before it is emptied: a worker's memory
+#: stays bounded over a long run (the answers do not depend on the cache).
+WORD_CACHE_SIZE = 65536
+_V = TypeVar("_V")
+
+
+def _remember(cache: dict[str, _V], word: str, value: _V) -> _V:
+    """``cache[word] = value``, the cache emptied first when it is full; returns ``value``."""
+    if len(cache) >= WORD_CACHE_SIZE:
+        cache.clear()
+    cache[word] = value
+    return value
+
+
 @cache
 def person_morphology(lang: str) -> Any:
     """pymorphy3's analyser for one of ``PERSON_MORPHOLOGY``'s dictionaries, loaded once per
@@ -220,8 +234,7 @@ class BaseForms:
                     break
         if base is None:
             base = self([word])[0]
-        self._people[word] = base
-        return base
+        return _remember(self._people, word, base)
 
     def name(self, text: str) -> str | None:
         """The base form of a person's name ("Donaldem Tuskiem" -> "Donald Tusk"), or None
@@ -252,8 +265,7 @@ class BaseForms:
                 # low_memory: simplemma's front-coded stream instead of a dict per
                 # language (same lemmas; Polish and Ukrainian held 420 MB as dicts, 57 MB so)
                 lemma = simplemma.lemmatize(word, lang=self.lang, low_memory=True)
-                base = lemma if lemma[:1].isupper() else word
-                self._cache[word] = base
+                base = _remember(self._cache, word, lemma if lemma[:1].isupper() else word)
             out.append(base)
         return out
 
@@ -290,7 +302,7 @@ class RuleEngine:
             # another case only is not one ("Maire" in "Bruno Le Maire", "maire" listed).
             known = word in self.title_words or (lower.endswith(self.title_ends)
                                                   and lower not in self.title_ends)
-            self._title_cache[word] = known
+            _remember(self._title_cache, word, known)
         return known
 
     def unknown_word(self, word: str) -> bool:
@@ -328,8 +340,7 @@ class RuleEngine:
         """A capitalised word that can be part of a name ("Kassym-Jomart", "O'Brien")."""
         known = self._name_cache.get(word)
         if known is None:
-            known = bool(re.match(_NAME, word)) and word.istitle()
-            self._name_cache[word] = known
+            known = _remember(self._name_cache, word, bool(re.match(_NAME, word)) and word.istitle())
         return known
 
     def _name_after_particles(self, doc: list[Tok], j: int) -> bool:

@@ -71,3 +71,22 @@ def test_the_extract_preload_loads_what_a_worker_reads_on_its_first_articles() -
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "1", "1", "True", "False", "False"]
     assert out.stderr == ""
+
+
+def test_the_rules_per_word_caches_are_emptied_when_full_and_give_the_same_answers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that reads many different words (a long run) keeps at most
+    WORD_CACHE_SIZE of them in each of the rules' per-word caches."""
+    from newsdesk_plugins.extract import entities
+    from newsdesk_plugins.extract.entities import BaseForms, RuleEngine, shared_phrases
+    from newsdesk_plugins.extract.resources import gazetteer
+
+    monkeypatch.setattr(entities, "WORD_CACHE_SIZE", 3)
+    engine = RuleEngine("pl", gazetteer(), None, shared_phrases())
+    base_forms = BaseForms("pl")
+    words = ["Szczecinem", "Bydgoszczy", "Warszawie", "Krakowem", "Gdańsku"]
+    first = [(engine.is_name(w), engine.is_title(w), base_forms([w]), base_forms.person(w)) for w in words]
+    for cache in (engine._name_cache, engine._title_cache, base_forms._cache, base_forms._people):
+        assert 0 < len(cache) <= 3
+    assert [(engine.is_name(w), engine.is_title(w), base_forms([w]), base_forms.person(w)) for w in words] == first
+    assert base_forms(["Szczecinem", "Bydgoszczy"]) == ["Szczecin", "Bydgoszcz"]
