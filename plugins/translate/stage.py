@@ -225,7 +225,14 @@ def run(tr: Translator, article: Article) -> None:
     segs = segment(text, tr.lid, tr.max_segment_chars, hint)
     title_segs: list[Segment] = []
     if title and title.strip():
-        title_segs = segment(title, tr.lid, tr.max_segment_chars, segs[0].lang if segs else hint)
+        if hint == tr.target and segs and all(seg.lang == tr.target for seg in segs):
+            # The article is in the target language (extract's reading of its body, and
+            # every passage here): its headline is too, without the model, which on a
+            # line of a few words errs more often than that (see docs/plugins/translate.md).
+            title_segs = [Segment(title, 0, len(title), tr.target)]
+        else:
+            title_segs = segment(title, tr.lid, tr.max_segment_chars,
+                                 segs[0].lang if segs else hint)
     used: set[str] = set()
     translate_segments(tr, article, segs + title_segs, used)
     # One copy of the body in the record: the segments are spans into clean's ``text``

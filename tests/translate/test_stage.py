@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from structlog.testing import capture_logs
 
 from newsdesk.article import Article, Source
+from newsdesk_plugins.translate.langid import LanguageId
 from newsdesk_plugins.translate.stage import Translator, run
 
 from .conftest import Failing, Recording, make_article, translate
@@ -221,3 +223,50 @@ def test_without_a_text_in_the_record_segments_carry_their_passage(
     run(translator(Recording(upper)), art)
     assert [seg["text"] for seg in art.record["segments"]] == [EN, ES, DE]
     assert art.record["translation"]["text"] == f"{EN}\n\n{ES.upper()}\n\n{DE.upper()}"
+
+
+EN_LONG = ("The police said on Monday that the investigation into the theft of the computers "
+           "was continuing and that more arrests were expected in the coming days.")
+
+
+def _spy_model(lid: LanguageId, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    judged: list[str] = []
+    model = lid._identifier()
+    classify = model.classify
+
+    def spy(text: str) -> tuple[str, float]:
+        judged.append(text)
+        return classify(text)
+
+    monkeypatch.setattr(model, "classify", spy)
+    return judged
+
+
+def test_the_headline_of_an_article_in_the_target_language_is_not_sent_to_the_model(
+        translator: Callable[..., Translator], lid: LanguageId,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extract read the body as English and every passage is English: the headline is
+    English too, without the identifier (a line of a few words is where it errs)."""
+    judged = _spy_model(lid, monkeypatch)
+    engine = Recording(upper)
+    art = translate(translator(engine), EN_LONG, "Tres detenidos en Sevilla", lang="en")
+    assert judged == []
+    assert engine.batches == []
+    assert art.record["translation"]["title"] == "Tres detenidos en Sevilla"
+    assert art.record["translation"]["title_note"] is None
+    assert art.record["translation"]["complete"] is True
+
+
+def test_a_headline_is_judged_by_the_model_when_the_article_is_not_all_in_the_target(
+        translator: Callable[..., Translator], lid: LanguageId,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without extract's reading of the article as English, or with a passage in another
+    language, the headline is identified on its own (and translated when it is Spanish)."""
+    judged = _spy_model(lid, monkeypatch)
+    engine = Recording(upper)
+    title = "Tres detenidos en Sevilla por un robo"
+    unread = translate(translator(engine), EN_LONG, title)
+    mixed = translate(translator(engine), f"{EN_LONG}\n\n{ES}", title, lang="en")
+    assert judged.count(title) == 2
+    assert unread.record["translation"]["title"] == title.upper()
+    assert mixed.record["translation"]["title"] == title.upper()
