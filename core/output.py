@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 import pluggy
+
+
+def datasync(fd: int) -> None:
+    """Make what was written to ``fd`` durable: its data and what reading it back needs
+    (its size), not its times (``fdatasync``; ``fsync`` where there is none). For a file
+    appended to, as durable as ``fsync`` at about a third of the kernel's work."""
+    getattr(os, "fdatasync", os.fsync)(fd)
 
 
 def dumps(record: dict[str, Any]) -> bytes:

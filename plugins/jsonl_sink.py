@@ -1,7 +1,8 @@
 """Built-in sink: the record stream, JSON lines in the output folder, one file a day.
 
 Each batch is one ``write`` of whole lines to a file opened for appending,
-then ``fsync``: a line is on disk before its input file is archived. A write
+then ``fdatasync`` (the data and the file's size; ``fsync`` where there is none): a line
+is on disk before its input file is archived. A write
 that fails part way (a full disk) is undone before the error goes up: the file
 is cut back to where the batch began, so the retry of the batch leaves neither
 a spliced line nor a duplicate. A reader tailing the file can see a large batch
@@ -25,7 +26,7 @@ import structlog
 
 from newsdesk import hookimpl
 from newsdesk.config import Config, Section
-from newsdesk.output import Batch
+from newsdesk.output import Batch, datasync
 
 log = structlog.get_logger("newsdesk.jsonl")
 
@@ -162,7 +163,7 @@ class JsonlSink:
                 written = os.write(fd, data)
                 data = data[written:]
             if self.fsync:
-                os.fsync(fd)
+                datasync(fd)
         except OSError:
             self._undo(fd)
             raise
@@ -179,7 +180,7 @@ class JsonlSink:
             return
         if self.fsync:
             try:
-                os.fsync(fd)
+                datasync(fd)
             except OSError:
                 pass  # the size is fixed again before the next write
 

@@ -1,10 +1,10 @@
 """The index's own record of what it was handed and has not committed yet.
 
 The index holds what it committed; the spool, a JSON-lines file in the state folder,
-holds the records handed to it since (appended, and fsynced, before the stream is
-written). At start-up the spool is indexed and emptied. So the index never reads the
-stream files to know what it should hold: it works with the JSON-lines sink disabled,
-its prefix changed or its files rotated away.
+holds the records handed to it since (appended, and synced with ``fdatasync``, before
+the stream is written). At start-up the spool is indexed and emptied. So the index never
+reads the stream files to know what it should hold: it works with the JSON-lines sink
+disabled, its prefix changed or its files rotated away.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+from newsdesk.output import datasync
 
 from .stream import records
 
@@ -40,7 +42,7 @@ class Spool:
         while data:
             data = data[os.write(fd, data):]
         if self.fsync:
-            os.fsync(fd)
+            datasync(fd)
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every whole record line (a torn last line, cut by a crash, is skipped)."""
@@ -52,7 +54,7 @@ class Spool:
         fd = self._open()
         os.ftruncate(fd, 0)
         if self.fsync:
-            os.fsync(fd)
+            datasync(fd)
 
     def close(self) -> None:
         if self._fd >= 0:

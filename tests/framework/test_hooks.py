@@ -209,6 +209,32 @@ def test_the_stream_file_appends_whole_lines_and_recovers_only_complete_ones(
     assert held == frozenset({"two"})
 
 
+def test_each_batch_is_synced_to_disk_before_the_stream_sink_returns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``fsync`` on, the sink syncs the stream file's data (and size) once a batch,
+    after the whole batch is written and before it returns; off, it does not."""
+    import os
+
+    synced: list[int] = []
+
+    def sync(fd: int) -> None:
+        synced.append(os.fstat(fd).st_size)
+
+    monkeypatch.setattr(os, "fdatasync", sync)
+    sink = JsonlSink(tmp_path, "articles", fsync=True)
+    sink.newsdesk_write(Batch.of([{"id": "one"}, {"id": "two"}]))
+    sink.newsdesk_write(Batch.of([{"id": "three"}]))
+    (stream,) = tmp_path.glob("articles-*.jsonl")
+    first = len(dumps({"id": "one"}) + dumps({"id": "two"}))
+    assert synced == [first, stream.stat().st_size]
+    unsynced = JsonlSink(tmp_path / "off", "articles", fsync=False)
+    unsynced.newsdesk_write(Batch.of([{"id": "four"}]))
+    assert len(synced) == 2
+    sink.close()
+    unsynced.close()
+
+
 def test_the_stdout_sink_writes_the_lines_as_they_are(capsys: pytest.CaptureFixture[str]) -> None:
     """The stdout sink writes exactly the batch's bytes, so stdout is JSON lines."""
     from newsdesk_plugins.stdout_sink import StdoutSink
