@@ -216,3 +216,24 @@ def test_titles_before_a_name_in_spanish_italian_french_and_polish(extract: Extr
         "Rzecznik Piotr Müller ogłosił wczoraj nowy plan budowy mostu.": "Piotr Müller",
     }.items():
         assert [e["name"] for e in extract(text).record["entities"] if e["type"] == "PER"] == [name]
+
+
+def test_whole_words_are_found_where_the_alternation_of_them_finds_them() -> None:
+    """``whole_words`` gives the spans the expression ``(?<![\\w-])(?:a|b)(?![\\w-])`` gives:
+    whole words only (not inside "Tuskowa" or "Tusk-Nowak"), the first listed word that
+    stands whole at a place, matches that do not overlap; random texts compared."""
+    import random
+    import re
+
+    from newsdesk_plugins.extract.entities import whole_words
+
+    text = "Tusk met Donald Tusk; Tuskowa and Tusk-Nowak left, Tusk_2 too. Tusk"
+    assert whole_words(text, ["Donald Tusk", "Tusk"]) == [(0, 4), (9, 20), (63, 67)]
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab -_.é1") for _ in range(rng.randint(0, 40)))
+        words = sorted({"".join(rng.choice("ab-é") for _ in range(rng.randint(1, 4)))
+                        for _ in range(rng.randint(1, 5))}, key=len, reverse=True)
+        pattern = "|".join(re.escape(w) for w in words)
+        expected = [m.span() for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", text)]
+        assert whole_words(text, words) == expected, (text, words)
