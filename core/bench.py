@@ -5,7 +5,8 @@ dropped into its inbox by write-then-rename, and the output file is tailed to
 see each record appear. Articles are realistic generated ones (``benchtext``) or
 the files of ``--folder``. Prints the cold start (to the ready line and to the
 first record of a warm-up), then, with the workers warm: burst throughput beside
-the floor (the same files read and written as JSON lines in one Python loop),
+the floor (the same files read and written as JSON lines in one Python loop) and,
+for HTML pages with the stages on, trafilatura alone on the same files (the baseline),
 CPU per article, memory, drop-to-line latency at a steady rate, the records' size
 and each stage's cost from the records' ``timings_ms``.
 """
@@ -27,6 +28,7 @@ import orjson
 
 from newsdesk import benchtext
 from newsdesk.app import App, Settings, build_app
+from newsdesk.benchbaseline import Baseline, trafilatura_rate
 from newsdesk.pipeline import STAGES
 
 
@@ -395,6 +397,9 @@ def command(args: argparse.Namespace, app: App) -> int:
         log_file.close()
     results["costs"] = stage_costs(out, set(names))
     results["floor"] = floor_rate(burst, work)
+    if args.stages:
+        results["baseline"] = trafilatura_rate(burst, args.workers or os.cpu_count() or 1,
+                                               work / "trafilatura.jsonl")
     timings = _plugin_timings(work / "daemon.log")
     _report(results, timings, args)
     if not args.keep:
@@ -444,6 +449,16 @@ def _plugin_timings(log: Path) -> dict[str, float]:
     return {}
 
 
+def _baseline_line(b: Baseline | None, rate: float, cpu_ms: float) -> str:
+    if b is None:
+        return ("baseline, trafilatura alone: not run (the files are plain text; trafilatura "
+                "reads HTML pages)")
+    return (f"baseline, trafilatura alone (extract with metadata, a JSON line a page, same "
+            f"files, as many processes as workers)  {b.rate:.1f} pages/s, CPU {b.cpu_ms:.2f} ms "
+            f"a page ({b.extracted} of {b.pages} extracted); newsdesk {rate / b.rate:.2f}x its "
+            f"rate, {cpu_ms / b.cpu_ms:.2f}x its CPU")
+
+
 def _report(r: dict[str, Any], timings: dict[str, float], args: argparse.Namespace) -> None:
     stages = args.stages
     costs = r["costs"]
@@ -468,6 +483,8 @@ def _report(r: dict[str, Any], timings: dict[str, float], args: argparse.Namespa
     print(f"floor (read + orjson line, one loop)  {r['floor']:.0f} articles/s; "
           f"the daemon runs at {r['rate'] / r['floor']:.2%} of the floor "
           f"({r['floor'] / r['rate']:.0f}x slower)")
+    if "baseline" in r:
+        print(_baseline_line(r["baseline"], r["rate"], r["cpu_main_ms"] + r["cpu_workers_ms"]))
     print(f"CPU per article           daemon {r['cpu_main_ms']:.2f} ms, workers "
           f"{r['cpu_workers_ms']:.2f} ms (daemon busy {r['busy_main']:.0%} of the burst)")
     print(f"peak RSS, daemon          {r['peak_rss_mb']:.1f} MB")
