@@ -11,6 +11,7 @@ are linked the way Europe Media Monitor links its daily clusters over a week.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -287,6 +288,13 @@ class _Live:
         return self._split[1]
 
 
+def candidates(hits: Counter[str], n: int = MAX_CANDIDATES) -> list[str]:
+    """The ``n`` stories sharing the most keys, ties broken by story id: the same
+    candidates whatever order the stories were counted in (``by_key`` holds sets, whose
+    order changes with each process's string hashing)."""
+    return [sid for sid, _ in heapq.nsmallest(n, hits.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 class Stories:
     """Online story clustering over a sliding window; the caller persists rows."""
 
@@ -395,7 +403,7 @@ class Stories:
         split_f = split_terms(f.terms)  # once for every candidate
         # Only the stories sharing the most keys are scored (the others cannot reach
         # the threshold in practice, and scoring all would cost a cosine each).
-        for sid, _ in hits.most_common(MAX_CANDIDATES):
+        for sid in candidates(hits):
             live = self.live.get(sid)
             if live is None:
                 continue
