@@ -19,6 +19,9 @@ from newsdesk_plugins.extract.resources import Aliases, Gazetteer, norm
 
 #: Two transliterated names at least this similar (0-100) are one name.
 FUZZY_CUTOFF = 88
+#: Answers of ``resolve`` and ``exact_type`` a Canonicaliser keeps before emptying them.
+NAME_CACHE_SIZE = 65536
+_UNKNOWN = object()
 
 
 @dataclass
@@ -116,9 +119,25 @@ class Canonicaliser:
         self.org_stems = keys.org_stems
         for canonical in aliases.index.get("PER", {}).values():
             self.surnames.setdefault(norm(canonical.split()[-1]), set()).add(canonical)
+        self._resolved: dict[tuple[str, str], str | None] = {}
+        self._typed: dict[tuple[str], tuple[str, str] | None] = {}
 
     def resolve(self, kind: str, form: str) -> str | None:
-        """Return the canonical name of ``form`` if the tables know it."""
+        """Return the canonical name of ``form`` if the tables know it (cached per (kind,
+        form): the tables do not change after construction, and names repeat across
+        articles; at most ``NAME_CACHE_SIZE`` answers, emptied when full)."""
+        return self._cached(self._resolved, (kind, form), self._resolve)
+
+    def _cached(self, cache: dict[Any, Any], key: Any, compute: Any) -> Any:
+        found = cache.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = compute(*key)
+            if len(cache) >= NAME_CACHE_SIZE:
+                cache.clear()
+            cache[key] = found
+        return found
+
+    def _resolve(self, kind: str, form: str) -> str | None:
         found = self.aliases.lookup(kind, form)
         if found:
             return found
@@ -138,7 +157,11 @@ class Canonicaliser:
         return None
 
     def exact_type(self, form: str) -> tuple[str, str] | None:
-        """(type, canonical) when a table knows ``form`` exactly, whatever type the NER gave."""
+        """(type, canonical) when a table knows ``form`` exactly, whatever type the NER gave
+        (cached as ``resolve``)."""
+        return self._cached(self._typed, (form,), self._exact_type)
+
+    def _exact_type(self, form: str) -> tuple[str, str] | None:
         key = norm(form)
         for kind in ("ORG", "LOC", "PER"):
             found = self.aliases.lookup(kind, form)

@@ -237,3 +237,22 @@ def test_whole_words_are_found_where_the_alternation_of_them_finds_them() -> Non
         pattern = "|".join(re.escape(w) for w in words)
         expected = [m.span() for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", text)]
         assert whole_words(text, words) == expected, (text, words)
+
+
+def test_canonical_names_asked_again_give_the_same_answer_from_a_bounded_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``resolve`` and ``exact_type`` answer a name asked again as the first time (None too),
+    and keep at most NAME_CACHE_SIZE answers (emptied when full)."""
+    from newsdesk_plugins.extract import canonical
+    from newsdesk_plugins.extract.canonical import Canonicaliser
+    from newsdesk_plugins.extract.resources import gazetteer, read_aliases
+
+    canon = Canonicaliser(read_aliases(None), gazetteer())
+    first = [canon.resolve("LOC", "Alma-Ata"), canon.resolve("ORG", "Qwxzyv Holdings"), canon.exact_type("Almaty")]
+    assert first[0] == "Almaty" and first[1] is None and first[2] == ("LOC", "Almaty")
+    assert [canon.resolve("LOC", "Alma-Ata"), canon.resolve("ORG", "Qwxzyv Holdings"),
+            canon.exact_type("Almaty")] == first
+    monkeypatch.setattr(canonical, "NAME_CACHE_SIZE", 3)
+    for name in ("Aaaaa", "Bbbbb", "Ccccc", "Ddddd", "Eeeee"):
+        canon.resolve("PER", name)
+    assert len(canon._resolved) <= 3
+    assert canon.resolve("LOC", "Alma-Ata") == "Almaty"
