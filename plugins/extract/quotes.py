@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from newsdesk_plugins.extract.wordtree import alternation
+
 _PAIRS = re.compile(r"“(?P<a>[^”“]{3,1500})”|«(?P<b>[^»«]{3,1500})»|„(?P<c>[^“”„\"\n]{3,1500})[“”\"]|\"(?P<d>[^\"\n]{3,1500})\"")
 #: Verbs of speech after a dash quote ("– We will not leave, said X"), in the languages the
 #: rules read; a quote's attribution may use these and the verbs of ``_MORE_ATTR_VERBS``.
@@ -26,17 +28,18 @@ _DASH_LINE = re.compile(r"^[ \t]*[–—-][ \t]+(?P<q>[^\n]{3,1500}?)(?:,|\s)[ \
 _DASH_OPEN = re.compile(r"^[ \t]*[–—-][ \t]+(?P<q>[^\n]{10,1500})$", re.M)
 _NEXT_ATTR = re.compile(r"[ \t]*[–—-]\s*(?P<attr>[^\n]{3,200})")
 _SENT_END = re.compile(r"[.!?](?=\s|$)")
-_ATTR = re.compile(r"\b(?:" + "|".join(_DASH_VERBS + _MORE_ATTR_VERBS) + r")\b", re.I)
+#: The verbs as a ``wordtree.alternation`` (the same matches as "|".join of them, faster).
+_VERBS = alternation(_DASH_VERBS + _MORE_ATTR_VERBS, ignore_case=True)
+_ATTR = re.compile(r"\b(?:" + _VERBS + r")\b", re.I)
 #: (Polish "on" is left out: it is the English preposition in "wrote on Telegram".)
 _PRONOUN_WORDS = r"(?:he|she|they|er|sie|он|она|él|ella|lui|lei|ona|il|elle|він|вона)"
 #: A pronoun as the speaker: next to a verb of speech ("he said", "sagte sie", "– добавил он");
 #: a pronoun alone ("on Telegram" read as Polish "on") is no attribution.
-_PRONOUN = re.compile(rf"\b{_PRONOUN_WORDS}\s+(?:\w+\s+)?(?:{'|'.join(_DASH_VERBS + _MORE_ATTR_VERBS)})\b"
-                      rf"|\b(?:{'|'.join(_DASH_VERBS + _MORE_ATTR_VERBS)})\s+{_PRONOUN_WORDS}\b", re.I)
+_PRONOUN = re.compile(rf"\b{_PRONOUN_WORDS}\s+(?:\w+\s+)?(?:{_VERBS})\b"
+                      rf"|\b(?:{_VERBS})\s+{_PRONOUN_WORDS}\b", re.I)
 #: "..., a shop owner said", "– said the spokeswoman": a speaker the text does not name.
 _UNNAMED = re.compile(r"[\s,–—-]*(?:(?:a|an|the|one|some|another|ein|eine|der|die|un|una|el|la)\s+)"
-                      r"?(?:[a-zа-яäöüß]+\s+){0,3}?(?:" + "|".join(_DASH_VERBS + _MORE_ATTR_VERBS)
-                      + r")\b(?!\s+[A-ZА-Я])", re.I)
+                      r"?(?:[a-zа-яäöüß]+\s+){0,3}?(?:" + _VERBS + r")\b(?!\s+[A-ZА-Я])", re.I)
 #: A quote shorter than this many words is a phrase in quotation marks, not a quotation.
 MIN_WORDS = 4
 
