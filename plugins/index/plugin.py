@@ -9,9 +9,10 @@ JSON-lines sink may be disabled, renamed or rotated without the index losing art
 Off the daemon's critical path: the duplicate and story memory (datasketch, which
 imports scipy: seconds on a busy machine) loads in a thread from configuration on, so
 the daemon is ready before it is (the first decision waits for it); a decision's SQLite
-rows are committed once per written batch, not once per article; and deciding takes
-its own lock, so a tantivy commit on the timer thread does not hold up the next
-article's decision.
+rows are committed once per written batch, not once per article; the index is
+committed on a timer's thread, never in the daemon's loop (unless ``commit_s`` is 0);
+and deciding takes its own lock, so a tantivy commit on the timer thread does not hold
+up the next article's decision.
 """
 
 from __future__ import annotations
@@ -216,10 +217,13 @@ class IndexPlugin:
         written whatever happens to the index)."""
         with self.lock:
             self.pending += [r for r in batch.records if documents.indexable(r)]
-            if time.monotonic() - self.last_commit >= self.commit_s:
+            if self.commit_s <= 0:  # a commit with every batch, asked for
                 self._commit()
             elif self.timer is None and not self.closed:
-                self.timer = threading.Timer(self.commit_s, self._on_timer)
+                # Committed on the timer's thread when due, never in the daemon's loop
+                # (adding the documents and tantivy's commit take milliseconds).
+                due = self.commit_s - (time.monotonic() - self.last_commit)
+                self.timer = threading.Timer(max(0.0, due), self._on_timer)
                 self.timer.daemon = True
                 self.timer.start()
 

@@ -90,6 +90,34 @@ def test_a_commit_follows_within_commit_s_without_another_batch(workdir: Path) -
     app.shutdown()
 
 
+def test_the_index_is_committed_on_the_timer_thread_never_in_the_writing_one(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With commit_s set, even a batch that comes when a commit is due returns before the
+    commit: tantivy's work is done on the timer's thread, off the daemon's loop."""
+    import threading
+
+    app = app_for(workdir, commit_s=0.2)
+    p = plugin(app)
+    committed_in: list[str] = []
+    commit = p.backend.commit
+
+    def spy() -> None:
+        committed_in.append(threading.current_thread().name)
+        commit()
+
+    monkeypatch.setattr(p.backend, "commit", spy)
+    time.sleep(0.3)  # a commit is due
+    app.pm.hook.newsdesk_write(batch=Batch.of([record(TRAM_EN, title="first")]))
+    assert threading.current_thread().name not in committed_in
+    r = reader(workdir)
+    deadline = time.monotonic() + 2.0
+    while r.count() < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert r.count() == 1
+    assert committed_in and threading.current_thread().name not in committed_in
+    app.shutdown()
+
+
 def test_a_deleted_index_folder_is_made_again_and_logged(
         workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Deleting the index under the daemon: the next batch makes a new index (holding that
