@@ -146,9 +146,14 @@ def run(ex: Extractor, article: Article) -> None:
     def do_facts() -> None:
         facts = []
         for start, sentence in sentences(text):
-            for count in find_counts(sentence, start, lang or "en"):
+            counts = find_counts(sentence, start, lang or "en")
+            if not counts:
+                continue
+            # the sentence's source, the same for each of its counts: read once
+            according = _attribution(start, start + len(sentence), people, text)
+            for count in counts:
                 d = count.as_dict()
-                d["according_to"] = _attribution(start, start + len(sentence), people, text)
+                d["according_to"] = according
                 facts.append(d)
         rec["facts"] = facts
 
