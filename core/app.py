@@ -37,17 +37,23 @@ class App:
     #: Plugins registered while configuring (stateful instances), by name: the name of
     #: the loaded plugin whose ``newsdesk_configure`` registered them.
     owners: dict[str, str] = field(default_factory=dict)
+    shut_down: bool = field(default=False, init=False)
 
     @property
     def command(self) -> str:
         return self.settings.command
 
     def shutdown(self) -> list[HookError]:
-        """Call ``newsdesk_shutdown`` once in every plugin, even after one has failed.
+        """Call ``newsdesk_shutdown`` once in every plugin, even after one has failed;
+        a second call does nothing (the CLI calls it after every command, which may
+        have called it already).
 
         Each failure is logged as one error line naming the plugin and the hook (the
         traceback at debug level) and returned.
         """
+        if self.shut_down:
+            return []
+        self.shut_down = True
         _, call = call_isolated(self.pm.hook.newsdesk_shutdown, config=self.config)
         errors = [HookError(f.plugin, f.hook, f.error) for f in call.failures]
         for f, error in zip(call.failures, errors, strict=True):

@@ -157,8 +157,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             # One folder, one daemon: the lock comes before any plugin opens anything.
             lock = FolderLock(load_config(settings).path("state")).acquire()
         app = build_app(settings)
-        log.setup(app.config.log.level, app.config.log.format)
-        return int(args.command(args, app) or 0)
+        try:
+            log.setup(app.config.log.level, app.config.log.format)
+            return int(args.command(args, app) or 0)
+        finally:
+            # A command that failed before its own shutdown (``spark`` without pyspark)
+            # still closes what configuring opened (the index writer and its thread).
+            app.shutdown()
     except NewsdeskError as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -209,8 +209,9 @@ def test_config_prints_toml_that_reads_back_to_the_same_settings(
     code, out, _ = run(capsys, "config", "--workdir", str(tmp_path), "--config", str(config_file))
     assert code == EXIT_OK
     assert out.startswith(f"# effective configuration, from {config_file}\n")
-    expected = build_app(Settings(workdir=str(tmp_path), config_file=str(config_file))).config
-    assert tomllib.loads(out) == expected.as_dict()
+    app = build_app(Settings(workdir=str(tmp_path), config_file=str(config_file), command="config"))
+    app.shutdown()
+    assert tomllib.loads(out) == app.config.as_dict()
     assert tomllib.loads(out)["daemon"]["workers"] == 3
 
 
@@ -223,6 +224,38 @@ def test_a_plugin_command_runs_with_the_common_options(
     code, out, _ = run(capsys, "hello", "--workdir", str(tmp_path), "--plugins-dir",
                        str(tmp_path / "plugins"), "--name", "desk")
     assert (code, out) == (7, f"hello desk in {tmp_path} for hello\n")
+
+
+FAILING_COMMAND = """
+    from pathlib import Path
+
+    from newsdesk import hookimpl
+    from newsdesk.errors import PluginError
+
+    @hookimpl
+    def newsdesk_register_commands(subparsers):
+        subparsers.add_parser("boom", help="fail").set_defaults(command=boom)
+
+    def boom(args, app):
+        raise PluginError("boom: the cluster is not there")
+
+    @hookimpl
+    def newsdesk_shutdown(config):
+        marker = Path(config.paths.workdir) / "shut-down"
+        marker.write_text(str(int(marker.read_text()) + 1) if marker.exists() else "1")
+"""
+
+
+def test_a_command_that_fails_after_configuring_still_shuts_its_plugins_down_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """What configuring opened (the index writer and its loading thread, say) is closed
+    even when the command stops before its own shutdown, as `spark` without pyspark does."""
+    write_plugin(tmp_path / "plugins", "failing", FAILING_COMMAND)
+    code, _, err = run(capsys, "boom", "--workdir", str(tmp_path), "--plugins-dir",
+                       str(tmp_path / "plugins"))
+    assert code == EXIT_PLUGIN and err == "newsdesk: error: boom: the cluster is not there\n"
+    assert (tmp_path / "shut-down").read_text() == "1"
 
 
 @pytest.mark.parametrize(

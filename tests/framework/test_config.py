@@ -228,7 +228,9 @@ GREETER = """
 def greeter_app(tmp_path: Path, toml: str) -> App:
     write_plugin(tmp_path / "plugins", "greeter", GREETER)
     path = toml_file(tmp_path, f'[plugins]\ndirs = ["plugins"]\n{toml}')
-    return build_app(Settings(workdir=str(tmp_path), config_file=str(path)))
+    # `config`, not the default `run`: a run's app opens the index and starts its
+    # memory-loading thread, which would outlive the test (no shutdown here).
+    return build_app(Settings(workdir=str(tmp_path), config_file=str(path), command="config"))
 
 
 def test_a_plugin_section_is_validated_and_reaches_newsdesk_configure(tmp_path: Path) -> None:
