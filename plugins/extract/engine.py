@@ -214,6 +214,7 @@ def _metadata(article: Article, text: str, title: str | None, removed: list[dict
     if not lines and text:
         lines = text.splitlines()[:8]
     meta.from_lines(lines, lang, site_host, found)
+    meta.from_dateline(text, lang, site_host, found)
     # the headline: the input's own title; else, for a page, the one decided from the
     # page's evidence; else the line clean removed as the headline; else, in a text, the
     # first line that is not a meta line

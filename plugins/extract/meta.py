@@ -77,6 +77,26 @@ def from_lines(lines: list[str], lang: str | None, site: str | None, meta: Meta)
             meta.published = parse_date(line, lang, site)
 
 
+#: A dateline opening the body: a place (at most four words, no digits), a comma, the
+#: date, an optional agency in parentheses, then a dash, colon or full stop ("VARNA, 3
+#: December 2026 (BTA) — ...", "Paris, December 3, 2026: ...").
+_DATELINE = re.compile(
+    r"(?P<place>[^\W\d_][^\W\d_.'’-]*(?:[ .'’-]{1,2}[^\W\d_]+){0,3}),\s+"
+    r"(?P<date>[^()\n—–]{6,40}?)\s*(?:\([^()\n]{1,40}\)\s*)?(?:[—–:.]|-{1,2})\s")
+
+
+def from_dateline(text: str, lang: str | None, site: str | None, meta: Meta) -> None:
+    """Take ``published`` from a dateline opening the body's first paragraph, when the
+    page and the meta lines gave none. Only a full date counts (day, month and year:
+    ``parse_date`` requires them), so a wire dateline without a year gives nothing."""
+    if meta.published:
+        return
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    match = _DATELINE.match(first[:200])
+    if match:
+        meta.published = parse_date(match.group("date"), lang, site)
+
+
 def from_html(html: str, given: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return {title, authors, date, modified, site, url} from the page's metadata.
 

@@ -152,3 +152,28 @@ def test_language_is_named_from_twenty_letters_on_and_not_below() -> None:
     assert sum(ch.isalpha() for ch in nineteen) == 19
     assert language.identify(nineteen) is None
     assert language.identify(nineteen + "e") is not None
+
+
+def test_a_dateline_opening_the_body_gives_the_published_date(extract: Extract) -> None:
+    """"VARNA, 3 December 2026 - ..." at the head of the first paragraph, in the forms the
+    wires and papers write it: dash, colon or full stop, an agency in parentheses."""
+    rest = " The port reopened on Thursday after two weeks of repairs, the ministry said."
+    for opening, iso in [("VARNA, 3 December 2026 -", "2026-12-03"),
+                         ("NEW YORK, Dec. 3, 2026 (AP) —", "2026-12-03"),
+                         ("Rotterdam, 2 November 2026.", "2026-11-02"),
+                         ("Berlin, 3. Dezember 2026 (dpa) -", "2026-12-03")]:
+        assert extract(opening + rest).record["published"] == iso, opening
+
+
+def test_a_dateline_without_a_year_or_a_date_gives_no_published_date(extract: Extract) -> None:
+    """A wire dateline without a year ("Dec 3") would be a guess; a name and an age are
+    not a dateline."""
+    rest = " The port reopened on Thursday after two weeks of repairs, the ministry said."
+    for opening in ("VARNA, Dec 3 (Reuters) -", "Smith, 45, said on Monday -"):
+        assert extract(opening + rest).record["published"] is None, opening
+
+
+def test_a_meta_line_date_wins_over_the_dateline(extract: Extract) -> None:
+    text = "VARNA, 3 December 2026 - The port reopened on Thursday after two weeks of repairs."
+    art = extract(text, removed=[{"text": "Published: 4 December 2026", "role": "meta"}])
+    assert art.record["published"] == "2026-12-04"
