@@ -107,14 +107,7 @@ def restore_aside(inbox: Path) -> int:
     is skipped by the journal. Returns how many."""
     count = 0
     for aside in inbox.glob(ASIDE + "*"):
-        back = inbox / aside.name[len(ASIDE):]
-        while True:
-            try:
-                os.link(aside, back, follow_symlinks=False)
-                break
-            except FileExistsError:
-                back = unique(inbox / aside.name[len(ASIDE):])
-        os.unlink(aside)
+        back = _put_back(aside, inbox / aside.name[len(ASIDE):])
         log.info("a file set aside by a stopped daemon is back in the inbox",
                  file=safe_name(back.name))
         count += 1
@@ -145,15 +138,21 @@ def _unlink_if_taken(path: Path, dest: Path | None, taken: Taken) -> None:
         return
     if dest is not None and os.path.samefile(aside, dest):
         os.unlink(dest)  # written to since the check: not the version read
-    back = path
+    raise Changed(str(_put_back(aside, path)))
+
+
+def _put_back(aside: Path, name: Path) -> Path:
+    """Give the file set aside at ``aside`` its ``name`` again, or, when that is taken,
+    a numbered name beside it (a link never replaces another file); return the name."""
+    back = name
     while True:
         try:
-            os.link(aside, back, follow_symlinks=False)  # never over another file
+            os.link(aside, back, follow_symlinks=False)
             break
         except FileExistsError:
-            back = unique(path)
+            back = unique(name)
     os.unlink(aside)
-    raise Changed(str(back))
+    return back
 
 
 #: The longest file name most file systems allow, in bytes.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Any
 
 import pluggy
 import structlog
@@ -97,23 +98,9 @@ def run_stages(
     for stage in stages:
         if article.failed:
             break
-        hook = getattr(pm.hook, f"newsdesk_{stage}")
-        t0 = time.perf_counter()
-        _, call = call_isolated(hook, article=article)
-        for failure in call.failures:
-            article.add_error(stage, failure.plugin, failure.error)
-            bound.warning("plugin raised", stage=stage, plugin=failure.plugin,
-                          hook=failure.hook,
-                          error=f"{type(failure.error).__name__}: {failure.error}")
-            bound.debug("plugin traceback", stage=stage, plugin=failure.plugin,
-                        exc_info=failure.error)
-        if plugin_ms is not None:
-            for plugin, ms in call.ms.items():
-                key = f"{stage}:{plugin}"
-                plugin_ms[key] = plugin_ms.get(key, 0.0) + ms
+        _, ms = _call(getattr(pm.hook, f"newsdesk_{stage}"), stage, article, plugin_ms, bound)
         # (the index stage's time includes what its plugins prepared in the worker)
-        article.timings_ms[stage] = article.timings_ms.get(stage, 0.0) + \
-            (time.perf_counter() - t0) * 1000
+        article.timings_ms[stage] = article.timings_ms.get(stage, 0.0) + ms
     return article
 
 
@@ -124,22 +111,32 @@ def prepare(pm: pluggy.PluginManager, article: Article,
     the stage "index", and the time counts to the index stage's."""
     if article.failed:
         return article
+    bound = log.bind(article=article.id[:12], file=article.source.name)
+    ran, ms = _call(pm.hook.newsdesk_index_prepare, "index", article, plugin_ms, bound)
+    if ran:
+        article.timings_ms["index"] = ms
+    return article
+
+
+def _call(hook: Any, stage: str, article: Article, plugin_ms: dict[str, float] | None,
+          bound: Any) -> tuple[bool, float]:
+    """Call one hook on ``article`` through pluggy, each implementation's error recorded
+    in the article under ``stage`` (a warning line; the traceback at debug level), each
+    plugin's time added to ``plugin_ms`` as ``"stage:plugin"``. Returns whether any
+    implementation ran and the time the call took, in ms."""
     t0 = time.perf_counter()
-    _, call = call_isolated(pm.hook.newsdesk_index_prepare, article=article)
+    _, call = call_isolated(hook, article=article)
     for failure in call.failures:
-        article.add_error("index", failure.plugin, failure.error)
-        log.warning("plugin raised", stage="index", plugin=failure.plugin, hook=failure.hook,
-                    file=article.source.name,
-                    error=f"{type(failure.error).__name__}: {failure.error}")
-        log.debug("plugin traceback", stage="index", plugin=failure.plugin,
-                  exc_info=failure.error)
+        article.add_error(stage, failure.plugin, failure.error)
+        bound.warning("plugin raised", stage=stage, plugin=failure.plugin, hook=failure.hook,
+                      error=f"{type(failure.error).__name__}: {failure.error}")
+        bound.debug("plugin traceback", stage=stage, plugin=failure.plugin,
+                    exc_info=failure.error)
     if plugin_ms is not None:
         for plugin, ms in call.ms.items():
-            key = f"index:{plugin}"
+            key = f"{stage}:{plugin}"
             plugin_ms[key] = plugin_ms.get(key, 0.0) + ms
-    if call.ms or call.failures:
-        article.timings_ms["index"] = (time.perf_counter() - t0) * 1000
-    return article
+    return bool(call.ms or call.failures), (time.perf_counter() - t0) * 1000
 
 
 def with_source(article: Article, source: Source) -> Article:
