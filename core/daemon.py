@@ -17,6 +17,7 @@ mover).
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sqlite3
@@ -110,6 +111,9 @@ class Daemon:
         self.seq = 0
         self._loaded_told = False
         self._interrupted = False
+        #: Start-up's objects frozen out of the garbage collector's sweeps: when every
+        #: worker is loaded, and after the first batch (the index's memory is loaded).
+        self._frozen = {"ready": False, "written": False}
 
     def _held(self, key: str) -> bool:
         """True for a file the mover holds (being moved, or kept and unchanged)."""
@@ -176,6 +180,7 @@ class Daemon:
             if self.mover.is_alive():
                 self.mover.close()
             self._shutdown_plugins()
+            self.guard.close()
             self._write_status()
             self.metrics.close()
             self.journal.close()
@@ -225,6 +230,9 @@ class Daemon:
                 self._loaded_told = True
                 ready.log_workers_loaded(log, workers=self.pool.size)
                 self._say_ready()
+                self._freeze("ready")
+            if commit.written and not self._frozen["written"]:
+                self._freeze("written")
             now = time.monotonic()
             if now >= next_health:
                 next_health = now + 1.0
@@ -239,6 +247,13 @@ class Daemon:
                 self._rescan()
             if self.watcher.waiting:
                 self.watcher.settle()
+
+    def _freeze(self, moment: str) -> None:
+        """Move every object made so far (modules, plugins, the index's memory) into the
+        garbage collector's permanent generation: its full sweeps, which a burst
+        triggers every few hundred articles, then walk only what was made since."""
+        self._frozen[moment] = True
+        gc.freeze()
 
     def _timeout(self, busy: bool) -> float:
         due = self.commit.timeout()
