@@ -81,8 +81,8 @@ def newsdesk_config_sections() -> Sequence[Section]:
 
 @hookimpl
 def newsdesk_worker_preload() -> Sequence[str]:
-    # datasketch (and scipy, which it imports) for the workers' MinHash signatures
-    return ["newsdesk_plugins.index.grouping"]
+    # numpy for the workers' MinHash signatures (duplicates.signature)
+    return ["numpy", "newsdesk_plugins.index.grouping"]
 
 
 @hookimpl
@@ -109,8 +109,8 @@ def newsdesk_configure(config: Config, pm: pluggy.PluginManager, role: str) -> N
                                  threads=s.writer_threads)
     except IndexUnavailable as exc:
         raise PluginError(f"index: {exc}") from None
-    # The duplicate and story memory is built in a thread (datasketch's import alone
-    # takes seconds on a busy machine): the daemon is ready before it is.
+    # The duplicate and story memory is built in a thread (reading the state file of a
+    # long run takes seconds): the daemon is ready before it is.
     grouper = partial(make_grouper, resolve(config, s.state_file), s) if s.group else None
     if pm.has_plugin("index.writer"):
         pm.unregister(name="index.writer")

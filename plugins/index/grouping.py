@@ -15,7 +15,7 @@ from typing import Any
 import structlog
 
 from newsdesk_plugins.index import documents
-from newsdesk_plugins.index.duplicates import NearDuplicates, digest, words
+from newsdesk_plugins.index.duplicates import NearDuplicates, digest, jaccard, signature, words
 from newsdesk_plugins.index.state import ArticleRow, NameRow, State, name_rows
 from newsdesk_plugins.index.stories import DAY, Counts, Stories, article_counts
 
@@ -53,17 +53,17 @@ class Prepared:
     names: tuple[NameRow, ...] = ()
 
 
-def prepare(record: dict[str, Any], near: NearDuplicates, stop: frozenset[str],
+def prepare(record: dict[str, Any], stop: frozenset[str],
             made_with: tuple[int, int, int]) -> Prepared:
-    """``Prepared`` features of a finished record (what ``Grouper.decide`` would compute)."""
+    """``Prepared`` features of a finished record (what ``Grouper.decide`` would compute;
+    ``made_with``: num_perm, shingle_words, min_words)."""
     text = documents.text_of(record)
     ws = words(text)
-    sig = near.signature(text, ws) if text else None
+    sig = signature(text, *made_with, ws) if text else None
     en_title, en_text = documents.english(record)
     counts = article_counts(documents.title_of(record), en_title, en_text,
                             documents.entity_names(record), text, stop)
-    return Prepared(made_with, digest(text, ws) if text.strip() else "",
-                    near.to_bytes(sig) if sig is not None else None, counts,
+    return Prepared(made_with, digest(text, ws) if text.strip() else "", sig, counts,
                     tuple(name_rows(documents.entity_forms(record))))
 
 
@@ -94,7 +94,7 @@ class Grouper:
         n = 0
         for row in self.state.articles_since(since):
             if row.minhash and row.t >= newest - self.settings.duplicate_days * DAY:
-                self.near.add(row.id, self.near.from_bytes(row.minhash))
+                self.near.add(row.id, row.minhash)
             self.stories.df.update(row.terms.keys())
             self.stories.docs += 1
             n += 1
@@ -131,7 +131,7 @@ class Grouper:
         if prepared is not None and prepared.made_with == self.prepared_with:
             names = prepared.names
             dig = prepared.digest
-            sig = self.near.from_bytes(prepared.minhash) if prepared.minhash is not None else None
+            sig = prepared.minhash
             counts: Counts | None = prepared.counts
         else:
             dig, sig = self._digest_and_signature(text)
@@ -181,7 +181,7 @@ class Grouper:
         self.state.put_article(ArticleRow(
             id=rid, t=feats.t, lang=lang or "", digest=dig, duplicate_of=original, story=story,
             title=feats.title, entities=documents.entity_mentions(record),
-            terms=feats.terms, minhash=self.near.to_bytes(sig) if sig is not None else None,
+            terms=feats.terms, minhash=sig,
             uncertain=uncertain))
         self.state.put_story(srow)
         if names is not None:
@@ -199,19 +199,19 @@ class Grouper:
         """The settings prepared features must have been made with to be used here."""
         return (self.settings.num_perm, self.settings.shingle_words, self.settings.min_words)
 
-    def _digest_and_signature(self, text: str) -> tuple[str, Any]:
+    def _digest_and_signature(self, text: str) -> tuple[str, bytes | None]:
         ws = words(text)  # split once for both
         dig = digest(text, ws) if text.strip() else ""
         sig = self.near.signature(text, ws) if text else None
         return dig, sig
 
-    def _near(self, sig: Any, lang: str) -> str:
+    def _near(self, sig: bytes, lang: str) -> str:
         best, best_j = "", 0.0
         for cand in self.near.candidates(sig):
             found = self.state.minhash(cand)
             if found is None or found[1] is None or found[0] != lang:
                 continue
-            j = float(sig.jaccard(self.near.from_bytes(found[1])))
+            j = jaccard(sig, found[1])
             if j >= self.settings.duplicate_threshold and j > best_j:
                 best, best_j = cand, j
         if not best:

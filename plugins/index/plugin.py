@@ -6,8 +6,8 @@ The index keeps its own record of what it holds (the index itself and its spool,
 :mod:`newsdesk_plugins.index.spool`); it never reads the stream files, so the
 JSON-lines sink may be disabled, renamed or rotated without the index losing articles.
 
-Off the daemon's critical path: the duplicate and story memory (datasketch, which
-imports scipy: seconds on a busy machine) loads in a thread from configuration on, so
+Off the daemon's critical path: the duplicate and story memory (the state file's
+articles of the last 30 days, by default) loads in a thread from configuration on, so
 the daemon is ready before it is (the first decision waits for it); a decision's SQLite
 rows are committed once per written batch, not once per article; the index is
 committed on a timer's thread, never in the daemon's loop (unless ``commit_s`` is 0);
@@ -37,7 +37,7 @@ from newsdesk_plugins.index.prepare import KEY as PREPARED
 from newsdesk_plugins.index.spool import Spool
 from newsdesk_plugins.index.tantivy_engine import in_range
 
-if TYPE_CHECKING:  # datasketch is imported where the memory is built
+if TYPE_CHECKING:  # grouping is imported where the memory is built
     from newsdesk_plugins.index.grouping import Decision, Grouper, GroupSettings
 
 log = structlog.get_logger("newsdesk.index")

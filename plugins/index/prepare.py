@@ -5,8 +5,6 @@ thread then only decides (``Grouper.decide`` with ``prepared``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from newsdesk import hookimpl
 from newsdesk.article import Article
 
@@ -20,19 +18,15 @@ class IndexPrepare:
     def __init__(self, threshold: float, num_perm: int, shingle_words: int,
                  min_words: int) -> None:
         self.settings = (threshold, num_perm, shingle_words, min_words)
-        self._near: Any = None
         self._stop: frozenset[str] | None = None
 
     @hookimpl
     def newsdesk_index_prepare(self, article: Article) -> None:
-        from newsdesk_plugins.index.duplicates import NearDuplicates
         from newsdesk_plugins.index.grouping import prepare
         from newsdesk_plugins.index.stories import stop_words
 
-        if self._near is None:
-            self._near = NearDuplicates(*self.settings)
+        if self._stop is None:
             self._stop = stop_words()
-        assert self._stop is not None
         threshold, num_perm, shingle_words, min_words = self.settings
-        article.prepared[KEY] = prepare(article.record, self._near, self._stop,
+        article.prepared[KEY] = prepare(article.record, self._stop,
                                         (num_perm, shingle_words, min_words))

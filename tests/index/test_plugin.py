@@ -270,8 +270,8 @@ def _plugin_with(workdir: Path, build: Any) -> IndexPlugin:
 
 
 def test_the_memory_loads_in_a_thread_while_start_up_goes_on(workdir: Path) -> None:
-    """Start-up does not wait for the duplicate and story memory (datasketch takes
-    seconds to import); the first decision does, and what start-up asked of the memory
+    """Start-up does not wait for the duplicate and story memory (reading a long run's
+    state takes seconds); the first decision does, and what start-up asked of the memory
     (forgetting articles the stream lacks) is done as soon as it is loaded."""
     import threading
 
