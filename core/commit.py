@@ -37,6 +37,11 @@ log = structlog.get_logger("newsdesk.daemon")
 MAX_BATCH = 512
 #: Seconds between retries of a batch the sinks refused (a full disk, say).
 RETRY_S = 2.0
+#: While files wait in the inbox beyond what the workers hold (a burst), a batch waits
+#: this many times ``output.batch_ms`` for company: each batch costs three synced writes
+#: and two SQLite commits whatever its size, and a file in a burst waits far longer in
+#: the queue than this. At a steady rate the queue is empty and ``batch_ms`` holds.
+BURST_FACTOR = 5
 
 
 @dataclass
@@ -306,23 +311,30 @@ class Committer:
 
     # --- writing -----------------------------------------------------------------------
 
+    @property
+    def wait_s(self) -> float:
+        """How long a batch waits for company: ``output.batch_ms``, or ``BURST_FACTOR``
+        times that while files are queued beyond what the workers hold."""
+        return self.batch_s * BURST_FACTOR if self.admission.queue else self.batch_s
+
     def timeout(self) -> float | None:
         """Seconds until the oldest ready record is due, None when nothing is ready."""
         if not self.ready:
             return None
-        oldest = self.ready[0].done_at + self.batch_s
+        oldest = self.ready[0].done_at + self.wait_s
         if self.retry_at:
             oldest = max(oldest, self.retry_at)
         return max(0.0, oldest - time.monotonic())
 
     def flush(self, in_flight: int) -> None:
-        """Write a batch if one is due: full, old enough, or nothing else in flight."""
+        """Write a batch if one is due: full, old enough (``wait_s``), or nothing else in
+        flight."""
         if not self.ready:
             return
         now = time.monotonic()
         if now < self.retry_at:
             return
-        due = self.ready[0].done_at + self.batch_s
+        due = self.ready[0].done_at + self.wait_s
         if in_flight and now < due and len(self.ready) < MAX_BATCH:
             return
         batch, self.ready = self.ready[:MAX_BATCH], self.ready[MAX_BATCH:]
