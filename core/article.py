@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import orjson
+
 from newsdesk import SCHEMA
 from newsdesk.identity import content_id
-from newsdesk.limits import cap_fields, drop_unserialisable
+from newsdesk.limits import cap_fields, serialise_or_drop
 
 __all__ = ["Article", "Source", "content_id", "now_iso"]
 
@@ -116,6 +118,12 @@ class Article:
         each with a note in ``errors`` (see :mod:`newsdesk.limits`): a record can
         always be written.
         """
+        return self.record_and_line()[0]
+
+    def record_and_line(self) -> tuple[dict[str, Any], bytes]:
+        """The finished record (:meth:`to_record`) and the same record as a JSON line
+        (``newsdesk.output.dumps``), serialised once: the check that JSON can hold the
+        record is its serialisation."""
         out: dict[str, Any] = {
             "schema": SCHEMA,
             "id": self.id,
@@ -128,14 +136,17 @@ class Article:
         notes = cap_fields(out, self.writers)
         out["errors"] = list(self.errors)
         out["timings_ms"] = {k: round(v, 3) for k, v in self.timings_ms.items()}
-        notes += drop_unserialisable(out, FRAMEWORK_KEYS, self.writers)
+        line, dropped = serialise_or_drop(out, FRAMEWORK_KEYS, self.writers)
+        notes += dropped
         if notes:
             out["errors"] = out["errors"] + notes
             if out["status"] == "ok":
                 out["status"] = "partial"
         if list(out)[:4] != list(FRAMEWORK_KEYS[:4]):  # a framework field was repaired
             out = {k: out[k] for k in dict.fromkeys([*FRAMEWORK_KEYS[:4], *out]) if k in out}
-        return out
+        if line is None or notes:  # changed since it was serialised
+            line = orjson.dumps(out, option=orjson.OPT_APPEND_NEWLINE)
+        return out, line
 
 
 def snapshot(article: Article) -> dict[str, int]:

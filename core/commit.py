@@ -348,8 +348,9 @@ class Committer:
                     else:
                         self.skip_seen(f.path, f.digest, f.taken)
             batch = [f for f in batch if not (f.whole and f.digest in seen)]
-        records = [a.to_record() for f in batch for a in f.articles
-                   if a.id not in self.skip_ids]
+        made = [a.record_and_line() for f in batch for a in f.articles
+                if a.id not in self.skip_ids]
+        records = [record for record, _ in made]
         rows, parts = journal_rows(batch)
         try:
             self.journal.commit(rows, done=self.written_not_done, parts=parts)
@@ -362,7 +363,7 @@ class Committer:
             return
         self.written_not_done = []
         try:
-            output.write(self.pm, output.Batch.of(records))
+            output.write(self.pm, output.Batch(records, [line for _, line in made]))
         except Exception as exc:
             if is_no_space(exc):
                 self.pause.no_space("the output disk", exc)

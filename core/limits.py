@@ -72,9 +72,17 @@ def drop_unserialisable(record: dict[str, Any], keep: tuple[str, ...],
     """Remove the fields of ``record`` JSON cannot hold (a set, bytes, a string that is
     not Unicode text, a number too large); the ``keep`` fields are repaired instead.
     Returns one note per field dropped."""
+    return serialise_or_drop(record, keep, writers)[1]
+
+
+def serialise_or_drop(record: dict[str, Any], keep: tuple[str, ...],
+                      writers: Mapping[str, str]) -> tuple[bytes | None, list[Note]]:
+    """``record`` as a JSON line (orjson, ending in a newline: what the sinks write) when
+    JSON can hold all of it, and no notes; else None and :func:`drop_unserialisable`'s
+    notes, the fields dropped or repaired in ``record``. Trying to serialise the record is
+    the check, so a record that passes it is serialised once."""
     try:
-        orjson.dumps(record)
-        return []
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE), []
     except TypeError:
         pass
     notes: list[Note] = []
@@ -95,7 +103,7 @@ def drop_unserialisable(record: dict[str, Any], keep: tuple[str, ...],
         notes.append(_note(plugin, "UnserialisableValue",
                            f"field {key!r} holds a value JSON cannot hold "
                            f"({type(value).__name__}: {reason}); dropped"))
-    return notes
+    return None, notes
 
 
 def _repair(value: Any) -> Any:
