@@ -1,17 +1,18 @@
-"""Component benchmark: CPU per article of the worker stages clean and extract, in one process.
+"""Component benchmark: CPU per article of the worker stages, in one process.
 
     .venv/bin/python benchmarks/stage_cpu.py --generated 300 \
         --folder ../shared/datasets/news-articles-dev/html [--profile out.prof]
 
-A component figure, not the product's: the clean and extract hooks run as a worker
-calls them (``build_app(role="worker")``, ``newsdesk_read``, then ``newsdesk_clean`` and
-``newsdesk_extract``), each timed with ``time.process_time`` (CPU, so the load of a
+A component figure, not the product's: the worker's hooks run as a worker calls them
+(``build_app(role="worker")``, ``newsdesk_read``, then ``newsdesk_clean``,
+``newsdesk_extract``, ``newsdesk_translate`` and ``newsdesk_index_prepare``), each timed with ``time.process_time`` (CPU, so the load of a
 shared machine moves it little), on ``--generated`` articles of ``newsdesk.benchtext``
 (the bench's language mix) and on the files of ``--folder`` (``.gz`` files are
 decompressed in memory). The first ``--warm`` articles run once before (models, caches).
 Prints the mean per article of each stage, by source and by the language extract found.
 Run two checkouts' pythons on it alternately (before, after, before, after) for an A/B.
-``--profile FILE`` writes a cProfile of the timed hooks.
+``--profile FILE`` writes a cProfile of the timed hooks (``--profile-stage`` names the
+ones it covers). "index" is ``newsdesk_index_prepare``, the index's part run in the worker.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from newsdesk import benchtext
 from newsdesk.app import Settings, build_app
 from newsdesk.article import Article, Source
+from newsdesk.log import setup
 from newsdesk.pipeline import read
 
 
@@ -51,8 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--folder", action="append", default=[], help="files to run as well (repeatable)")
     p.add_argument("--warm", type=int, default=60, help="articles run once before the timing")
     p.add_argument("--profile", help="write a cProfile of the timed hooks here")
+    p.add_argument("--profile-stage", action="append", default=[],
+                   choices=["clean", "extract", "translate", "index_prepare"],
+                   help="the hooks --profile covers (repeatable; default: all)")
     args = p.parse_args(argv)
+    args.profile_stage = args.profile_stage or ["clean", "extract", "translate", "index_prepare"]
     items = inputs(args.generated, args.languages, args.folder)
+    setup("info")  # as a worker logs: debug lines filtered out, not rendered
     with tempfile.TemporaryDirectory(prefix="stage-cpu-") as workdir:
         pm = build_app(Settings(workdir=workdir, command="process"), role="worker").pm
 
@@ -61,29 +68,32 @@ def main(argv: list[str] | None = None) -> int:
                             mtime="2026-01-01T00:00:00Z", received="2026-01-01T00:00:00Z")
             return read(pm, source, data)
 
+        stages = ("clean", "extract", "translate", "index_prepare")
         for _, name, data in items[:args.warm]:
             for article in articles(name, data):
-                pm.hook.newsdesk_clean(article=article)
-                pm.hook.newsdesk_extract(article=article)
+                for stage in stages:
+                    getattr(pm.hook, f"newsdesk_{stage}")(article=article)
         totals: dict[tuple[str, str], list[float]] = {}
         profile = cProfile.Profile() if args.profile else None
         for kind, name, data in items:
             for article in articles(name, data):
-                t0 = time.process_time()
-                if profile:
-                    profile.enable()
-                pm.hook.newsdesk_clean(article=article)
-                t1 = time.process_time()
-                pm.hook.newsdesk_extract(article=article)
-                t2 = time.process_time()
-                if profile:
-                    profile.disable()
+                spent: dict[str, float] = {}
+                for stage in stages:
+                    hook = getattr(pm.hook, f"newsdesk_{stage}")
+                    profiled = profile is not None and stage in args.profile_stage
+                    t0 = time.process_time()
+                    if profiled:
+                        profile.enable()
+                    hook(article=article)
+                    if profiled:
+                        profile.disable()
+                    spent[stage.split("_")[0]] = time.process_time() - t0
                 lang = article.record.get("lang") or "-"
-                for key, spent in (((kind, "clean"), t1 - t0), ((kind, "extract"), t2 - t1),
-                                   ((f"{kind}:{lang}", "extract"), t2 - t1)):
-                    total = totals.setdefault(key, [0.0, 0])
-                    total[0] += spent
-                    total[1] += 1
+                for stage, seconds in spent.items():
+                    for key in ((kind, stage), (f"{kind}:{lang}", stage)):
+                        total = totals.setdefault(key, [0.0, 0])
+                        total[0] += seconds
+                        total[1] += 1
     print("stage_cpu (component benchmark: CPU per article of one worker's hooks)")
     for (kind, stage), (spent, n) in sorted(totals.items()):
         print(f"  {kind:14s} {stage:8s} n={int(n):5d} {spent / n * 1000:8.2f} ms")

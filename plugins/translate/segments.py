@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsdesk_plugins.translate.langid import LanguageId
+from newsdesk_plugins.translate.langid import LanguageId, Tally, combine
 
 _SENTENCE_END = re.compile(r"[.!?…。]+[\"'”»)]*\s+")
 
@@ -105,12 +105,13 @@ def segment(text: str, lid: LanguageId, max_chars: int, hint: str | None,
     segs: list[Segment] = []
     for para in paragraphs(text, max_chars):
         p_start, p_end = para[0][0], para[-1][1]
-        p_lang, p_conf = lid.judge(text[p_start:p_end])
+        tallies = _line_tallies(text, para, lid)
+        p_lang, p_conf = lid.judge(text[p_start:p_end], tally=combine(tallies) if tallies else None)
         units: list[tuple[int, int, str | None, float]] = []
-        for s, e in para:
+        for i, (s, e) in enumerate(para):
             lang, conf = p_lang, p_conf
             if len(para) > 1:
-                u_lang, u_conf = lid.judge(text[s:e])
+                u_lang, u_conf = lid.judge(text[s:e], tally=tallies[i] if tallies else None)
                 if u_lang is not None and u_lang != p_lang and (u_conf >= break_confidence or p_lang is None):
                     lang, conf = u_lang, u_conf
             units.append((s, e, lang, conf))
@@ -127,6 +128,21 @@ def segment(text: str, lid: LanguageId, max_chars: int, hint: str | None,
         hint, _conf = lid.judge(text, relaxed=True)
     inherit(segs, hint)
     return segs
+
+
+def _line_tallies(text: str, para: list[tuple[int, int]], lid: LanguageId) -> list[Tally] | None:
+    """The function-word counts of each line of a paragraph of several lines (the
+    paragraph's are their sum), or None: one line, no check, or two pieces of a line cut
+    inside a word (no white space between them, so their words are not the line's)."""
+    if len(para) < 2 or any(not text[e:s].isspace() for (_, e), (s, _) in zip(para, para[1:], strict=False)):
+        return None
+    tallies = []
+    for s, e in para:
+        tally = lid.tally(text[s:e])
+        if tally is None:
+            return None
+        tallies.append(tally)
+    return tallies
 
 
 def inherit(segs: list[Segment], hint: str | None) -> None:

@@ -18,7 +18,7 @@ from newsdesk_plugins.translate import numbers
 from newsdesk_plugins.translate.broker import Broker
 from newsdesk_plugins.translate.cache import Cache, key
 from newsdesk_plugins.translate.engines import Engine, EngineError
-from newsdesk_plugins.translate.langid import UNKNOWN, LanguageId, letters, script_of
+from newsdesk_plugins.translate.langid import UNKNOWN, LanguageId, has_letters, script_of
 from newsdesk_plugins.translate.segments import Segment, segment
 
 log = structlog.get_logger("newsdesk.translate")
@@ -113,7 +113,7 @@ def translate_segments(tr: Translator, article: Article, segs: list[Segment], us
     groups: dict[str, list[Segment]] = defaultdict(list)
     unknown = 0
     for seg in segs:
-        if seg.lang == tr.target or not letters(seg.text):
+        if seg.lang == tr.target or not has_letters(seg.text, 1):
             continue
         if seg.lang is None:
             seg.note = "too little text to identify its language"
