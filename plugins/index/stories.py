@@ -11,6 +11,7 @@ are linked the way Europe Media Monitor links its daily clusters over a week.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
@@ -51,6 +52,9 @@ KEY_LETTERS = 4
 #: Name keys kept per article.
 ARTICLE_KEYS = 30
 _CAPITAL = re.compile(r"(?<![\w.])([^\W\d_][\w\-]*)", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD_OR_HYPHEN = re.compile(r"[\w\-]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
 _NUMBER = re.compile(r"(?<![\w.,\-])(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+(?:[.,]\d+)?)(?!\w|-\d|[.,]\d)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0 ]\d{3})+")
@@ -88,17 +92,29 @@ def name_runs(title: str, text: str) -> list[list[str]]:
     """The article's names as runs of name keys: its capitalised words not at the start
     of a sentence (names, and German nouns), each part of a hyphenated word on its own,
     by sound (:func:`_fold`), a run being the words written one after the other with
-    nothing but a space or a hyphen between them (`Robert Fico`, `Banská Bystrica`)."""
+    nothing but a space or a hyphen between them (`Robert Fico`, `Banská Bystrica`).
+
+    The words are found by an expression that starts only at a capital (``_capitals``),
+    so that the other words cost nothing; a capital after a hyphen is checked to be where
+    ``_CAPITAL`` would start a word (not inside a word it takes whole, like
+    `pro-Russian`). Skipping the other words changes no run: the text between two
+    capitalised words then holds them, and no run joins across them. A body with
+    characters beyond U+FFFF goes word by word through ``_CAPITAL``."""
     runs: list[list[str]] = []
     body = f"{title}\n{text[:6000]}"
+    capitals = _capitals() if body.isascii() or not _ASTRAL.search(body) else None
     last_end = -1  # where the run before ended (-1: no run open)
-    for m in _CAPITAL.finditer(body):
+    for m in (capitals or _CAPITAL).finditer(body):
         word = m.group(1)
-        joined = last_end >= 0 and _JOINER.fullmatch(body[last_end:m.start()]) is not None
+        start = m.start()
+        joined = last_end >= 0 and _JOINER.fullmatch(body[last_end:start]) is not None
         last_end = -1
-        if not word[0].isupper():
+        if capitals is None:
+            if not word[0].isupper():
+                continue
+        elif start and body[start - 1] == "-" and _inside_a_word(body, start):
             continue
-        if m.start() == 0 or _SENTENCE_END.search(body[max(0, m.start() - 3):m.start()]):
+        if start == 0 or _SENTENCE_END.search(body[max(0, start - 3):start]):
             continue  # a sentence's first word: no name, and no part of the next one
         keys = ["~" + k for k in (_fold(p) for p in word.split("-") if len(p) >= KEY_LETTERS)
                 if len(k) == KEY_LETTERS]
@@ -110,6 +126,38 @@ def name_runs(title: str, text: str) -> list[list[str]]:
             runs.append(keys)
         last_end = m.end()
     return runs
+
+
+def _inside_a_word(body: str, at: int) -> bool:
+    """Whether ``_CAPITAL`` takes ``body[at]`` (after a hyphen) into a word starting before
+    it: the first place of the run of word characters and hyphens holding it where a word
+    may start (a letter, after nothing of ``[\\w.]`` at the run's start, else after a
+    hyphen) is before ``at``."""
+    first = at - 1
+    while first > 0 and _WORD_OR_HYPHEN.match(body, first - 1):
+        first -= 1
+    for p in range(first, at):
+        if _LETTER.match(body, p) and (
+                (p == first and (p == 0 or body[p - 1] != ".")) or (p > first and body[p - 1] == "-")):
+            return True
+    return False
+
+
+@functools.cache
+def _capitals() -> re.Pattern[str]:
+    """``_CAPITAL`` starting only at a capital letter of the Basic Multilingual Plane (the
+    letters whose ``isupper()`` is true, as one explicit set)."""
+    ranges: list[str] = []
+    start = None
+    for cp in range(0x10000 + 1):
+        ch = chr(cp) if cp <= 0xFFFF else ""
+        capital = bool(ch) and ch.isupper() and _LETTER.fullmatch(ch) is not None
+        if capital and start is None:
+            start = cp
+        elif not capital and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{cp - 1:04x}")
+            start = None
+    return re.compile(r"(?<![\w.])([" + "".join(ranges) + r"][\w\-]*)")
 
 
 def name_keys(title: str, text: str, idf: IdfLike | None = None,
