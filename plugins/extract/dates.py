@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 #: Languages dateparser is asked to read, besides the article's own.
 FALLBACK_LANGS = ("en", "ru", "de", "fr", "es", "uk")
 #: Day-month order for numeric dates ("03.02.2022"): dotted dates are day first
 #: everywhere; slashed dates are month first only on US English sites.
 US_TLDS = (".com", ".us", ".gov", ".org", ".net", ".edu")
+
+#: Readings of dates remembered (``_parse``).
+PARSED_MAX = 4096
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\b(?!\.\d{4})|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}([./-])\d{1,2}\1\d{2,4}\b")
@@ -32,15 +36,24 @@ def date_order(text: str, lang: str | None, site: str | None) -> str:
 def parse_date(text: str, lang: str | None = None, site: str | None = None) -> str | None:
     """Return ``text`` as ISO 8601 (a date, or a date and time when one is written),
     or None when it does not read as a date."""
-    import dateparser
-
     text = _JUNK.sub(" ", text).strip(" ,.;:-–—")
     if not text or not _HAS_DIGIT.search(text) or len(text) > 60:
         return None
+    return _parse(text, lang, date_order(text, lang, site))
+
+
+@lru_cache(maxsize=PARSED_MAX)
+def _parse(text: str, lang: str | None, order: str) -> str | None:
+    """dateparser's reading of ``text`` (a call costs 2 ms and more: every language is
+    tried before a date without a year is given up on), remembered: the same dateline
+    date comes in many articles of a day. Nothing in it depends on the day it runs
+    (only absolute dates, with day, month and year written)."""
+    import dateparser
+
     langs = [lang] if lang else []
     langs += [code for code in FALLBACK_LANGS if code not in langs]
     settings = {
-        "DATE_ORDER": date_order(text, lang, site),
+        "DATE_ORDER": order,
         "PREFER_DAY_OF_MONTH": "first",
         "REQUIRE_PARTS": ["day", "month", "year"],
         "RETURN_AS_TIMEZONE_AWARE": False,
