@@ -9,6 +9,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -288,11 +289,17 @@ class State:
 MIN_SOUND = 8
 
 
+#: Names' keys remembered (``sound`` and ``fold``: the same names come in many articles).
+KEYS_MAX = 16384
+
+
+@lru_cache(maxsize=KEYS_MAX)
 def sound(value: str) -> str:
     """A name by the sound of its words (:func:`names.sound_key`), words apart by a space."""
     return " ".join(k for k in (sound_key(w) for w in re.findall(r"[^\W\d_]+", value)) if k)
 
 
+@lru_cache(maxsize=KEYS_MAX)
 def fold(value: str) -> str:
     """A name's lookup key: Latin letters (anyascii), lower case, hyphens and spaces alike, so
     `Алматы` meets `Almaty`, `ОДКБ` meets `ODKB` and `Alma Ata` meets `Alma-Ata`."""

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import filterfalse
 from operator import itemgetter
 from typing import Protocol
 
@@ -240,13 +241,11 @@ def terms(title: str, text: str, stop: frozenset[str], limit: int = ARTICLE_TERM
 
 def term_counts(title: str, text: str, stop: frozenset[str]) -> dict[str, int]:
     """The counts :func:`terms` weighs (they do not depend on the other articles)."""
+    # Counted in C (the same counts, in the same order: the title's words first)
     counts: Counter[str] = Counter()
-    for w in _WORD.findall(title.lower()):
-        if w not in stop:
-            counts[w] += 2
-    for w in _WORD.findall(text[:6000].lower()):
-        if w not in stop:
-            counts[w] += 1
+    for w, n in Counter(filterfalse(stop.__contains__, _WORD.findall(title.lower()))).items():
+        counts[w] = 2 * n
+    counts.update(filterfalse(stop.__contains__, _WORD.findall(text[:6000].lower())))
     return dict(counts)
 
 

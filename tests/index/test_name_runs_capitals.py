@@ -56,3 +56,30 @@ def test_runs_are_those_of_trying_every_word() -> None:
         assert got == every_word_runs(title, text), (title, text)
         found += len(got)
     assert found
+
+
+def test_term_counts_are_the_plain_counts_in_the_same_order() -> None:
+    from collections import Counter
+
+    stop = stories.stop_words()
+    rnd = random.Random(8)
+    vocabulary = ["bridge", "council", "the", "Bridge", "spring", "said", "Brücke", "мост", "a1b", "open"]
+    for _ in range(300):
+        title = " ".join(rnd.choice(vocabulary) for _ in range(rnd.randint(0, 6)))
+        text = " ".join(rnd.choice(vocabulary) for _ in range(rnd.randint(0, 80)))
+        plain: Counter[str] = Counter()
+        for w in stories._WORD.findall(title.lower()):
+            if w not in stop:
+                plain[w] += 2
+        for w in stories._WORD.findall(text.lower()):
+            if w not in stop:
+                plain[w] += 1
+        got = stories.term_counts(title, text, stop)
+        assert list(got.items()) == list(plain.items())
+
+
+def test_name_keys_are_remembered_within_a_bound() -> None:
+    from newsdesk_plugins.index import state
+
+    assert state.fold("Alma-Ata") == state.fold("Alma-Ata") == "alma ata"
+    assert state.fold.cache_info().maxsize == state.sound.cache_info().maxsize == state.KEYS_MAX <= 65536
