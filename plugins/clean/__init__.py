@@ -58,7 +58,7 @@ def newsdesk_config_sections() -> list[Section]:
 @hookimpl
 def newsdesk_worker_preload() -> Sequence[str]:
     # imported once in the workers' fork server, shared by the workers
-    return ["newsdesk_plugins.clean.engine", "trafilatura"]
+    return ["newsdesk_plugins.clean.preload"]
 
 
 @hookimpl

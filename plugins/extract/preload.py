@@ -3,9 +3,10 @@ forks any worker: the extract engine's read-only data, which does not depend on 
 configuration, is built there once and shared by every worker forked from it
 (copy-on-write) instead of each worker building its own copy. That is the gazetteer,
 its canonical-name keys and its name table, fastText's language model, natasha's Russian NER,
-pymorphy3's Ukrainian dictionary (persons' base forms), and simplemma's streams and
+pymorphy3's Ukrainian dictionary (persons' base forms), simplemma's streams and
 dateparser's data for English, German, Polish and Ukrainian (the languages of the default
-article mix; other languages' load in the worker that meets them).
+article mix; other languages' load in the worker that meets them), and the number-word
+parsers (text2num, number-parser) with their data for those languages and Russian.
 
 A failure here costs memory, not records: each worker then builds what it needs
 itself, as it does without a fork server, and reports its own errors; one line on
@@ -23,7 +24,7 @@ PRELOADED_BASE_FORMS = ("en", "de", "pl", "uk")
 
 def preload() -> None:
     """Build the shared data now (3 to 5 s of CPU, once, in the fork server)."""
-    from newsdesk_plugins.extract import dates, engine, language  # noqa: F401 - imported to share
+    from newsdesk_plugins.extract import dates, engine, facts, language  # noqa: F401 - imported to share
     from newsdesk_plugins.extract.canonical import gazetteer_keys
     from newsdesk_plugins.extract.entities import (
         PERSON_MORPHOLOGY,
@@ -45,6 +46,8 @@ def preload() -> None:
         dates.parse_date("5 March 2024", lang)  # dateparser's data for the language (9 MB in all)
     for lang in set(PERSON_MORPHOLOGY.values()):
         person_morphology(lang)
+    for lang in (*PRELOADED_BASE_FORMS, "ru"):  # number words' parsers and language data
+        facts._value_of.__wrapped__("two", lang)
 
 
 try:

