@@ -213,11 +213,12 @@ def handle(pm: Any, path: str, root: str | None, max_bytes: int,
         return Result(None, source=taken.source, digest=digest, seen=True, taken=taken.stat)
     plugin_ms: dict[str, float] = {}
     articles = read(pm, taken.source, taken.data)
-    for article in articles:
+    for n, article in enumerate(articles, start=1):
         run_stages(pm, article, WORKER_STAGES, plugin_ms)
         prepare(pm, article, plugin_ms)
-        if alive is not None:
-            alive()  # the time limit is per article: its clock starts again
+        if alive is not None and n < len(articles):
+            alive()  # the time limit is per article: its clock starts again for the next
+            # (not after the last: the file's result follows at once, a message less)
     return Result(None, source=taken.source, digest=digest,
                   articles=articles, plugin_ms=plugin_ms, taken=taken.stat)
 

@@ -279,3 +279,23 @@ def test_reading_by_line_starts_at_the_byte_it_is_given(inbox: Path) -> None:
     finally:
         lines.close()
     assert got == [b"\n", b'{"text": "b"}\n']
+
+
+def test_a_worker_says_alive_between_a_files_articles_not_after_the_last(
+        tmp_path: Path, inbox: Path) -> None:
+    """The time limit restarts with each article of a many-article file; after the last
+    one the file's own result follows at once, so no message says "alive" before it."""
+    app = build_app(Settings(workdir=str(tmp_path), command="process", overrides={
+        "plugins": {"disable": ["clean", "extract", "translate", "index"]}}))
+    calls: list[int] = []
+    one = inbox / "one.txt"
+    one.write_text("A short story.\n\nIts only paragraph.\n")
+    assert len(handle(app.pm, str(one), str(inbox), LIMIT, alive=lambda: calls.append(1))
+               .articles) == 1
+    assert calls == []
+    many = inbox / "many.jsonl"
+    many.write_text("".join(f'{{"title": "T{i}", "text": "Body {i}."}}\n' for i in range(3)))
+    assert len(handle(app.pm, str(many), str(inbox), LIMIT, alive=lambda: calls.append(1))
+               .articles) == 3
+    assert calls == [1, 1]
+    app.shutdown()
