@@ -247,8 +247,6 @@ class FunctionWords:
         #: mask -> the bits set in it.
         self.bits = {mask: tuple(bit for bit in range(self.width) if mask >> bit & 1)
                      for mask in set(self.masks.values())}
-        self._target_words = frozenset(w for w, mask in self.masks.items() if mask & 1)
-        self._other_words = frozenset(w for w, mask in self.masks.items() if mask & ~1)
         _bmp_words()  # built as the worker starts, not in its first article
 
     @classmethod
@@ -262,24 +260,16 @@ class FunctionWords:
         return find_words(text.lower())
 
     def decide(self, words: Tally) -> bool:
-        """Whether a passage of these words is surely in the target language.
-
-        The counts are taken only as far as the answer needs them: the target's words
-        first, then those of any other list (when the target has ``RATIO`` times more,
-        it has that many more than each other language's), and one count per language
-        only when that does not settle it."""
+        """Whether a passage of these words is surely in the target language (one
+        look-up a word, then a sum over the few distinct language sets met)."""
         n = len(words)
         if n < self.MIN_WORDS:
             return False
-        target = sum(map(self._target_words.__contains__, words))
-        if target < self.MIN_SHARE * n:
-            return False
-        if target >= self.RATIO * sum(map(self._other_words.__contains__, words)):
-            return True
         hits = [0] * self.width
+        bits = self.bits
         for mask, times in Counter(map(self.masks.get, words)).items():
             if mask is not None:
-                for bit in self.bits[mask]:
+                for bit in bits[mask]:
                     hits[bit] += times
         return hits[0] >= self.MIN_SHARE * n and hits[0] >= self.RATIO * max(hits[1:], default=0)
 
