@@ -63,3 +63,19 @@ def test_event_words_are_read_in_their_inflected_forms() -> None:
     assert [(c.value, c.event) for c in got] == [(20, "ARREST"), (4000, "PROTEST")]
     got = find_counts("Не менее 14 человек получили травмы.", 0, "ru")
     assert [(c.value, c.event) for c in got] == [(14, "WOUND")]
+
+
+def test_a_sentence_may_hold_a_count_exactly_when_it_has_a_digit_or_a_vague_word_inside() -> None:
+    """The one-pass search for the vague words answers as trying each word as a substring."""
+    import random
+
+    from newsdesk_plugins.extract import facts
+
+    rnd = random.Random(4)
+    for _ in range(5000):
+        word = rnd.choice(facts._VAGUE_WORDS)
+        filler = "".join(rnd.choice("ab XYZ,ж") for _ in range(rnd.randint(0, 12)))
+        piece = rnd.choice([word, word.upper(), word[:-1], word[1:], "7"])
+        sentence = filler + piece + filler
+        plain = bool(facts._DIGIT.search(sentence)) or any(w in sentence.lower() for w in facts._VAGUE_WORDS)
+        assert facts._may_count(sentence) == plain
