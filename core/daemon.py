@@ -249,11 +249,10 @@ class Daemon:
                 self.watcher.settle()
 
     def _freeze(self, moment: str) -> None:
-        """Move every object made so far (modules, plugins, the index's memory) into the
-        garbage collector's permanent generation: its full sweeps, which a burst
-        triggers every few hundred articles, then walk only what was made since."""
+        """Move every object made so far (modules, plugins, the index's memory) out of the
+        garbage collector's way (:func:`settle_collector`)."""
         self._frozen[moment] = True
-        gc.freeze()
+        settle_collector()
 
     def _timeout(self, busy: bool) -> float:
         due = self.commit.timeout()
@@ -406,6 +405,22 @@ class Daemon:
                 self.app.shutdown()  # one plugin's error is logged; the others still run
         except HookTimeout:  # between two plugins' calls
             log.error("plugins did not shut down within daemon.hook_timeout_s")
+
+
+#: Container objects allocated (net of those freed) before the garbage collector's young
+#: generation is swept in the daemon (Python's default: 700).
+GC_YOUNG = 10_000
+
+
+def settle_collector() -> None:
+    """Tune the garbage collector for a long-running daemon once it has started: every
+    object made so far goes to the permanent generation (``gc.freeze``), so that full
+    sweeps, which a burst triggers every few hundred articles, walk only what was made
+    since; and the young generation is swept every ``GC_YOUNG`` net allocations instead
+    of 700 (unpickling a worker's message allocates hundreds of objects, nearly all freed
+    by reference counting: a bench's sweeps 0.09 -> 0.01 s of CPU)."""
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
 
 def check_operations_settings(daemon: Any, where: str) -> None:

@@ -1,0 +1,20 @@
+"""The daemon's garbage-collector settings once it has started (newsdesk.daemon)."""
+
+from __future__ import annotations
+
+import gc
+
+from newsdesk.daemon import GC_YOUNG, settle_collector
+
+
+def test_settling_freezes_what_start_up_made_and_sweeps_the_young_less_often() -> None:
+    before = gc.get_threshold()
+    try:
+        made = [object() for _ in range(3)], {"a": [1]}
+        settle_collector()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (GC_YOUNG, *before[1:])
+        assert made  # still reachable: frozen, not collected
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
