@@ -69,6 +69,9 @@ def _ner_model(name: str, workdir: Path) -> str | None:
     folder's path; a one-line ConfigError when it is neither."""
     if not name:
         return None
+    if importlib.util.find_spec("spacy") is None:
+        raise ConfigError(f"[extract] ner_model {name!r} needs spaCy, which is not installed: "
+                          "pip install 'newsdesk[ner]', or leave ner_model empty")
     if "/" in name or name.startswith("."):
         folder = Path(name).expanduser()
         folder = folder if folder.is_absolute() else workdir / folder

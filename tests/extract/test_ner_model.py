@@ -15,6 +15,8 @@ from newsdesk_plugins import extract
 from ..plugin_config import configured, plugin_config
 from .conftest import make_article
 
+pytest.importorskip("spacy", reason="spaCy is the ner extra (the test extra installs it)")
+
 #: A made-up name, written in lower case so that no capitalisation rule can find it: only
 #: the model can.
 NAME = "zorvath"

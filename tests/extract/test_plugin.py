@@ -45,6 +45,20 @@ def test_config_rejects_wrong_type() -> None:
         config.bind_sections([section])
 
 
+def test_a_ner_model_without_spacy_installed_is_a_clear_config_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy is the `ner` extra: a ner_model set without it installed is refused at
+    configure time, saying how to install it."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "spacy" else real(name, *a))
+    config = plugin_config(extract, extract={"ner_model": "en_core_web_sm"})
+    with pytest.raises(ConfigError, match=r"needs spaCy.*newsdesk\[ner\]"):
+        configured(extract, config, "main")
+
+
 def test_missing_spacy_model_is_a_clear_config_error() -> None:
     """Refuses at configure time a ner_model that is not installed, saying how to install it."""
     config = plugin_config(extract, extract={"ner_model": "xx_no_such_model_sm"})
