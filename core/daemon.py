@@ -30,7 +30,7 @@ from typing import Any
 
 import structlog
 
-from newsdesk import ready
+from newsdesk import heap, ready
 from newsdesk.admission import Admission
 from newsdesk.app import App
 from newsdesk.article import Article
@@ -101,6 +101,7 @@ class Daemon:
         self.mover = Mover(after=config.daemon.after, archive=self.archive_dir,
                            failed=self.failed_dir, on_changed=self._notify)
         self.admission = Admission(config.daemon.queue_size, busy_elsewhere=self._held)
+        self.trimmer = heap.Trimmer()
         self.commit = Committer(app.pm, self.journal, self.mover, self.admission,
                                 batch_ms=config.output.batch_ms, guard=self.guard,
                                 pause=self.pause, metrics=self.metrics)
@@ -165,6 +166,7 @@ class Daemon:
             self.admission.enqueue(backlog(self.inbox, self.config.daemon.ignore)[0])
             self.app.pm.hook.newsdesk_startup(config=self.config)
             self.pool.start()
+            self.trimmer.start()  # what the daemon's threads free goes back to the system
             ready.log_ready(log, workers=self.pool.size, loaded=self.pool.loaded)
             self._loop()
             self._say_stopping()
@@ -175,6 +177,7 @@ class Daemon:
             for sig, handler in old.items():
                 signal.signal(sig, handler)
             self._say_stopping()
+            self.trimmer.close()
             self.watcher.stop()
             self.pool.stop()
             if self.mover.is_alive():
@@ -238,6 +241,7 @@ class Daemon:
                 next_health = now + 1.0
                 self._check_watcher()
                 self._write_status()
+
             if admission.shed and len(admission.queue) < admission.limit // 2:
                 admission.shed = False
                 self._rescan(settled_only=self.once)
