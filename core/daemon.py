@@ -17,7 +17,6 @@ mover).
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sqlite3
@@ -256,7 +255,7 @@ class Daemon:
         """Move every object made so far (modules, plugins, the index's memory) out of the
         garbage collector's way (:func:`settle_collector`)."""
         self._frozen[moment] = True
-        settle_collector()
+        heap.settle_collector()
 
     def _timeout(self, busy: bool) -> float:
         due = self.commit.timeout()
@@ -409,22 +408,6 @@ class Daemon:
                 self.app.shutdown()  # one plugin's error is logged; the others still run
         except HookTimeout:  # between two plugins' calls
             log.error("plugins did not shut down within daemon.hook_timeout_s")
-
-
-#: Container objects allocated (net of those freed) before the garbage collector's young
-#: generation is swept in the daemon (Python's default: 700).
-GC_YOUNG = 10_000
-
-
-def settle_collector() -> None:
-    """Tune the garbage collector for a long-running daemon once it has started: every
-    object made so far goes to the permanent generation (``gc.freeze``), so that full
-    sweeps, which a burst triggers every few hundred articles, walk only what was made
-    since; and the young generation is swept every ``GC_YOUNG`` net allocations instead
-    of 700 (unpickling a worker's message allocates hundreds of objects, nearly all freed
-    by reference counting: a bench's sweeps 0.09 -> 0.01 s of CPU)."""
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
 
 def check_operations_settings(daemon: Any, where: str) -> None:

@@ -1,10 +1,10 @@
-"""The daemon's garbage-collector settings once it has started (newsdesk.daemon)."""
+"""The garbage collector's settings of the long-running daemon (newsdesk.heap)."""
 
 from __future__ import annotations
 
 import gc
 
-from newsdesk.daemon import GC_YOUNG, settle_collector
+from newsdesk.heap import GC_YOUNG, settle_collector
 
 
 def test_settling_freezes_what_start_up_made_and_sweeps_the_young_less_often() -> None:
