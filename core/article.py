@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import orjson
-
 from newsdesk import SCHEMA
 from newsdesk.identity import content_id
 from newsdesk.limits import cap_fields, serialise_or_drop
+from newsdesk.output import dumps
 
 __all__ = ["Article", "Source", "content_id", "now_iso"]
 
@@ -145,7 +144,7 @@ class Article:
         if list(out)[:4] != list(FRAMEWORK_KEYS[:4]):  # a framework field was repaired
             out = {k: out[k] for k in dict.fromkeys([*FRAMEWORK_KEYS[:4], *out]) if k in out}
         if line is None or notes:  # changed since it was serialised
-            line = orjson.dumps(out, option=orjson.OPT_APPEND_NEWLINE)
+            line = dumps(out)
         return out, line
 
 

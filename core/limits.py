@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from newsdesk.output import dumps
+
 #: Characters at most in a field of this name, wherever it is in the record (a
 #: translation's title is capped like the title). Body text is not capped here: its
 #: size is bounded by ``daemon.max_file_mb``.
@@ -67,22 +69,15 @@ def _cap(value: Any, name: str, path: str, plugin: str, notes: list[Note]) -> An
     return value  # other lists (entities, segments) are the plugins' own structures
 
 
-def drop_unserialisable(record: dict[str, Any], keep: tuple[str, ...],
-                        writers: Mapping[str, str]) -> list[Note]:
-    """Remove the fields of ``record`` JSON cannot hold (a set, bytes, a string that is
-    not Unicode text, a number too large); the ``keep`` fields are repaired instead.
-    Returns one note per field dropped."""
-    return serialise_or_drop(record, keep, writers)[1]
-
-
 def serialise_or_drop(record: dict[str, Any], keep: tuple[str, ...],
                       writers: Mapping[str, str]) -> tuple[bytes | None, list[Note]]:
-    """``record`` as a JSON line (orjson, ending in a newline: what the sinks write) when
-    JSON can hold all of it, and no notes; else None and :func:`drop_unserialisable`'s
-    notes, the fields dropped or repaired in ``record``. Trying to serialise the record is
-    the check, so a record that passes it is serialised once."""
+    """``record`` as a JSON line (:func:`newsdesk.output.dumps`, what the sinks write) when
+    JSON can hold all of it, and no notes. Else None, and the fields of ``record`` JSON
+    cannot hold (a set, bytes, a string that is not Unicode text, a number too large) are
+    removed, the ``keep`` fields repaired instead, with one note per field. Trying to
+    serialise the record is the check, so a record that passes it is serialised once."""
     try:
-        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE), []
+        return dumps(record), []
     except TypeError:
         pass
     notes: list[Note] = []
