@@ -287,7 +287,7 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
             block = False
             try:
                 message = conn.recv()
-            except EOFError:
+            except (EOFError, ConnectionResetError):  # the daemon is gone
                 message = None
             if message is None:
                 stop[:] = [True, True]
@@ -321,6 +321,8 @@ def worker_main(conn: Connection, settings: Settings, log_level: str, log_format
                 by_line = ByLine(resume, digest, head, send, stopped)
             conn.send((seq, handle(app.pm, path, task_root or root, max_bytes, seen,
                                    given, alive, by_line)))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the daemon is gone (killed): nobody to answer; end without a traceback
     finally:
         app.shutdown()
 
