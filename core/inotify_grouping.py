@@ -7,7 +7,9 @@ the inbox faster than the events are dispatched, the queue grows and each
 rename costs a scan of it: a burst costs time quadratic in its size (a third of
 the daemon's CPU in a burst of 5,000, more in larger ones). :class:`IndexedGrouper`
 keeps the same queue and the same order of events, with the pending
-``IN_MOVED_FROM`` events indexed by cookie.
+``IN_MOVED_FROM`` events indexed by cookie, and releases a held
+``IN_MOVED_FROM`` as soon as its ``IN_MOVED_TO`` pairs it (watchdog sleeps out
+the whole delay).
 
 The classes plug into watchdog where it allows (the observer's emitter class,
 the watch group's grouper field). They need watchdog 7's inotify layout (7.0 and
@@ -83,7 +85,11 @@ class IndexedGrouper:
                     self._queue.popleft()
                     self._forget(head)
                     return head.event
-            time.sleep(wait)  # outside the lock: a matching IN_MOVED_TO may pair it meanwhile
+                # Wait for the delay or for the head's IN_MOVED_TO, whichever comes first:
+                # ``put_event`` notifies, and a paired head is dead at the next look.
+                # (A sleep of the whole delay held every event behind a rename for half a
+                # second whenever its IN_MOVED_TO was read a moment after its FROM.)
+                self._cond.wait(wait)
 
     def put_event(self, event: Any) -> None:
         """Queue ``event``; an IN_MOVED_TO is paired with its queued IN_MOVED_FROM."""

@@ -80,6 +80,27 @@ def test_an_unpaired_move_from_is_released_after_the_delay() -> None:
     assert g.get_queued_moved_from_event(3) is None
 
 
+def test_a_held_move_from_is_released_as_soon_as_its_move_to_pairs_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel can hand over a rename's IN_MOVED_FROM a moment before its IN_MOVED_TO.
+    The reader then holds the FROM (and every event behind it) only until the TO pairs
+    it, not for the whole delay (30 s here)."""
+    monkeypatch.setattr(inotify_grouping, "DELAY_S", 30.0)
+    g = IndexedGrouper()
+    src, dst = moved_from(".b.tmp", 5), moved_to("b.txt", 5)
+    g.put_event(src)
+    g.put_event(plain("behind"))
+    got: list[object] = []
+    reader = threading.Thread(target=lambda: got.extend(g.read_event() for _ in range(2)), daemon=True)
+    reader.start()
+    time.sleep(0.2)
+    assert got == []  # held for its pair
+    g.put_event(dst)
+    reader.join(5)
+    assert got == [plain("behind"), (src, dst)]
+    g.close()
+
+
 def test_a_move_to_with_no_source_comes_alone() -> None:
     """A file moved in from outside the watched folder is an IN_MOVED_TO on its own."""
     g = IndexedGrouper()
