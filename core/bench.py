@@ -54,34 +54,53 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 class Tail(threading.Thread):
-    """Follows the output folder and notes when each source file's record appears."""
+    """Follows the output folder and notes when each source file's record appears.
+
+    Woken by the folder's inotify events (watchdog's observer), with a look every 50 ms
+    besides: following costs the CPU of what is written. (It polled every millisecond,
+    1.4 ms of the driver's CPU an article taken from the two cores it measures.)"""
 
     def __init__(self, folder: Path) -> None:
         super().__init__(daemon=True)
         self.folder = folder
         self.seen: dict[str, float] = {}
         self.stop = threading.Event()
+        self._wake = threading.Event()
 
     def run(self) -> None:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        wake = self._wake
+
+        class Wake(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                wake.set()
+
+        observer = Observer()
+        observer.schedule(Wake(), str(self.folder))
+        observer.start()
         offsets: dict[Path, int] = {}
         buffers: dict[Path, bytes] = {}
-        while not self.stop.is_set():
-            got = False
-            for file in sorted(self.folder.glob("*.jsonl")):
-                with file.open("rb") as fh:
-                    fh.seek(offsets.get(file, 0))
-                    chunk = fh.read()
-                if not chunk:
-                    continue
-                got = True
-                offsets[file] = offsets.get(file, 0) + len(chunk)
-                data = buffers.get(file, b"") + chunk
-                *lines, buffers[file] = data.split(b"\n")
-                now = time.time()
-                for line in lines:
-                    self.seen[orjson.loads(line)["source"]["name"]] = now
-            if not got:
-                time.sleep(0.001)
+        try:
+            while not self.stop.is_set():
+                wake.wait(0.05)
+                wake.clear()  # before reading: a write meanwhile wakes the next round
+                for file in sorted(self.folder.glob("*.jsonl")):
+                    with file.open("rb") as fh:
+                        fh.seek(offsets.get(file, 0))
+                        chunk = fh.read()
+                    if not chunk:
+                        continue
+                    offsets[file] = offsets.get(file, 0) + len(chunk)
+                    data = buffers.get(file, b"") + chunk
+                    *lines, buffers[file] = data.split(b"\n")
+                    now = time.time()
+                    for line in lines:
+                        self.seen[orjson.loads(line)["source"]["name"]] = now
+        finally:
+            observer.stop()
+            observer.join()
 
 
 def _rss_kb(pid: int, field: str) -> int:
