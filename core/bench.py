@@ -68,7 +68,12 @@ class Tail(threading.Thread):
         self._wake = threading.Event()
 
     def run(self) -> None:
-        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.events import (
+            FileCreatedEvent,
+            FileModifiedEvent,
+            FileSystemEvent,
+            FileSystemEventHandler,
+        )
         from watchdog.observers import Observer
 
         wake = self._wake
@@ -78,7 +83,9 @@ class Tail(threading.Thread):
                 wake.set()
 
         observer = Observer()
-        observer.schedule(Wake(), str(self.folder))
+        # Writes and new files only: the tail's own opening and reading of the files
+        # are events too, and would wake it in a loop.
+        observer.schedule(Wake(), str(self.folder), event_filter=[FileModifiedEvent, FileCreatedEvent])
         observer.start()
         offsets: dict[Path, int] = {}
         buffers: dict[Path, bytes] = {}
