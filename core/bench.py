@@ -53,6 +53,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep", action="store_true", help="keep the temporary working folder")
 
 
+#: Seconds after the warm-up at which idle memory is measured: past one period of the
+#: daemon's heap trim (``newsdesk.heap``, every 5 s).
+IDLE_SETTLE_S = 6.0
+
+
 class Tail(threading.Thread):
     """Follows the output folder and notes when each source file's record appears.
 
@@ -404,6 +409,11 @@ def command(args: argparse.Namespace, app: App) -> int:
                            warm_done_s=max(tail.seen[n] for n, _ in warm) - t_start_wall)
         results["ready_s"] = _logged_at(work / "daemon.log", "ready", t_start)
         time.sleep(1.0)
+        results["idle_early_tree"] = tree_memory_mb(proc.pid)
+        # Idle is what an idle daemon holds: measured once the heap trimmer (every 5 s in
+        # newsdesk.heap) has run; just after the warm-up the workers still hold memory
+        # freed by the last articles (about 20 MB a worker on HTML pages).
+        time.sleep(IDLE_SETTLE_S - 1.0)
         idle = _rss_kb(proc.pid, "VmRSS")
         idle_kids = {c: _rss_kb(c, "VmRSS") / 1024 for c in _children(proc.pid)}
         results.update(idle_rss_mb=idle / 1024, idle_rss_total_mb=idle / 1024 + sum(idle_kids.values()),
@@ -540,6 +550,9 @@ def _report(r: dict[str, Any], timings: dict[str, float], args: argparse.Namespa
           + f", USS {tree['uss']:.1f} MB ({len(tree['per'])} processes; PSS shares each shared "
           f"page among the processes that map it)")
     print("  per process (RSS / PSS / USS MB): " + describe_processes(tree))
+    early = r["idle_early_tree"]
+    print(f"  ({IDLE_SETTLE_S:.0f} s after the warm-up; at 1 s, before the heap's trim: "
+          f"RSS summed {early['rss']:.1f} MB, PSS {early['pss']:.1f} MB)")
     print(f"burst of {r['burst']} articles    {r['rate']:.1f} articles/s  "
           f"(target >= {'150' if stages else '2000'}/s; files dropped at {r['drop_rate']:.0f}/s)")
     print(f"floor (read + orjson line, one loop)  {r['floor']:.0f} articles/s; "
