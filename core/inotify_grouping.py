@@ -6,10 +6,10 @@ searches that queue from its head for the cookie. When files are renamed into
 the inbox faster than the events are dispatched, the queue grows and each
 rename costs a scan of it: a burst costs time quadratic in its size (a third of
 the daemon's CPU in a burst of 5,000, more in larger ones). :class:`IndexedGrouper`
-keeps the same queue and the same order of events, with the pending
-``IN_MOVED_FROM`` events indexed by cookie, and releases a held
-``IN_MOVED_FROM`` as soon as its ``IN_MOVED_TO`` pairs it (watchdog sleeps out
-the whole delay).
+indexes the waiting ``IN_MOVED_FROM`` events by cookie, releases one as soon as
+its ``IN_MOVED_TO`` pairs it (watchdog sleeps out the whole delay), and does not
+hold later events behind one that waits (watchdog does, half a second for every
+file moved out of the folder).
 
 The classes plug into watchdog where it allows (the observer's emitter class,
 the watch group's grouper field). They need watchdog 7's inotify layout (7.0 and
@@ -45,69 +45,78 @@ DELAY_S = 0.5
 
 
 class _Entry:
-    __slots__ = ("event", "at", "delay", "live")
+    """A held IN_MOVED_FROM: when it came, and whether it still waits for its pair."""
 
-    def __init__(self, event: Any, at: float, delay: bool) -> None:
+    __slots__ = ("event", "at", "live")
+
+    def __init__(self, event: Any, at: float) -> None:
         self.event = event
         self.at = at
-        self.delay = delay
         self.live = True
 
 
 class IndexedGrouper:
     """The queue of one watch group: events in order, moved-from events by cookie.
 
-    The same interface as watchdog's ``InotifyMoveEventGrouper``. An event taken
-    out to be paired is marked dead in place (the pair goes to the tail, as in
-    watchdog); :meth:`read_event` skips dead entries.
+    The same interface as watchdog's ``InotifyMoveEventGrouper``. An ``IN_MOVED_FROM``
+    waits for its ``IN_MOVED_TO`` in a queue of its own (``_held``), so the events after
+    it are not held behind it: watchdog holds every later event for up to half a second
+    behind a file moved out of the folder. The pair, when the TO comes, goes to the tail
+    of the main queue (as in watchdog); a FROM left unpaired comes out alone after the
+    delay, possibly after events that came later. newsdesk watches one folder, not
+    recursively, for created, closed and moved-in files: a lone FROM is a deletion it
+    ignores, so nothing it acts on changes order.
     """
 
     def __init__(self) -> None:
         self._cond = threading.Condition(threading.Lock())
-        self._queue: deque[_Entry] = deque()
+        self._queue: deque[Any] = deque()  # events and (from, to) pairs, in order
+        self._held: deque[_Entry] = deque()  # IN_MOVED_FROM events, oldest first
         self._from: dict[int, _Entry] = {}
         self._closed = False
 
     def read_event(self) -> Any:
         """Return the next event (or a ``(from, to)`` pair), or None once closed."""
-        while True:
-            with self._cond:
-                while not self._closed and not self._queue:
-                    self._cond.wait()
+        with self._cond:
+            while True:
                 if self._closed:
                     return None
-                head = self._queue[0]
-                if not head.live:
-                    self._queue.popleft()
+                if self._queue:
+                    return self._queue.popleft()
+                while self._held and not self._held[0].live:
+                    self._held.popleft()  # paired meanwhile: its pair is in the queue
+                if not self._held:
+                    self._cond.wait()
                     continue
-                wait = head.at + DELAY_S - time.monotonic() if head.delay else 0.0
+                head = self._held[0]
+                wait = head.at + DELAY_S - time.monotonic()
                 if wait <= 0:
-                    self._queue.popleft()
+                    self._held.popleft()
                     self._forget(head)
                     return head.event
-                # Wait for the delay or for the head's IN_MOVED_TO, whichever comes first:
-                # ``put_event`` notifies, and a paired head is dead at the next look.
-                # (A sleep of the whole delay held every event behind a rename for half a
-                # second whenever its IN_MOVED_TO was read a moment after its FROM.)
+                # Until the delay ends, or an event or the head's IN_MOVED_TO comes:
+                # ``put_event`` notifies.
                 self._cond.wait(wait)
 
     def put_event(self, event: Any) -> None:
-        """Queue ``event``; an IN_MOVED_TO is paired with its queued IN_MOVED_FROM."""
+        """Queue ``event``; an IN_MOVED_TO is paired with its held IN_MOVED_FROM."""
         ev = event.ev
         with self._cond:
-            if ev.is_moved_to:
-                source = self._from.pop(ev.cookie, None)
-                if source is not None:
-                    source.live = False
-                    event = (source.event, event)
-            entry = _Entry(event, time.monotonic(), bool(ev.is_moved_from))
             if ev.is_moved_from:
+                entry = _Entry(event, time.monotonic())
                 self._from.setdefault(ev.cookie, entry)
-            self._queue.append(entry)
+                self._held.append(entry)
+            else:
+                if ev.is_moved_to:
+                    source = self._from.pop(ev.cookie, None)
+                    if source is not None:
+                        source.live = False
+                        event = (source.event, event)
+                self._queue.append(event)
             self._cond.notify()
 
     def get_queued_moved_from_event(self, cookie: int) -> Any:
-        """The queued IN_MOVED_FROM with ``cookie``, left in the queue (or None)."""
+        """The held IN_MOVED_FROM with ``cookie``, left where it is (or None)."""
         with self._cond:
             entry = self._from.get(cookie)
             return entry.event if entry is not None else None
@@ -115,6 +124,7 @@ class IndexedGrouper:
     def discard_pending_events(self) -> None:
         with self._cond:
             self._queue.clear()
+            self._held.clear()
             self._from.clear()
 
     def close(self) -> None:
@@ -123,10 +133,9 @@ class IndexedGrouper:
             self._cond.notify_all()
 
     def _forget(self, entry: _Entry) -> None:
-        if entry.delay:
-            cookie = entry.event.ev.cookie
-            if self._from.get(cookie) is entry:
-                del self._from[cookie]
+        cookie = entry.event.ev.cookie
+        if self._from.get(cookie) is entry:
+            del self._from[cookie]
 
 
 if AVAILABLE:
