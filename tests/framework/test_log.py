@@ -73,3 +73,17 @@ def test_json_format_writes_one_object_a_line_to_stderr(
     event = orjson.loads(out[0])
     assert (event["event"], event["text"], event["value"], event["level"]) == ("hello", "two\nlines", 1.5, "info")
     assert event["timestamp"].endswith("Z")
+
+
+def test_a_text_only_stderr_gets_the_same_json_lines(
+        monkeypatch: pytest.MonkeyPatch, configured_here: None) -> None:
+    """Where stderr has no binary buffer (an embedding host's stream), the lines are
+    written as text, still one write each."""
+    import io
+
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    log.setup("info", "json")
+    structlog.get_logger().warning("careful", n=2)
+    lines = stream.getvalue().splitlines()
+    assert [orjson.loads(line)["event"] for line in lines] == ["careful"]
