@@ -163,6 +163,14 @@ if AVAILABLE:
             self._inotify_fd.start()
             super().__init__(_Emitter, inotify_fd=self._inotify_fd)
 
+        def schedule(self, event_handler: Any, path: Any, *, recursive: bool = False,
+                     **options: Any) -> Any:
+            """Watch ``path``, not recursively: watchdog's recursive bookkeeping asks its
+            grouper questions :class:`IndexedGrouper` does not answer."""
+            if recursive:
+                raise ValueError("the indexed inotify observer watches one folder, not recursively")
+            return super().schedule(event_handler, path, recursive=False, **options)
+
         def on_thread_stop(self) -> None:
             super().on_thread_stop()
             self._inotify_fd.stop()

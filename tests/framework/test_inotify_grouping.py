@@ -171,3 +171,17 @@ def test_a_file_moved_out_of_the_inbox_does_not_hold_the_next_one_back(
     finally:
         watcher.stop()
     assert seen == [inbox / "new.txt"]
+
+
+@pytest.mark.skipif(not inotify_grouping.AVAILABLE, reason="needs watchdog's inotify backend")
+def test_the_indexed_observer_refuses_a_recursive_watch(tmp_path: Path) -> None:
+    """watchdog's recursive watches ask the grouper about pending moves by path, which
+    the indexed grouper does not answer: refused at schedule, not failing later."""
+    from watchdog.events import FileSystemEventHandler
+
+    watching = observer()
+    try:
+        with pytest.raises(ValueError, match="not recursively"):
+            watching.schedule(FileSystemEventHandler(), str(tmp_path), recursive=True)
+    finally:
+        watching.stop()
