@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, TypeVar
@@ -392,12 +393,14 @@ class RuleEngine:
             return []
         return [Mention(first.idx, end.idx + len(end.text), text[first.idx:end.idx + len(end.text)], "ORG", None, 1)]
 
-    def _person_in_run(self, doc: list[Tok], run: list[Tok], text: str) -> list[Mention]:
+    def _person_group(self, run: list[Tok], nationality: Callable[[str], bool]) -> list[Tok]:
+        """The last contiguous group of names in ``run`` (titles, verbs, organisation
+        words and a leading nationality word left out); [] unless it holds 2-3 names."""
         names = [t for t in run if not self.is_title(t.text) and t.lower_ not in self.verbs
                  and t.text not in self.gaz.org_suffixes]
-        while names and (names[0].text in _PER_STOP or names[0].text[:5] in self.stems or names[0].lower_ in _PARTICLES):
+        while names and (names[0].text in _PER_STOP or nationality(names[0].text)
+                         or names[0].lower_ in _PARTICLES):
             names = names[1:]
-        # the last contiguous group of names
         group: list[Tok] = []
         for t in names:
             if group and t.i != group[-1].i + 1:
@@ -408,18 +411,33 @@ class RuleEngine:
         real = [t for t in group if t.lower_ not in _PARTICLES]
         if not 2 <= len(real) <= 3 and not (len(real) >= 2 and len(group) > len(real)):
             return []
+        return group
+
+    def _person_in_run(self, doc: list[Tok], run: list[Tok], text: str) -> list[Mention]:
+        # With a person's evidence (a verb of speech, a title after a comma) a first word
+        # is left out only when it is a nationality by its shape ("Georgian", not
+        # "George" or "Francis"); without it, any word that starts like a country's name
+        # is ("Monte Carlo", "Southern Hemispheres" are no one).
+        group = self._person_group(run, self.gaz.is_demonym)
+        if not group:
+            return []
         first, last = group[0], group[-1]
         after = _next_word(doc, last.i)
         before = _prev_words(doc, first.i, 5)
         spoken = (after in self.verbs) or any(w in self.verbs for w in before) or before[:2] == ["to", "according"]
         if spoken or self._appositive_title(doc, last.i):
             prio = 2
-        elif not self.plain_pairs or _sentence_start(doc, first.i) or any(
-                t.text in _PER_STOP or t.text in self.gaz.places for t in group):
-            return []
-        elif before and (before[0] in _DETERMINERS or before[0].isdigit()):
-            return []  # "two Middle Eastern airlines", "the South American carriers": not a name
         else:
+            group = self._person_group(run, lambda word: word[:5] in self.stems)
+            if not group:
+                return []
+            first, last = group[0], group[-1]
+            before = _prev_words(doc, first.i, 5)
+            if not self.plain_pairs or _sentence_start(doc, first.i) or any(
+                    t.text in _PER_STOP or t.text in self.gaz.places for t in group):
+                return []
+            if before and (before[0] in _DETERMINERS or before[0].isdigit()):
+                return []  # "two Middle Eastern airlines", "the South American carriers": not a name
             prio = 0
         end = last.idx + len(last.text)
         return [Mention(first.idx, end, text[first.idx:end], "PER", None, prio)]

