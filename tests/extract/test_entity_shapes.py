@@ -152,3 +152,11 @@ def test_a_pair_that_starts_like_a_country_is_no_person_without_evidence(extract
 def test_a_company_named_with_technology_is_an_organisation(extract: Extract) -> None:
     art = extract("The chipmaker Velor Technology announced a new plant on Tuesday.")
     assert ("Velor Technology", "ORG") in ents(art)
+
+
+def test_a_society_named_before_a_verb_of_saying_is_an_organisation_and_the_speaker(
+        extract: Extract) -> None:
+    art = extract('"Our crews were stopped at the checkpoint for six hours," the Tarvia Red Crescent '
+                  "Society said on Tuesday.")
+    assert ("Tarvia Red Crescent Society", "ORG") in ents(art)
+    assert speakers(art) == ["Tarvia Red Crescent Society"]
