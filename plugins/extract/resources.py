@@ -90,16 +90,14 @@ class Gazetteer:
         "German"), or the first word of a name of several ("Saudi"). Not the name itself
         ("Jordan", "Israel") nor a given name that only starts like one ("George",
         "Georgi", "Francis", "Indira"), which the first five letters alone took for one."""
-        if len(word) < 4:
-            return False
+        if len(word) < 4 or word in self.countries:
+            return False  # a country's own name, whatever other names start like it
         for country in self._countries_by_head.get(word[:4], ()):
             head, _, rest = country.partition(" ")
             if rest:
                 if word == head:
                     return True
                 continue
-            if word == country:
-                return False
             if country.startswith(word) and country[len(word):] in _CUT_BEFORE:
                 return True
             bases = {country, country[:-1]} if country[-1] in "aeiouy" else {country}
