@@ -428,11 +428,14 @@ class RuleEngine:
         if spoken or self._appositive_title(doc, last.i):
             prio = 2
         else:
-            group = self._person_group(run, lambda word: word[:5] in self.stems)
-            if not group:
-                return []
-            first, last = group[0], group[-1]
-            before = _prev_words(doc, first.i, 5)
+            if any((t.text[:5] in self.stems) != self.gaz.is_demonym(t.text) for t in run):
+                # the two readings differ only where a word of the run is a nationality
+                # for one and not the other; elsewhere the group above is the same
+                group = self._person_group(run, lambda word: word[:5] in self.stems)
+                if not group:
+                    return []
+                first, last = group[0], group[-1]
+                before = _prev_words(doc, first.i, 5)
             if not self.plain_pairs or _sentence_start(doc, first.i) or any(
                     t.text in _PER_STOP or t.text in self.gaz.places for t in group):
                 return []
