@@ -173,16 +173,16 @@ def _direct_children(pid: int) -> list[int]:
 
 def _children_by_stat(pid: int) -> list[int]:
     """Children of ``pid`` found by every process's parent in /proc/*/stat."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
+    return [int(entry) for entry in os.listdir("/proc")
+            if entry.isdigit() and _parent(int(entry)) == pid]
+
+
+def _parent(pid: int) -> int:
+    """The parent's pid of a process, from /proc/PID/stat (0 when it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _memory_kb(pid: int) -> tuple[int, int, int]:
@@ -219,12 +219,6 @@ def process_roles(daemon: int, pids: list[int]) -> dict[int, str]:
         except OSError:
             return ""
 
-    def parent(pid: int) -> int:
-        try:
-            return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            return 0
-
     roles: dict[int, str] = {}
     servers = set()
     for pid in pids:
@@ -233,11 +227,11 @@ def process_roles(daemon: int, pids: list[int]) -> dict[int, str]:
             roles[pid] = "daemon"
         elif "resource_tracker" in line:
             roles[pid] = "resource tracker"
-        elif "forkserver" in line and parent(pid) == daemon:
+        elif "forkserver" in line and _parent(pid) == daemon:
             roles[pid] = "fork server"
             servers.add(pid)
     for pid in pids:
-        roles.setdefault(pid, "worker" if parent(pid) in servers | {daemon} else "other")
+        roles.setdefault(pid, "worker" if _parent(pid) in servers | {daemon} else "other")
     return roles
 
 
