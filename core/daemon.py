@@ -240,7 +240,6 @@ class Daemon:
                 next_health = now + 1.0
                 self._check_watcher()
                 self._write_status()
-
             if admission.shed and len(admission.queue) < admission.limit // 2:
                 admission.shed = False
                 self._rescan(settled_only=self.once)
